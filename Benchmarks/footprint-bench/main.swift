@@ -1,0 +1,1 @@
+// Benchmark entry point; filled in with the renderer and decoder benchmarks.

@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "footprint_exporter",
+    products: [.executable(name: "footprint_exporter", targets: ["footprint_exporter"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C libraries, wrapped by small static-inline shims (their entry points are variadic).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Pure layers: no I/O, no dependencies.
+        .target(name: "PromText"),
+        .target(name: "Model"),
+
+        // I/O at the edges.
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "MetricsServer", dependencies: ["CMicroHTTPD", "CZlib"]),
+
+        // source -> samples -> power model -> counters -> exposition
+        .target(
+            name: "Readers",
+            dependencies: ["Model", "PromText", "HTTPClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "Counters", dependencies: ["Model"]),
+        .target(name: "Exposition", dependencies: ["Counters", "Model", "PromText"]),
+        .target(
+            name: "App",
+            dependencies: [
+                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(name: "footprint_exporter", dependencies: ["App"]),
+        .executableTarget(
+            name: "footprint-bench",
+            dependencies: ["PromText", "Model", "Counters", "Exposition", "Readers"],
+            path: "Benchmarks/footprint-bench"
+        ),
+
+        // Test support: loopback servers, manual clock, fixtures.
+        .target(name: "TestSupport", dependencies: ["HTTPClient", "MetricsServer", "Model"]),
+
+        .testTarget(name: "PromTextTests", dependencies: ["PromText"], exclude: ["Fixtures"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "CountersTests", dependencies: ["Counters", "Model", "TestSupport"]),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ReadersTests",
+            dependencies: ["Readers", "Model", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "MetricsServer", "TestSupport"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", "Readers", "Model", "Counters", "Exposition", "PromText", "HTTPClient", "TestSupport",
+                .product(name: "Logging", package: "swift-log")],
+            exclude: ["Fixtures"]
+        ),
+    ]
+)

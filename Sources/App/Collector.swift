@@ -1,0 +1,142 @@
+import Counters
+import Exposition
+import Logging
+import Model
+import PromText
+import Readers
+import Synchronization
+
+/// One evaluation loop's worth of work: read the source, apply the power model, grow the counters; and
+/// rendering of the latest state for `/metrics`.
+///
+/// Collection and rendering may run on different threads at once; all state sits behind one mutex and
+/// rendering works on an immutable snapshot taken under it.
+final class Collector: Sendable {
+    private struct State {
+        var ledger: HostLedger
+        var snapshot: Snapshot
+        var up = false
+        var attempted = false
+        var durationSeconds = 0.0
+        var errors = 0.0
+    }
+
+    let configuration: Configuration
+    let carbon: CarbonIntensityService
+    private let source: any NodeSource
+    private let clock: any WallClock
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    init(configuration: Configuration, source: any NodeSource, carbon: CarbonIntensityService, clock: any WallClock, logger: Logger) {
+        self.configuration = configuration
+        self.source = source
+        self.carbon = carbon
+        self.clock = clock
+        self.logger = logger
+        let ledger = HostLedger(
+            attributionLabels: configuration.attributionLabels,
+            graceSeconds: configuration.hostGracePeriod
+        )
+        state = Mutex(State(ledger: ledger, snapshot: ledger.snapshot()))
+    }
+
+    /// Whether the first collection has finished, successfully or not.
+    var isReady: Bool { state.withLock { $0.attempted } }
+
+    /// Reads the source once and integrates what it returned.
+    func collect() {
+        let started = clock.now()
+        let result = Result { () throws(ReaderError) in try source.read(now: started, logger: logger) }
+        let finished = clock.now()
+        let intensity = carbon.current()
+        var tally = (integrated: 0, baseline: 0, noProgress: 0, skipped: 0)
+        let wasUp = state.withLock { state -> Bool? in
+            let previous = state.attempted ? state.up : nil
+            state.attempted = true
+            state.durationSeconds = max(finished - started, 0)
+            switch result {
+            case .success(let read):
+                state.up = true
+                for reading in read.readings {
+                    let profile = configuration.power.profile(for: reading.labels)
+                    let outcome = state.ledger.record(reading, profile: profile, intensity: intensity.value, at: finished)
+                    switch outcome {
+                    case .integrated, .restarted: tally.integrated += 1
+                    case .baseline: tally.baseline += 1
+                    case .noProgress: tally.noProgress += 1
+                    case .reset(let reason):
+                        tally.skipped += 1
+                        logger.info("host counters reset; interval skipped", metadata: ["host": "\(reading.host)", "reason": "\(reason)"])
+                    case .invalid:
+                        tally.skipped += 1
+                        logger.warning("host reading invalid; skipped", metadata: ["host": "\(reading.host)"])
+                    }
+                }
+                state.ledger.finishCollection(hostsSeen: read.readings.count, at: finished)
+                state.snapshot = state.ledger.snapshot()
+            case .failure:
+                state.up = false
+                state.errors += 1
+            }
+            return previous
+        }
+        switch result {
+        case .success(let read):
+            for skipped in read.skipped {
+                logger.debug("host left out", metadata: ["host": "\(skipped.host)", "reason": "\(skipped.reason)"])
+            }
+            if wasUp == false { logger.notice("source recovered", metadata: ["source": "\(source.name)"]) }
+            logger.debug(
+                "collection finished",
+                metadata: [
+                    "source": "\(source.name)", "hosts": "\(read.readings.count)", "integrated": "\(tally.integrated)",
+                    "baseline": "\(tally.baseline)", "unchanged": "\(tally.noProgress)", "skipped": "\(tally.skipped)",
+                    "duration_seconds": "\(finished - started)",
+                ]
+            )
+        case .failure(let error):
+            if wasUp != false {
+                logger.error("source failed; serving the last state", metadata: ["source": "\(source.name)", "err": "\(error)"])
+            } else {
+                logger.debug("source still failing", metadata: ["source": "\(source.name)", "err": "\(error)"])
+            }
+        }
+    }
+
+    /// The latest state as an exposition.
+    func render(format: ExpositionFormat) -> [UInt8] {
+        let (snapshot, sourceStatus) = state.withLock { state in
+            (state.snapshot, ExporterStatus.Source(name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors))
+        }
+        let intensity = carbon.current()
+        let carbonStatus = carbon.sourceStatus()
+        var sources = [sourceStatus]
+        sources.append(
+            ExporterStatus.Source(
+                name: "carbon_intensity",
+                up: carbonStatus.up,
+                durationSeconds: carbonStatus.durationSeconds,
+                errors: carbonStatus.errors
+            )
+        )
+        let status = ExporterStatus(
+            sources: sources,
+            grids: [
+                ExporterStatus.Grid(
+                    provider: intensity.provider,
+                    region: intensity.region,
+                    gramsPerKilowattHour: intensity.value.value,
+                    ageSeconds: intensity.ageSeconds,
+                    fallback: intensity.fallback
+                )
+            ],
+            version: BuildInfo.version,
+            revision: BuildInfo.revision
+        )
+        return SnapshotRenderer().render(snapshot, status: status, format: format)
+    }
+
+    /// The latest snapshot, for tests and diagnostics.
+    var snapshot: Snapshot { state.withLock { $0.snapshot } }
+}

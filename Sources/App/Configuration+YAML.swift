@@ -1,0 +1,69 @@
+import Model
+import PromText
+
+extension Configuration {
+    /// The effective configuration as YAML, every default filled in and secrets redacted.
+    public var yamlDescription: String {
+        var lines: [String] = []
+        func quote(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        func number(_ value: Double) -> String { SampleValueText.string(value) }
+        func labels(_ labels: [String: String]) -> String {
+            "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key): \(quote($0.value))" }.joined(separator: ", ") + "}"
+        }
+        func profileFields(_ profile: PowerProfile, indent: String) {
+            lines.append("\(indent)cpu_watts_per_core: \(number(profile.cpuWattsPerCore))")
+            lines.append("\(indent)cpu_idle_watts_per_core: \(number(profile.cpuIdleWattsPerCore))")
+            lines.append("\(indent)ram_watts: \(number(profile.ramWatts))")
+            lines.append("\(indent)other_watts: \(number(profile.otherWatts))")
+            lines.append("\(indent)pue: \(number(profile.pue))")
+        }
+
+        lines.append("collect_interval: \(PrometheusDuration.format(collectInterval))")
+        lines.append("host_grace_period: \(PrometheusDuration.format(hostGracePeriod))")
+        lines.append("source:")
+        lines.append("  kind: \(source.kind.rawValue)")
+        lines.append("  local:")
+        lines.append("    labels: \(labels(source.local.labels))")
+        if let host = source.local.host { lines.append("    host: \(quote(host))") }
+        lines.append("    proc_path: \(quote(source.local.procPath))")
+        let prometheus = source.prometheus
+        lines.append("  prometheus:")
+        lines.append("    url: \(quote(prometheus.url))")
+        lines.append("    selector: '\(prometheus.selector.replacingOccurrences(of: "'", with: "''"))'")
+        lines.append("    host_label: \(prometheus.hostLabel)")
+        lines.append("    attribution_labels: [\(prometheus.attributionLabels.joined(separator: ", "))]")
+        lines.append("    timeout: \(PrometheusDuration.format(prometheus.timeout))")
+        if let auth = prometheus.basicAuth {
+            lines.append("    basic_auth:")
+            lines.append("      username: \(quote(auth.username))")
+            if auth.password != nil { lines.append("      password: <secret>") }
+            if let file = auth.passwordFile { lines.append("      password_file: \(quote(file))") }
+        }
+        if let file = prometheus.bearerTokenFile { lines.append("    bearer_token_file: \(quote(file))") }
+        let carbon = carbonIntensity
+        lines.append("carbon_intensity:")
+        lines.append("  provider: \(carbon.provider.rawValue)")
+        var uk = "  uk: {url: \(quote(carbon.uk.url))"
+        if let id = carbon.uk.regionID { uk += ", region_id: \(id)" }
+        if let postcode = carbon.uk.postcode { uk += ", postcode: \(postcode)" }
+        lines.append(uk + "}")
+        lines.append("  static_grams_per_kwh: \(number(carbon.staticGramsPerKilowattHour))")
+        lines.append("  refresh: \(PrometheusDuration.format(carbon.refresh))")
+        lines.append("  max_age: \(PrometheusDuration.format(carbon.maxAge))")
+        lines.append("  fallback_grams_per_kwh: \(number(carbon.fallbackGramsPerKilowattHour))")
+        lines.append("  timeout: \(PrometheusDuration.format(carbon.timeout))")
+        lines.append("  grid_region: \(quote(gridRegion))")
+        lines.append("power:")
+        lines.append("  default:")
+        profileFields(power.defaultProfile, indent: "    ")
+        lines.append(power.profiles.isEmpty ? "  profiles: []" : "  profiles:")
+        for rule in power.profiles {
+            lines.append("    - name: \(quote(rule.profile.name))")
+            lines.append("      match: \(labels(rule.match))")
+            profileFields(rule.profile, indent: "      ")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

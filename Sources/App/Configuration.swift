@@ -1,0 +1,115 @@
+import Model
+
+/// The exporter's effective configuration: immutable, validated, with every default filled in.
+public struct Configuration: Sendable, Equatable {
+    public enum SourceKind: String, Sendable, Equatable, CaseIterable {
+        case local
+        case prometheus
+        case scrape
+    }
+
+    public struct LocalSource: Sendable, Equatable {
+        /// Attribution labels of this host, e.g. `cloud_project_name: dev`.
+        public var labels: [String: String] = [:]
+        /// The host name to export; the system host name when nil.
+        public var host: String?
+        /// Where procfs is mounted (a container may mount the host's elsewhere).
+        public var procPath = "/proc"
+    }
+
+    public struct PrometheusSource: Sendable, Equatable {
+        public var url = "http://127.0.0.1:9090"
+        public var selector = #"{job="node"}"#
+        public var hostLabel = "instance"
+        public var attributionLabels = Configuration.defaultAttributionLabels
+        public var timeout = 10.0
+        public var basicAuth: BasicAuth?
+        public var bearerTokenFile: String?
+    }
+
+    public struct BasicAuth: Sendable, Equatable {
+        public var username: String
+        public var password: String?
+        public var passwordFile: String?
+    }
+
+    public struct Source: Sendable, Equatable {
+        public var kind = SourceKind.local
+        public var local = LocalSource()
+        public var prometheus = PrometheusSource()
+    }
+
+    public enum CarbonProvider: String, Sendable, Equatable, CaseIterable {
+        case uk
+        case `static`
+    }
+
+    public struct UKProvider: Sendable, Equatable {
+        public var url = "https://api.carbonintensity.org.uk"
+        public var regionID: Int?
+        public var postcode: String?
+    }
+
+    public struct CarbonIntensity: Sendable, Equatable {
+        public var provider = CarbonProvider.uk
+        public var uk = UKProvider()
+        public var staticGramsPerKilowattHour = 200.0
+        public var refresh = 300.0
+        public var maxAge = 7_200.0
+        public var fallbackGramsPerKilowattHour = 250.0
+        public var timeout = 10.0
+        /// Overrides the `grid_region` label derived from the provider settings.
+        public var gridRegion: String?
+    }
+
+    /// A power profile and the host labels it applies to.
+    public struct PowerProfileRule: Sendable, Equatable {
+        public var profile: PowerProfile
+        /// Label equality on the host's labels; every pair must match.
+        public var match: [String: String]
+    }
+
+    public struct Power: Sendable, Equatable {
+        public var defaultProfile = PowerProfile()
+        public var profiles: [PowerProfileRule] = []
+
+        /// The first profile whose `match` holds for the labels, else the default.
+        public func profile(for labels: [String: String]) -> PowerProfile {
+            profiles.first { rule in rule.match.allSatisfy { labels[$0.key] == $0.value } }?.profile ?? defaultProfile
+        }
+    }
+
+    public static let defaultAttributionLabels = ["cloud_project_name", "user"]
+
+    public var collectInterval = 60.0
+    /// How long a host the source no longer lists keeps being exported with its final totals.
+    public var hostGracePeriod = 900.0
+    public var source = Source()
+    public var carbonIntensity = CarbonIntensity()
+    public var power = Power()
+
+    public init() {}
+
+    /// The attribution label names of the configured source, in export order.
+    public var attributionLabels: [String] {
+        switch source.kind {
+        case .prometheus, .scrape:
+            return source.prometheus.attributionLabels
+        case .local:
+            let extra = source.local.labels.keys.filter { !Self.defaultAttributionLabels.contains($0) }.sorted()
+            return Self.defaultAttributionLabels + extra
+        }
+    }
+
+    /// The `grid_region` label value of the configured provider.
+    public var gridRegion: String {
+        if let region = carbonIntensity.gridRegion { return region }
+        switch carbonIntensity.provider {
+        case .static: return "default"
+        case .uk:
+            if let id = carbonIntensity.uk.regionID { return "GB-\(id)" }
+            if let postcode = carbonIntensity.uk.postcode { return "GB-\(postcode)" }
+            return "GB"
+        }
+    }
+}

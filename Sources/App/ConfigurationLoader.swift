@@ -1,0 +1,448 @@
+import Foundation
+import Model
+import Yams
+
+/// Reads a YAML configuration file into a validated `Configuration`, collecting every problem with its line.
+///
+/// The YAML is walked as a node tree rather than decoded, so unknown keys are reported and each message can
+/// name the line it comes from.
+struct ConfigurationLoader {
+    let file: String
+    private(set) var problems: [ConfigurationError.Problem] = []
+
+    static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(problems: [.init(file: path, line: 0, message: "cannot read file: \(error.localizedDescription)")])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    static func parse(yaml: String, file: String) throws(ConfigurationError) -> Configuration {
+        var loader = ConfigurationLoader(file: file)
+        let configuration = loader.configuration(from: yaml)
+        if !loader.problems.isEmpty { throw ConfigurationError(problems: loader.problems) }
+        return configuration
+    }
+
+    // MARK: - Document
+
+    private mutating func configuration(from yaml: String) -> Configuration {
+        var configuration = Configuration()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            problem(line: Self.line(of: error), "invalid YAML: \(Self.describe(error))")
+            return configuration
+        } catch {
+            problem(line: 1, "invalid YAML: \(error)")
+            return configuration
+        }
+        guard let root else { return configuration }  // an empty file means all defaults
+        guard let top = mapping(root, "the configuration") else { return configuration }
+        for (key, value, line) in top {
+            switch key {
+            case "collect_interval": positiveDuration(value, key) { configuration.collectInterval = $0 }
+            case "host_grace_period": duration(value, key, allowZero: true) { configuration.hostGracePeriod = $0 }
+            case "source": configuration.source = source(value)
+            case "carbon_intensity": configuration.carbonIntensity = carbonIntensity(value)
+            case "power": configuration.power = power(value)
+            default: unknown(key, line, in: "the configuration")
+            }
+        }
+        return configuration
+    }
+
+    // MARK: - Sections
+
+    private mutating func source(_ node: Node) -> Configuration.Source {
+        var source = Configuration.Source()
+        guard let entries = mapping(node, "source") else { return source }
+        var kindLine = node.mark?.line ?? 0
+        for (key, value, line) in entries {
+            switch key {
+            case "kind":
+                kindLine = line
+                if let text = string(value, "source.kind") {
+                    if let kind = Configuration.SourceKind(rawValue: text) {
+                        source.kind = kind
+                    } else {
+                        problem(value, "source.kind must be one of local, prometheus, scrape; got \"\(text)\"")
+                    }
+                }
+            case "local": source.local = local(value)
+            case "prometheus": source.prometheus = prometheus(value)
+            case "scrape": break  // validated when the scrape source is selected
+            default: unknown(key, line, in: "source")
+            }
+        }
+        if source.kind == .scrape {
+            problem(line: kindLine, "source.kind scrape is not available in this version; use local or prometheus")
+        }
+        return source
+    }
+
+    private mutating func local(_ node: Node) -> Configuration.LocalSource {
+        var local = Configuration.LocalSource()
+        guard let entries = mapping(node, "source.local") else { return local }
+        for (key, value, line) in entries {
+            switch key {
+            case "labels": local.labels = labels(value, "source.local.labels")
+            case "host": if let text = nonEmptyString(value, "source.local.host") { local.host = text }
+            case "proc_path": if let text = nonEmptyString(value, "source.local.proc_path") { local.procPath = text }
+            default: unknown(key, line, in: "source.local")
+            }
+        }
+        return local
+    }
+
+    private mutating func prometheus(_ node: Node) -> Configuration.PrometheusSource {
+        var prometheus = Configuration.PrometheusSource()
+        guard let entries = mapping(node, "source.prometheus") else { return prometheus }
+        for (key, value, line) in entries {
+            let path = "source.prometheus.\(key)"
+            switch key {
+            case "url": if let url = httpURL(value, path) { prometheus.url = url }
+            case "selector":
+                if let text = string(value, path) {
+                    let trimmed = text.trimmingCharacters(in: .whitespaces)
+                    if trimmed.isEmpty || (trimmed.hasPrefix("{") && trimmed.hasSuffix("}")) {
+                        prometheus.selector = trimmed
+                    } else {
+                        problem(value, "\(path) must be label matchers in braces, e.g. {job=\"node\"}; got \(text)")
+                    }
+                }
+            case "host_label": if let name = labelName(value, path) { prometheus.hostLabel = name }
+            case "attribution_labels": prometheus.attributionLabels = attributionLabels(value, path)
+            case "timeout": positiveDuration(value, path) { prometheus.timeout = $0 }
+            case "basic_auth": prometheus.basicAuth = basicAuth(value, path)
+            case "bearer_token_file": if let text = nonEmptyString(value, path) { prometheus.bearerTokenFile = text }
+            default: unknown(key, line, in: "source.prometheus")
+            }
+        }
+        return prometheus
+    }
+
+    private mutating func basicAuth(_ node: Node, _ path: String) -> Configuration.BasicAuth? {
+        guard let entries = mapping(node, path) else { return nil }
+        var auth = Configuration.BasicAuth(username: "")
+        for (key, value, line) in entries {
+            switch key {
+            case "username": auth.username = string(value, "\(path).username") ?? ""
+            case "password": auth.password = string(value, "\(path).password")
+            case "password_file": auth.passwordFile = nonEmptyString(value, "\(path).password_file")
+            default: unknown(key, line, in: path)
+            }
+        }
+        if auth.username.isEmpty { problem(node, "\(path).username is required") }
+        if auth.password != nil && auth.passwordFile != nil {
+            problem(node, "\(path): give password or password_file, not both")
+        }
+        return auth
+    }
+
+    private mutating func carbonIntensity(_ node: Node) -> Configuration.CarbonIntensity {
+        var carbon = Configuration.CarbonIntensity()
+        guard let entries = mapping(node, "carbon_intensity") else { return carbon }
+        for (key, value, line) in entries {
+            let path = "carbon_intensity.\(key)"
+            switch key {
+            case "provider":
+                if let text = string(value, path) {
+                    if let provider = Configuration.CarbonProvider(rawValue: text) {
+                        carbon.provider = provider
+                    } else {
+                        problem(value, "\(path) must be one of uk, static; got \"\(text)\"")
+                    }
+                }
+            case "uk": carbon.uk = ukProvider(value)
+            case "static_grams_per_kwh": intensity(value, path) { carbon.staticGramsPerKilowattHour = $0 }
+            case "fallback_grams_per_kwh": intensity(value, path) { carbon.fallbackGramsPerKilowattHour = $0 }
+            case "refresh": positiveDuration(value, path) { carbon.refresh = $0 }
+            case "max_age": positiveDuration(value, path) { carbon.maxAge = $0 }
+            case "timeout": positiveDuration(value, path) { carbon.timeout = $0 }
+            case "grid_region": if let text = nonEmptyString(value, path) { carbon.gridRegion = text }
+            default: unknown(key, line, in: "carbon_intensity")
+            }
+        }
+        return carbon
+    }
+
+    private mutating func ukProvider(_ node: Node) -> Configuration.UKProvider {
+        var uk = Configuration.UKProvider()
+        guard let entries = mapping(node, "carbon_intensity.uk") else { return uk }
+        for (key, value, line) in entries {
+            let path = "carbon_intensity.uk.\(key)"
+            switch key {
+            case "url": if let url = httpURL(value, path) { uk.url = url }
+            case "region_id":
+                if let number = number(value, path) {
+                    if number == number.rounded(), (1...17).contains(number) {
+                        uk.regionID = Int(number)
+                    } else {
+                        problem(value, "\(path) must be a GB region id from 1 to 17; got \(value.string ?? "")")
+                    }
+                }
+            case "postcode":
+                if let text = string(value, path) {
+                    let outward = text.uppercased()
+                    if outward.range(of: "^[A-Z]{1,2}[0-9][A-Z0-9]?$", options: .regularExpression) != nil {
+                        uk.postcode = outward
+                    } else {
+                        problem(value, "\(path) must be an outward postcode such as RG10 or SW1; got \"\(text)\"")
+                    }
+                }
+            default: unknown(key, line, in: "carbon_intensity.uk")
+            }
+        }
+        if uk.regionID != nil && uk.postcode != nil {
+            problem(node, "carbon_intensity.uk: give region_id or postcode, not both")
+        }
+        return uk
+    }
+
+    private mutating func power(_ node: Node) -> Configuration.Power {
+        var power = Configuration.Power()
+        guard let entries = mapping(node, "power") else { return power }
+        var profilesNode: Node?
+        for (key, value, line) in entries {
+            switch key {
+            case "default": power.defaultProfile = profile(value, base: PowerProfile(), path: "power.default", named: false)
+            case "profiles": profilesNode = value
+            default: unknown(key, line, in: "power")
+            }
+        }
+        // Profiles inherit from the default, so they are read after it whatever the key order.
+        if let profilesNode, let items = sequence(profilesNode, "power.profiles") {
+            var names = Set<String>()
+            for (index, item) in items.enumerated() {
+                let path = "power.profiles[\(index)]"
+                let profile = profile(item, base: power.defaultProfile, path: path, named: true)
+                if !names.insert(profile.name).inserted {
+                    problem(item, "\(path).name \"\(profile.name)\" is used by an earlier profile")
+                }
+                var match: [String: String] = [:]
+                if let matchNode = item.mapping?.first(where: { $0.key.string == "match" })?.value {
+                    match = labels(matchNode, "\(path).match")
+                }
+                if match.isEmpty { problem(item, "\(path).match must name at least one label") }
+                power.profiles.append(.init(profile: profile, match: match))
+            }
+        }
+        return power
+    }
+
+    private mutating func profile(_ node: Node, base: PowerProfile, path: String, named: Bool) -> PowerProfile {
+        var profile = base
+        guard let entries = mapping(node, path) else { return profile }
+        if named { profile.name = "" }
+        for (key, value, line) in entries {
+            let field = "\(path).\(key)"
+            switch key {
+            case "name" where named: profile.name = nonEmptyString(value, field) ?? ""
+            case "match" where named: break  // read by the caller
+            case "cpu_watts_per_core": watts(value, field, positive: true) { profile.cpuWattsPerCore = $0 }
+            case "cpu_idle_watts_per_core": watts(value, field) { profile.cpuIdleWattsPerCore = $0 }
+            case "ram_watts": watts(value, field) { profile.ramWatts = $0 }
+            case "other_watts": watts(value, field) { profile.otherWatts = $0 }
+            case "pue":
+                if let number = number(value, field) {
+                    if (1...10).contains(number) {
+                        profile.pue = number
+                    } else {
+                        problem(value, "\(field) must be between 1 and 10; got \(value.string ?? "")")
+                    }
+                }
+            default: unknown(key, line, in: path)
+            }
+        }
+        if named && profile.name.isEmpty { problem(node, "\(path).name is required") }
+        if profile.cpuIdleWattsPerCore > profile.cpuWattsPerCore {
+            problem(node, "\(path): cpu_idle_watts_per_core (\(profile.cpuIdleWattsPerCore)) must not exceed cpu_watts_per_core (\(profile.cpuWattsPerCore))")
+        }
+        return profile
+    }
+
+    // MARK: - Values
+
+    private mutating func labels(_ node: Node, _ path: String) -> [String: String] {
+        guard let entries = mapping(node, path) else { return [:] }
+        var labels: [String: String] = [:]
+        for (key, value, _) in entries {
+            guard Self.isLabelName(key) else {
+                problem(value, "\(path): \"\(key)\" is not a valid label name")
+                continue
+            }
+            if let text = string(value, "\(path).\(key)") { labels[key] = text }
+        }
+        return labels
+    }
+
+    /// Names that would clash with labels the exporter or Prometheus sets.
+    static let reservedLabelNames: Set<String> = ["host", "state", "instance", "job", "grid_region", "provider", "source"]
+
+    private mutating func attributionLabels(_ node: Node, _ path: String) -> [String] {
+        guard let items = sequence(node, path) else { return Configuration.defaultAttributionLabels }
+        var names: [String] = []
+        for item in items {
+            guard let name = labelName(item, path) else { continue }
+            if Self.reservedLabelNames.contains(name) {
+                problem(item, "\(path): \"\(name)\" is reserved and cannot be an attribution label")
+            } else if names.contains(name) {
+                problem(item, "\(path): \"\(name)\" is listed twice")
+            } else {
+                names.append(name)
+            }
+        }
+        return names
+    }
+
+    private mutating func labelName(_ node: Node, _ path: String) -> String? {
+        guard let text = string(node, path) else { return nil }
+        guard Self.isLabelName(text) else {
+            problem(node, "\(path): \"\(text)\" is not a valid label name")
+            return nil
+        }
+        return text
+    }
+
+    static func isLabelName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !text.hasPrefix("__") else { return false }
+        let isStart = { (c: Unicode.Scalar) in c == "_" || ("a"..."z").contains(c) || ("A"..."Z").contains(c) }
+        return isStart(first) && text.unicodeScalars.allSatisfy { isStart($0) || ("0"..."9").contains($0) }
+    }
+
+    private mutating func httpURL(_ node: Node, _ path: String) -> String? {
+        guard let text = string(node, path) else { return nil }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
+            problem(node, "\(path) must be an http or https URL with a host; got \"\(text)\"")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func intensity(_ node: Node, _ path: String, _ assign: (Double) -> Void) {
+        guard let number = number(node, path) else { return }
+        guard CarbonIntensity.plausibleRange.contains(number) else {
+            problem(node, "\(path) must be between 0 and 2000 g/kWh; got \(node.string ?? "")")
+            return
+        }
+        assign(number)
+    }
+
+    private mutating func watts(_ node: Node, _ path: String, positive: Bool = false, _ assign: (Double) -> Void) {
+        guard let number = number(node, path) else { return }
+        guard positive ? number > 0 : number >= 0, number < 1_000_000 else {
+            problem(node, "\(path) must be \(positive ? "a positive" : "a non-negative") number of watts; got \(node.string ?? "")")
+            return
+        }
+        assign(number)
+    }
+
+    private mutating func positiveDuration(_ node: Node, _ path: String, _ assign: (Double) -> Void) {
+        duration(node, path, allowZero: false, assign)
+    }
+
+    private mutating func duration(_ node: Node, _ path: String, allowZero: Bool, _ assign: (Double) -> Void) {
+        guard let text = string(node, path) else { return }
+        guard let seconds = PrometheusDuration.parse(text), allowZero || seconds > 0 else {
+            problem(node, "\(path) must be a \(allowZero ? "" : "positive ")duration such as 30s, 5m or 2h; got \"\(text)\"")
+            return
+        }
+        assign(seconds)
+    }
+
+    private mutating func number(_ node: Node, _ path: String) -> Double? {
+        guard let text = string(node, path) else { return nil }
+        guard let number = Double(text), number.isFinite, !text.lowercased().contains("x") else {
+            problem(node, "\(path) must be a number; got \"\(text)\"")
+            return nil
+        }
+        return number
+    }
+
+    private mutating func nonEmptyString(_ node: Node, _ path: String) -> String? {
+        guard let text = string(node, path) else { return nil }
+        guard !text.isEmpty else {
+            problem(node, "\(path) must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func string(_ node: Node, _ path: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            problem(node, "\(path) must be a single value")
+            return nil
+        }
+        return scalar.string
+    }
+
+    private mutating func sequence(_ node: Node, _ path: String) -> [Node]? {
+        guard case .sequence(let items) = node else {
+            problem(node, "\(path) must be a list")
+            return nil
+        }
+        return Array(items)
+    }
+
+    private mutating func mapping(_ node: Node, _ path: String) -> [(key: String, value: Node, line: Int)]? {
+        guard case .mapping(let mapping) = node else {
+            if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" {
+                return []  // `key:` with nothing under it
+            }
+            problem(node, "\(path) must be a mapping of keys to values")
+            return nil
+        }
+        var seen = Set<String>()
+        var entries: [(key: String, value: Node, line: Int)] = []
+        for (key, value) in mapping {
+            let line = key.mark?.line ?? 0
+            guard let name = key.string else {
+                problem(line: line, "\(path): keys must be plain strings")
+                continue
+            }
+            if !seen.insert(name).inserted {
+                problem(line: line, "\(path): key \"\(name)\" appears twice")
+                continue
+            }
+            entries.append((name, value, line))
+        }
+        return entries
+    }
+
+    private mutating func unknown(_ key: String, _ line: Int, in path: String) {
+        problem(line: line, "unknown key \"\(key)\" in \(path)")
+    }
+
+    private mutating func problem(_ node: Node, _ message: String) {
+        problem(line: node.mark?.line ?? 0, message)
+    }
+
+    private mutating func problem(line: Int, _ message: String) {
+        problems.append(.init(file: file, line: line, message: message))
+    }
+
+    private static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return 1
+        }
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return String(describing: error)
+        }
+    }
+}

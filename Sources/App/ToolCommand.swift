@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import HTTPClient
+import Logging
+import MetricsServer
+
+/// The `footprint_exporter` command line: serving by default, plus subcommands.
+public struct ToolCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "footprint_exporter",
+        abstract: "Prometheus exporter of per-host power, energy and carbon emissions, attributed to projects and users.",
+        version: "footprint_exporter \(BuildInfo.version) (revision \(BuildInfo.revision))",
+        subcommands: [Serve.self, CheckConfig.self],
+        defaultSubcommand: Serve.self
+    )
+
+    public init() {}
+}
+
+/// The default port: in the exporter range and, as far as known, claimed by no other exporter.
+public let defaultListenAddress = ":9877"
+
+/// Serves `/metrics` until SIGINT or SIGTERM.
+public struct Serve: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Collect node metrics and serve the footprint metrics (the default command)."
+    )
+
+    @Option(name: .customLong("config.file"), help: "YAML configuration file; without it the local host is measured with default settings.")
+    var configFile: String?
+
+    @Option(name: .customLong("web.listen-address"), help: "Address to listen on, HOST:PORT, :PORT or [IPv6]:PORT.")
+    var listenAddress = defaultListenAddress
+
+    @Option(name: .customLong("web.telemetry-path"), help: "Path under which metrics are served.")
+    var telemetryPath = "/metrics"
+
+    @Option(name: .customLong("log.level"), help: "Only log messages at or above this level: debug, info, warn, error.")
+    var logLevel = LogLevelOption.info
+
+    @Option(name: .customLong("log.format"), help: "Log line format: logfmt or json.")
+    var logFormat = LogFormat.logfmt
+
+    public init() {}
+
+    public func validate() throws {
+        guard telemetryPath.hasPrefix("/"), telemetryPath.count > 1, !telemetryPath.hasPrefix("/-/") else {
+            throw ValidationError("--web.telemetry-path must start with / and must not be / or under /-/")
+        }
+        do {
+            _ = try ListenAddress(parsing: listenAddress)
+        } catch {
+            throw ValidationError("--web.listen-address: \(error)")
+        }
+    }
+
+    public func run() throws {
+        let level = logLevel.level
+        let format = logFormat
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: format) }
+        let logger = Logger(label: "footprint_exporter")
+
+        let configuration: Configuration
+        if let configFile {
+            do {
+                configuration = try ConfigurationLoader.load(path: configFile)
+            } catch {
+                logger.error("invalid configuration", metadata: ["file": "\(configFile)", "err": "\(error)"])
+                throw ExitCode(2)
+            }
+        } else {
+            configuration = Configuration()
+        }
+
+        // Block the stop signals before any thread starts, so every thread inherits the mask and only the
+        // sigwait below receives them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, signal) }
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let application: Application
+        do {
+            application = try Application(
+                configuration: configuration,
+                listenAddress: try ListenAddress(parsing: listenAddress),
+                telemetryPath: telemetryPath,
+                logger: logger,
+                fetcher: CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+            )
+        } catch {
+            logger.error("cannot start", metadata: ["err": "\(error)"])
+            throw ExitCode(1)
+        }
+        application.start()
+        while true {
+            var received: Int32 = 0
+            sigwait(&signals, &received)
+            if received == SIGHUP {
+                logger.warning("configuration reload is not supported yet; restart to apply changes")
+                continue
+            }
+            logger.info("stopping", metadata: ["signal": "\(received == SIGINT ? "SIGINT" : "SIGTERM")"])
+            break
+        }
+        application.stop()
+    }
+}
+
+/// Validates a configuration file and prints the effective configuration.
+public struct CheckConfig: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a configuration file and print the effective configuration (secrets redacted)."
+    )
+
+    @Argument(help: "The YAML configuration file.")
+    var path: String
+
+    public init() {}
+
+    public func run() throws {
+        do {
+            let configuration = try ConfigurationLoader.load(path: path)
+            print(configuration.yamlDescription, terminator: "")
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import MetricsServer
+import PromText
+
+/// The exporter's HTTP endpoints: landing page, metrics, health and readiness.
+struct WebRoutes: Sendable {
+    let telemetryPath: String
+    let collector: Collector
+
+    func handle(_ request: ServerRequest) -> ServerResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return request.path == telemetryPath || request.path == "/" ? .methodNotAllowed : .notFound
+        }
+        switch request.path {
+        case telemetryPath:
+            let format = AcceptNegotiation.format(forAccept: request.header("accept"))
+            let response = ServerResponse(
+                status: 200,
+                headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
+                body: collector.render(format: format)
+            )
+            return response.gzipped(for: request)
+        case "/":
+            return ServerResponse(
+                status: 200,
+                headers: [ServerHeader(name: "Content-Type", value: "text/html; charset=utf-8")],
+                body: Array(landingPage.utf8)
+            )
+        case "/-/healthy":
+            return .text("Healthy.\n")
+        case "/-/ready":
+            return collector.isReady ? .text("Ready.\n") : .text("Not ready: first collection still running.\n", status: 503)
+        default:
+            return .notFound
+        }
+    }
+
+    private var landingPage: String {
+        let path = telemetryPath.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;")
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>footprint_exporter</title></head>
+            <body>
+            <h1>footprint_exporter</h1>
+            <p>Energy and carbon footprint of hosts, attributed to projects and users.</p>
+            <ul>
+            <li><a href="\(path)">Metrics</a></li>
+            <li><a href="/-/healthy">Health</a></li>
+            <li><a href="/-/ready">Readiness</a></li>
+            </ul>
+            <p>Version \(BuildInfo.version) (revision \(BuildInfo.revision)).</p>
+            </body>
+            </html>
+
+            """
+    }
+}

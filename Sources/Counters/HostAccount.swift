@@ -1,0 +1,31 @@
+import Model
+
+/// The cumulative counters and latest state of one host under one attribution.
+public struct HostAccount: Sendable, Equatable {
+    public var host: String
+    /// Attribution label values in the order of the configured attribution label names.
+    public var attribution: [String]
+    public var profileName: String
+    public var busyEnergy = Joules.zero
+    public var idleEnergy = Joules.zero
+    public var busyEmissions = Grams.zero
+    public var idleEmissions = Grams.zero
+    public var busySeconds = Seconds.zero
+    /// Power over the last interval; nil until the first interval.
+    public var power: Watts?
+    /// Idle share of CPU time over the last interval; nil until the first interval.
+    public var idleRatio: Double?
+    public var cores: Double
+    public var memoryActiveRatio: Double?
+    public var bootTime: Double?
+    /// Wall-clock time the source last listed the host.
+    public var lastSeen: Double
+
+    public init(host: String, attribution: [String], profileName: String, cores: Double, lastSeen: Double) {
+        self.host = host
+        self.attribution = attribution
+        self.profileName = profileName
+        self.cores = cores
+        self.lastSeen = lastSeen
+    }
+}

@@ -1,0 +1,157 @@
+import Model
+
+/// The monotonic energy, emission and busy-time counters of every host, and the baselines they grow from.
+///
+/// Counters are kept per host and attribution: when a host's attribution labels change, energy from then on
+/// goes to a new account and the old one keeps its final totals, so no project is charged for another's use
+/// and nothing is counted twice. Accounts (and baselines) of hosts the source no longer lists are kept for
+/// `graceSeconds`, so a host that comes back continues from its baseline; after that they are dropped.
+///
+/// A value type: the owner serialises access (the app keeps it behind a mutex).
+public struct HostLedger: Sendable {
+    /// Identity of one exported series set: the host and its attribution values.
+    public struct AccountKey: Hashable, Sendable, Comparable {
+        public var host: String
+        public var attribution: [String]
+
+        public static func < (lhs: AccountKey, rhs: AccountKey) -> Bool {
+            if lhs.host != rhs.host { return lhs.host < rhs.host }
+            return lhs.attribution.lexicographicallyPrecedes(rhs.attribution)
+        }
+    }
+
+    /// What recording one reading did, for logging and error counting.
+    public enum Outcome: Sendable, Equatable {
+        /// First reading of the host: a baseline, no energy yet.
+        case baseline
+        /// An interval was integrated.
+        case integrated(Joules)
+        /// The host restarted; the interval since its boot was integrated.
+        case restarted(Joules)
+        /// Nothing new since the last reading.
+        case noProgress
+        /// Counters or time went backwards; the reading became the new baseline without energy.
+        case reset(reason: String)
+        /// The reading had non-finite or impossible numbers and was skipped.
+        case invalid
+    }
+
+    public let attributionLabels: [String]
+    public var graceSeconds: Double
+    private var accounts: [AccountKey: HostAccount] = [:]
+    private var baselines: [String: HostReading] = [:]
+    private var hostsInLastCollection = 0
+    private var lastCollection: Double?
+
+    public init(attributionLabels: [String], graceSeconds: Double) {
+        self.attributionLabels = attributionLabels
+        self.graceSeconds = graceSeconds
+    }
+
+    /// Integrates one reading into its host's counters.
+    ///
+    /// - Parameters:
+    ///   - intensity: the grid intensity in force for the interval that ends with this reading.
+    ///   - now: wall-clock time of the collection, for the grace period.
+    @discardableResult
+    public mutating func record(
+        _ reading: HostReading,
+        profile: PowerProfile,
+        intensity: GramsPerKilowattHour,
+        at now: Double
+    ) -> Outcome {
+        guard reading.isValid else { return .invalid }
+        let key = AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" })
+        var account =
+            accounts[key]
+            ?? HostAccount(
+                host: reading.host,
+                attribution: key.attribution,
+                profileName: profile.name,
+                cores: reading.cores,
+                lastSeen: now
+            )
+        account.profileName = profile.name
+        account.cores = reading.cores
+        account.memoryActiveRatio = reading.memoryActiveRatio
+        account.bootTime = reading.bootTime
+        account.lastSeen = now
+
+        let outcome: Outcome
+        if let previous = baselines[reading.host] {
+            switch Integration.step(from: previous, to: reading) {
+            case .interval(let duration, let idleRatio):
+                let energy = Self.add(duration, idleRatio, reading, profile, intensity, to: &account)
+                baselines[reading.host] = reading
+                outcome = .integrated(energy)
+            case .restarted(let duration, let idleRatio):
+                let energy = Self.add(duration, idleRatio, reading, profile, intensity, to: &account)
+                baselines[reading.host] = reading
+                outcome = .restarted(energy)
+            case .noProgress:
+                outcome = .noProgress
+            case .reset(let reason):
+                baselines[reading.host] = reading
+                outcome = .reset(reason: reason)
+            }
+        } else {
+            baselines[reading.host] = reading
+            outcome = .baseline
+        }
+        accounts[key] = account
+        return outcome
+    }
+
+    /// Closes a collection: records how many hosts it listed and drops hosts unseen for longer than the grace.
+    public mutating func finishCollection(hostsSeen: Int, at now: Double) {
+        hostsInLastCollection = hostsSeen
+        lastCollection = now
+        let cutoff = now - graceSeconds
+        accounts = accounts.filter { $0.value.lastSeen >= cutoff }
+        let liveHosts = Set(accounts.keys.map(\.host))
+        baselines = baselines.filter { liveHosts.contains($0.key) }
+    }
+
+    /// The counters as they stand. A failed collection calls neither `record` nor `finishCollection`: nothing
+    /// is integrated and nothing expires, so an outage of the source neither loses energy (the next good
+    /// reading covers the gap) nor drops hosts.
+    public func snapshot() -> Snapshot {
+        Snapshot(
+            attributionLabels: attributionLabels,
+            accounts: accounts.sorted { $0.key < $1.key }.map(\.value),
+            hostsInLastCollection: hostsInLastCollection,
+            lastCollection: lastCollection
+        )
+    }
+
+    /// The current baseline of a host, for tests and diagnostics.
+    public func baseline(of host: String) -> HostReading? { baselines[host] }
+
+    private static func add(
+        _ duration: Double,
+        _ idleRatio: Double,
+        _ reading: HostReading,
+        _ profile: PowerProfile,
+        _ intensity: GramsPerKilowattHour,
+        to account: inout HostAccount
+    ) -> Joules {
+        let idle = idleRatio.clampedToUnit
+        let power = profile.power(
+            cores: reading.cores,
+            idleRatio: idle,
+            memoryActiveRatio: reading.memoryActiveRatio ?? 0
+        )
+        let energy = power * Seconds(duration)
+        precondition(energy.value >= 0 && energy.value.isFinite, "energy increments must be finite and non-negative")
+        let busyEnergy = energy * (1 - idle)
+        let idleEnergy = energy * idle
+        account.busyEnergy = account.busyEnergy + busyEnergy
+        account.idleEnergy = account.idleEnergy + idleEnergy
+        account.busyEmissions = account.busyEmissions + intensity * busyEnergy
+        account.idleEmissions = account.idleEmissions + intensity * idleEnergy
+        account.busySeconds = account.busySeconds + Seconds(duration * (1 - idle))
+        account.power = power
+        account.idleRatio = idle
+        return energy
+    }
+}

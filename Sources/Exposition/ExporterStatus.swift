@@ -1,0 +1,46 @@
+/// The exporter's view of its inputs at render time, beside the host counters.
+public struct ExporterStatus: Sendable, Equatable {
+    /// Outcome of the latest attempt to read one input.
+    public struct Source: Sendable, Equatable {
+        public var name: String
+        public var up: Bool
+        public var durationSeconds: Double
+        public var errors: Double
+
+        public init(name: String, up: Bool, durationSeconds: Double, errors: Double) {
+            self.name = name
+            self.up = up
+            self.durationSeconds = durationSeconds
+            self.errors = errors
+        }
+    }
+
+    /// The carbon intensity in force for one grid region.
+    public struct Grid: Sendable, Equatable {
+        public var provider: String
+        public var region: String
+        public var gramsPerKilowattHour: Double
+        public var ageSeconds: Double
+        public var fallback: Bool
+
+        public init(provider: String, region: String, gramsPerKilowattHour: Double, ageSeconds: Double, fallback: Bool) {
+            self.provider = provider
+            self.region = region
+            self.gramsPerKilowattHour = gramsPerKilowattHour
+            self.ageSeconds = ageSeconds
+            self.fallback = fallback
+        }
+    }
+
+    public var sources: [Source]
+    public var grids: [Grid]
+    public var version: String
+    public var revision: String
+
+    public init(sources: [Source], grids: [Grid], version: String, revision: String) {
+        self.sources = sources
+        self.grids = grids
+        self.version = version
+        self.revision = revision
+    }
+}

@@ -1,0 +1,122 @@
+import PromText
+
+/// A metric family's name, type and HELP text.
+public struct MetricDefinition: Sendable, Equatable {
+    public let name: String
+    public let type: MetricType
+    public let help: String
+}
+
+/// Every metric family footprint_exporter exposes: the one place names, types and HELP texts live.
+///
+/// The names, types and label names are a contract with dashboards, rules and users; change them only by
+/// adding. HELP says the unit and how each value is derived.
+public enum MetricCatalog {
+    /// Summary of the integration rule, repeated in the HELP of every counter derived from it.
+    static let integrationRule =
+        "Integrated between successive readings of the host's CPU counters: power from the idle share of CPU "
+        + "time over the interval (idle CPU seconds delta / all-mode CPU seconds delta) times the interval; "
+        + "a reboot integrates from the new boot time, counters going backwards add nothing."
+
+    public static let hostPower = MetricDefinition(
+        name: "footprint_host_power_watts",
+        type: .gauge,
+        help: "Modelled power of the host over its last interval, in watts: (CPU + memory + other) x PUE, "
+            + "from the host's power profile."
+    )
+    public static let hostEnergy = MetricDefinition(
+        name: "footprint_host_energy_joules_total",
+        type: .counter,
+        help: "Modelled energy used by the host, in joules, split by state=busy|idle in proportion to the "
+            + "busy and idle share of CPU time. " + integrationRule
+    )
+    public static let hostEmissions = MetricDefinition(
+        name: "footprint_host_emissions_grams_total",
+        type: .counter,
+        help: "Emissions of the host's modelled energy, in grams of CO2-equivalent, split by state=busy|idle: "
+            + "energy in kWh times the grid carbon intensity in force when each interval ended. "
+            + integrationRule
+    )
+    public static let hostBusySeconds = MetricDefinition(
+        name: "footprint_host_busy_seconds_total",
+        type: .counter,
+        help: "Wall-clock seconds weighted by the host's busy share of CPU time (interval x (1 - idle ratio)), "
+            + "in seconds."
+    )
+    public static let hostIdleRatio = MetricDefinition(
+        name: "footprint_host_idle_ratio",
+        type: .gauge,
+        help: "Idle share of the host's CPU time over its last interval, 0 to 1, from CPU counter deltas."
+    )
+    public static let hostCores = MetricDefinition(
+        name: "footprint_host_cpu_cores",
+        type: .gauge,
+        help: "Logical CPUs of the host, as counted by the source."
+    )
+    public static let hostMemoryActiveRatio = MetricDefinition(
+        name: "footprint_host_memory_active_ratio",
+        type: .gauge,
+        help: "Active memory of the host divided by its total memory (meminfo Active / MemTotal), 0 to 1."
+    )
+    public static let hostBootTime = MetricDefinition(
+        name: "footprint_host_boot_time_seconds",
+        type: .gauge,
+        help: "Boot time of the host (the start of its workspace), in Unix seconds."
+    )
+    public static let hosts = MetricDefinition(
+        name: "footprint_hosts",
+        type: .gauge,
+        help: "Hosts the node-metrics source listed in the last successful collection."
+    )
+    public static let gridIntensity = MetricDefinition(
+        name: "footprint_grid_carbon_intensity_grams_per_kilowatt_hour",
+        type: .gauge,
+        help: "Grid carbon intensity in force, in grams of CO2-equivalent per kilowatt-hour. Cached: the "
+            + "provider is asked in the background; its last good value is used until it is too old, then the "
+            + "configured fallback."
+    )
+    public static let gridIntensityAge = MetricDefinition(
+        name: "footprint_grid_carbon_intensity_age_seconds",
+        type: .gauge,
+        help: "Seconds since the carbon intensity in force was obtained from its provider "
+            + "(0 for a static value)."
+    )
+    public static let gridIntensityFallback = MetricDefinition(
+        name: "footprint_grid_carbon_intensity_fallback",
+        type: .gauge,
+        help: "1 while the configured fallback carbon intensity is used because no fresh provider value "
+            + "exists, else 0."
+    )
+    public static let sourceUp = MetricDefinition(
+        name: "footprint_source_up",
+        type: .gauge,
+        help: "1 if the last attempt to read the source succeeded, else 0."
+    )
+    public static let sourceDuration = MetricDefinition(
+        name: "footprint_source_duration_seconds",
+        type: .gauge,
+        help: "Duration of the last attempt to read the source, in seconds."
+    )
+    public static let sourceErrors = MetricDefinition(
+        name: "footprint_source_errors_total",
+        type: .counter,
+        help: "Failed attempts to read the source since the exporter started."
+    )
+    public static let lastCollection = MetricDefinition(
+        name: "footprint_last_collection_timestamp_seconds",
+        type: .gauge,
+        help: "Time of the last successful collection of node metrics, in Unix seconds."
+    )
+    public static let buildInfo = MetricDefinition(
+        name: "footprint_exporter_build_info",
+        type: .gauge,
+        help: "Build information of footprint_exporter; the value is always 1."
+    )
+
+    /// Every definition, sorted by name.
+    public static let all: [MetricDefinition] = [
+        hostPower, hostEnergy, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores, hostMemoryActiveRatio,
+        hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, sourceUp, sourceDuration,
+        sourceErrors, lastCollection, buildInfo,
+    ].sorted { $0.name < $1.name }
+}

@@ -1,0 +1,9 @@
+/// The request methods the exporter needs from upstream APIs.
+public enum HTTPMethod: String, Sendable, Hashable, CustomStringConvertible {
+    case get = "GET"
+    case post = "POST"
+    /// Like `get`, but the server sends no body.
+    case head = "HEAD"
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,91 @@
+import CMicroHTTPD
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// An HTTP/1.1 server, built on libmicrohttpd, that passes every request to one handler.
+///
+/// Each connection gets its own thread (up to `ServerLimits.connectionLimit`), so a slow handler
+/// call never delays other clients. The handler is called on those threads, concurrently, and must
+/// be thread-safe. The server knows nothing of metrics: routing is the handler's job.
+public final class MetricsServer: Sendable {
+    /// The address listened on, with the port the system chose when 0 was asked for.
+    public let listenAddress: ListenAddress
+    private let context: ServerContext
+    private let daemon: Mutex<Daemon?>
+
+    /// The bound TCP port.
+    public var port: UInt16 { listenAddress.port }
+
+    /// Starts listening and serving at once.
+    ///
+    /// - Throws: `MetricsServerError.cannotListen` (with errno) when the address cannot be bound,
+    ///   `.startFailed` when libmicrohttpd refuses to start.
+    public init(
+        listenAddress: ListenAddress,
+        limits: ServerLimits = .init(),
+        handler: @escaping @Sendable (ServerRequest) -> ServerResponse
+    ) throws(MetricsServerError) {
+        let socket = try ListeningSocket.open(listenAddress)
+        let context = ServerContext(handler: handler, limits: limits)
+        // The server owns the context and outlives the daemon (stop() joins its threads), so an
+        // unretained pointer is enough.
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+        var options = [
+            MHD_OptionItem(option: .LISTEN_SOCKET, value: Int(socket.descriptor), ptr_value: nil),
+            MHD_OptionItem(option: .CONNECTION_LIMIT, value: max(1, limits.connectionLimit), ptr_value: nil),
+            MHD_OptionItem(
+                option: .CONNECTION_TIMEOUT, value: max(1, limits.connectionTimeoutSeconds), ptr_value: nil),
+            MHD_OptionItem(
+                option: .CONNECTION_MEMORY_LIMIT, value: max(4096, limits.maxRequestHeaderBytes), ptr_value: nil),
+            cmhd_option_uri_log(mhdStartRequest, contextPointer),
+            cmhd_option_notify_completed(mhdFinishRequest, contextPointer),
+            MHD_OptionItem(option: .END, value: 0, ptr_value: nil),
+        ]
+        // Thread per connection rather than a pool: a pool thread busy in the handler would stall
+        // every other connection it owns. Error logging stays off (no MHD_USE_ERROR_LOG): a library
+        // must not write to stderr.
+        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue
+            | MHD_USE_AUTO.rawValue
+        let started = options.withUnsafeMutableBufferPointer { items in
+            cmhd_start(flags, socket.address.port, mhdHandleRequest, contextPointer, items.baseAddress)
+        }
+        guard let started else {
+            close(socket.descriptor)
+            throw .startFailed(socket.address, "libmicrohttpd refused to start (out of threads or memory?)")
+        }
+        self.listenAddress = socket.address
+        self.context = context
+        self.daemon = Mutex(Daemon(raw: started))
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Stops accepting connections, waits for requests in progress, and closes the socket.
+    ///
+    /// Idempotent, and safe from any thread except a handler call of this server, which it would
+    /// wait for forever.
+    public func stop() {
+        daemon.withLock { daemon in
+            guard let running = daemon else { return }
+            daemon = nil
+            // Also closes the listening socket, even though it was passed in.
+            MHD_stop_daemon(running.raw)
+        }
+    }
+
+    /// Whether `stop()` has been called.
+    public var isStopped: Bool { daemon.withLock { $0 == nil } }
+}
+
+/// The running libmicrohttpd daemon.
+// Unchecked because it is a C pointer; it is only used under the server's mutex.
+private struct Daemon: @unchecked Sendable {
+    let raw: OpaquePointer
+}

@@ -1,0 +1,141 @@
+import CMicroHTTPD
+
+// libmicrohttpd calls these from its connection threads. They are file-level functions, so they
+// carry no actor isolation, and reach Swift state only through `cls` and the per-request pointer.
+
+/// Runs once per request, before the headers are parsed; its result becomes the request's state pointer.
+func mhdStartRequest(
+    _ cls: UnsafeMutableRawPointer?, _ target: UnsafePointer<CChar>?, _ connection: OpaquePointer?
+) -> UnsafeMutableRawPointer? {
+    let state = RequestState(rawTarget: target.map { String(cString: $0) } ?? "")
+    return Unmanaged.passRetained(state).toOpaque()
+}
+
+/// Runs when a request ends, answered or not; balances the retain in `mhdStartRequest`.
+func mhdFinishRequest(
+    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+    _ requestState: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ reason: MHD_RequestTerminationCode
+) {
+    guard let requestState, let state = requestState.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(state).release()
+    requestState.pointee = nil
+}
+
+/// The access handler: called once when the headers are complete, once per chunk of body, and
+/// once more with no data, when the response is due.
+func mhdHandleRequest(
+    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ url: UnsafePointer<CChar>?,
+    _ method: UnsafePointer<CChar>?, _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
+    _ uploadDataSize: UnsafeMutablePointer<Int>?, _ requestState: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> MHD_Result {
+    guard let cls, let connection, let uploadDataSize, let requestState else { return .NO }
+    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    let state: RequestState
+    if let existing = requestState.pointee {
+        state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+    } else {
+        // mhdStartRequest always runs first; this only guards against a library that skipped it.
+        let created = RequestState(rawTarget: url.map { String(cString: $0) } ?? "")
+        requestState.pointee = Unmanaged.passRetained(created).toOpaque()
+        state = created
+    }
+    let maxBodyBytes = server.limits.maxBodyBytes
+
+    if !state.headersSeen {
+        state.headersSeen = true
+        // Refusing a declared oversize body now saves reading it; libmicrohttpd then closes the connection.
+        if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+            let length = Int(String(cString: declared)), length > maxBodyBytes
+        {
+            state.responded = true
+            return queue(.payloadTooLarge, on: connection)
+        }
+        return .YES
+    }
+
+    let received = uploadDataSize.pointee
+    if received > 0 {
+        if !state.bodyTooLarge, let uploadData {
+            if received > maxBodyBytes - state.body.count {
+                // Chunked bodies have no declared length; keep reading but stop storing.
+                state.bodyTooLarge = true
+                state.body = []
+            } else {
+                state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: received))
+            }
+        }
+        uploadDataSize.pointee = 0
+        return .YES
+    }
+
+    guard !state.responded else { return .YES }
+    state.responded = true
+    if state.bodyTooLarge {
+        return queue(.payloadTooLarge, on: connection)
+    }
+    let request = ServerRequest(
+        method: method.map { String(cString: $0) } ?? "GET",
+        path: url.map { String(cString: $0) } ?? "/",
+        query: firstValues(connectionValues(connection, .GET_ARGUMENT_KIND)),
+        rawQuery: state.rawQuery,
+        headers: joinedHeaders(connectionValues(connection, .HEADER_KIND)),
+        body: state.body)
+    state.body = []
+    return queue(server.handler(request), on: connection)
+}
+
+private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> MHD_Result {
+    // libmicrohttpd would refuse other codes and drop the connection; a 500 tells the client more.
+    guard (100...599).contains(response.status) else {
+        return queue(.internalServerError, on: connection)
+    }
+    // MUST_COPY: the Swift array's storage is not guaranteed to outlive this call.
+    let created = response.body.withUnsafeBytes { bytes in
+        MHD_create_response_from_buffer(
+            bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+    }
+    guard let created else { return .NO }
+    defer { MHD_destroy_response(created) }
+    for header in response.headers where header.name.lowercased() != "content-length" {
+        guard MHD_add_response_header(created, header.name, header.value) == .YES else {
+            // A field with CR/LF or an invalid name; sending the rest would misrepresent the response.
+            return queue(.internalServerError, on: connection)
+        }
+    }
+    return MHD_queue_response(connection, UInt32(response.status), created)
+}
+
+private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(String, String)] {
+    var pairs: [(String, String)] = []
+    withUnsafeMutablePointer(to: &pairs) { pointer in
+        // Returns the number of values, which the collected array already tells.
+        _ = MHD_get_connection_values(connection, kind, collectValue, pointer)
+    }
+    return pairs
+}
+
+private func collectValue(
+    _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?
+) -> MHD_Result {
+    guard let cls, let key else { return .YES }
+    let pairs = cls.assumingMemoryBound(to: [(String, String)].self)
+    pairs.pointee.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+    return .YES
+}
+
+private func firstValues(_ pairs: [(String, String)]) -> [String: String] {
+    var values: [String: String] = [:]
+    for (name, value) in pairs where values[name] == nil {
+        values[name] = value
+    }
+    return values
+}
+
+private func joinedHeaders(_ pairs: [(String, String)]) -> [String: String] {
+    var headers: [String: String] = [:]
+    for (name, value) in pairs {
+        let key = name.lowercased()
+        headers[key] = headers[key].map { $0 + ", " + value } ?? value
+    }
+    return headers
+}

@@ -1,0 +1,10 @@
+/// One response header field, sent in the order given.
+public struct ServerHeader: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}

@@ -1,0 +1,23 @@
+/// Resource limits for `MetricsServer`, chosen so a misbehaving client cannot exhaust the exporter.
+public struct ServerLimits: Sendable, Equatable {
+    /// Concurrent connections; each one holds a thread while open. Further connections are refused.
+    public var connectionLimit: Int
+    /// Idle time after which a connection is closed, in whole seconds.
+    public var connectionTimeoutSeconds: Int
+    /// Memory per connection for the request line and headers, in bytes; larger requests get 431/414.
+    public var maxRequestHeaderBytes: Int
+    /// Largest accepted request body, in bytes; larger bodies get 413 without reaching the handler.
+    public var maxBodyBytes: Int
+
+    public init(
+        connectionLimit: Int = 64,
+        connectionTimeoutSeconds: Int = 30,
+        maxRequestHeaderBytes: Int = 64 << 10,
+        maxBodyBytes: Int = 1 << 20
+    ) {
+        self.connectionLimit = connectionLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.maxRequestHeaderBytes = maxRequestHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+    }
+}

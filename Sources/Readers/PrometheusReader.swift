@@ -1,0 +1,218 @@
+import HTTPClient
+import Logging
+import Model
+
+/// Reads every node_exporter host known to a Prometheus server with a fixed handful of instant queries.
+///
+/// Six queries per collection whatever the host count, all evaluated at the same time: the targets with
+/// `up == 1` (and their labels), CPU seconds by mode summed per host, core count, Active/MemTotal, boot time,
+/// and the time of each host's latest CPU sample. That sample time, not the query time, bounds each interval,
+/// so intervals line up exactly with the counters Prometheus scraped.
+public struct PrometheusReader: Sendable {
+    public struct Settings: Sendable, Equatable {
+        public var baseURL: String
+        /// Label matchers in braces, e.g. `{job="node"}`; empty for all series.
+        public var selector: String
+        /// The target label that names a host.
+        public var hostLabel: String
+        public var timeoutSeconds: Double
+        /// Extra request headers, e.g. authorization; never logged.
+        public var headers: [HTTPHeader]
+        public var maxBodyBytes: Int
+
+        public init(
+            baseURL: String,
+            selector: String = "",
+            hostLabel: String = "instance",
+            timeoutSeconds: Double = 10,
+            headers: [HTTPHeader] = [],
+            maxBodyBytes: Int = 64 << 20
+        ) {
+            self.baseURL = baseURL
+            self.selector = selector
+            self.hostLabel = hostLabel
+            self.timeoutSeconds = timeoutSeconds
+            self.headers = headers
+            self.maxBodyBytes = maxBodyBytes
+        }
+    }
+
+    /// The outcome of one read: readings, and hosts listed as up but left out, with the reason.
+    public struct Result: Sendable {
+        public var readings: [HostReading]
+        public var skipped: [(host: String, reason: String)]
+    }
+
+    /// The PromQL of one collection, by purpose.
+    public struct Queries: Sendable, Equatable {
+        public var up: String
+        public var cpuSecondsByMode: String
+        public var cores: String
+        public var memoryActiveRatio: String
+        public var bootTime: String
+        public var sampleTime: String
+
+        public var all: [String] { [up, cpuSecondsByMode, cores, memoryActiveRatio, bootTime, sampleTime] }
+    }
+
+    public let settings: Settings
+    public let queries: Queries
+    private let fetcher: any HTTPFetching
+
+    public init(settings: Settings, fetcher: any HTTPFetching) {
+        self.settings = settings
+        self.fetcher = fetcher
+        self.queries = Self.makeQueries(selector: settings.selector, hostLabel: settings.hostLabel)
+    }
+
+    static func makeQueries(selector: String, hostLabel: String) -> Queries {
+        var inner = selector.trimmingSpaces
+        if inner.hasPrefix("{") && inner.hasSuffix("}") { inner = String(inner.dropFirst().dropLast()).trimmingSpaces }
+        func series(_ name: String, _ extra: String? = nil) -> String {
+            let matchers = [inner, extra ?? ""].filter { !$0.isEmpty }.joined(separator: ",")
+            return matchers.isEmpty ? name : "\(name){\(matchers)}"
+        }
+        let host = hostLabel
+        return Queries(
+            up: "\(series("up")) == 1",
+            cpuSecondsByMode: "sum by (\(host), mode) (\(series("node_cpu_seconds_total")))",
+            cores: "count by (\(host)) (\(series("node_cpu_seconds_total", #"mode="idle""#)))",
+            memoryActiveRatio: "sum by (\(host)) (\(series("node_memory_Active_bytes"))) / "
+                + "sum by (\(host)) (\(series("node_memory_MemTotal_bytes")))",
+            bootTime: "max by (\(host)) (\(series("node_boot_time_seconds")))",
+            sampleTime: "max by (\(host)) (timestamp(\(series("node_cpu_seconds_total"))))"
+        )
+    }
+
+    /// Reads all hosts as of `time` (Unix seconds). Any failed query fails the whole read, so a collection
+    /// never mixes fresh and missing data.
+    public func read(at time: Double, logger: Logger) throws(ReaderError) -> Result {
+        let up = try query(queries.up, at: time, logger: logger)
+        let cpu = try query(queries.cpuSecondsByMode, at: time, logger: logger)
+        let cores = try query(queries.cores, at: time, logger: logger)
+        let memory = try query(queries.memoryActiveRatio, at: time, logger: logger)
+        let boot = try query(queries.bootTime, at: time, logger: logger)
+        let sampleTime = try query(queries.sampleTime, at: time, logger: logger)
+        return assemble(up: up, cpu: cpu, cores: cores, memory: memory, boot: boot, sampleTime: sampleTime)
+    }
+
+    func assemble(
+        up: PrometheusQueryResponse,
+        cpu: PrometheusQueryResponse,
+        cores: PrometheusQueryResponse,
+        memory: PrometheusQueryResponse,
+        boot: PrometheusQueryResponse,
+        sampleTime: PrometheusQueryResponse
+    ) -> Result {
+        let hostLabel = settings.hostLabel
+        func byHost(_ response: PrometheusQueryResponse) -> [String: Double] {
+            var values: [String: Double] = [:]
+            for sample in response.samples {
+                guard let host = sample.labels[hostLabel] else { continue }
+                values[host] = sample.value
+            }
+            return values
+        }
+        var idle: [String: Double] = [:]
+        var total: [String: Double] = [:]
+        for sample in cpu.samples {
+            guard let host = sample.labels[hostLabel] else { continue }
+            total[host, default: 0] += sample.value
+            if sample.labels["mode"] == "idle" { idle[host, default: 0] += sample.value }
+        }
+        let coreCount = byHost(cores)
+        let memoryRatio = byHost(memory)
+        let bootTime = byHost(boot)
+        let sampled = byHost(sampleTime)
+
+        var labelsByHost: [String: [String: String]] = [:]
+        var order: [String] = []
+        var skipped: [(host: String, reason: String)] = []
+        for sample in up.samples {
+            guard let host = sample.labels[hostLabel], !host.isEmpty else {
+                skipped.append((host: "", reason: "target without the \(hostLabel) label"))
+                continue
+            }
+            if labelsByHost[host] != nil {
+                // The same host under two jobs: its counters were summed per host label already.
+                skipped.append((host: host, reason: "listed more than once; first target's labels used"))
+                continue
+            }
+            var labels = sample.labels
+            labels["__name__"] = nil
+            labelsByHost[host] = labels
+            order.append(host)
+        }
+
+        var readings: [HostReading] = []
+        for host in order {
+            guard let totalSeconds = total[host], let idleSeconds = idle[host] else {
+                skipped.append((host: host, reason: "no node_cpu_seconds_total"))
+                continue
+            }
+            guard let timestamp = sampled[host] else {
+                skipped.append((host: host, reason: "no CPU sample time"))
+                continue
+            }
+            let reading = HostReading(
+                host: host,
+                labels: labelsByHost[host] ?? [:],
+                timestamp: timestamp,
+                cpuIdleSeconds: idleSeconds,
+                cpuTotalSeconds: totalSeconds,
+                cores: coreCount[host] ?? 0,
+                memoryActiveRatio: memoryRatio[host].flatMap { $0.isFinite ? $0 : nil },
+                bootTime: bootTime[host]
+            )
+            guard reading.isValid else {
+                skipped.append((host: host, reason: "non-finite or impossible values"))
+                continue
+            }
+            readings.append(reading)
+        }
+        return Result(readings: readings, skipped: skipped)
+    }
+
+    func query(_ promQL: String, at time: Double, logger: Logger) throws(ReaderError) -> PrometheusQueryResponse {
+        let url =
+            "\(settings.baseURL.trimmingTrailingSlash)/api/v1/query?query=\(promQL.urlQueryEscaped)"
+            + "&time=\(Self.formatTime(time))"
+        let request = HTTPRequest(
+            url: url,
+            headers: settings.headers + [HTTPHeader(name: "Accept", value: "application/json")],
+            timeoutSeconds: settings.timeoutSeconds,
+            maxBodyBytes: settings.maxBodyBytes
+        )
+        logger.trace("querying Prometheus", metadata: ["promql": "\(promQL)"])
+        let response: HTTPResponse
+        do {
+            response = try fetcher.fetch(request)
+        } catch {
+            throw .transport(error)
+        }
+        if !response.isSuccess {
+            // Prometheus explains 4xx/5xx in its JSON envelope; proxies in front of it may send anything.
+            var detail = String(decoding: response.body.prefix(200), as: UTF8.self)
+            do {
+                _ = try PrometheusQueryResponse.decode(response.body)
+            } catch where error.code == .upstreamError {
+                detail = error.detail
+            } catch {}
+            throw .badStatus(response.status, "\(promQL): \(detail)")
+        }
+        do {
+            return try PrometheusQueryResponse.decode(response.body)
+        } catch {
+            throw ReaderError(error.code, "\(promQL): \(error.detail)")
+        }
+    }
+
+    /// Seconds with millisecond precision, the resolution Prometheus keeps.
+    static func formatTime(_ time: Double) -> String {
+        let milliseconds = Int64((time * 1000).rounded())
+        let seconds = milliseconds / 1000
+        let fraction = milliseconds % 1000
+        let padded = String(fraction).count < 3 ? String(repeating: "0", count: 3 - String(fraction).count) : ""
+        return "\(seconds).\(padded)\(fraction)"
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import HTTPClient
+import Model
+
+/// Reads the current grid carbon intensity from the GB Carbon Intensity API (national, region id or postcode).
+///
+/// National answers carry `actual` (an estimate; null for periods not yet closed) and `forecast`; the value
+/// used is `actual` when present, else `forecast`. Regional answers only have `forecast`. `data` is decoded
+/// as an array or a single object, since the API returns both for the same kind of request.
+public struct UKCarbonIntensityReader: Sendable {
+    public enum Region: Sendable, Equatable, CustomStringConvertible {
+        case national
+        case regionID(Int)
+        case postcode(String)
+
+        /// The `grid_region` label value.
+        public var description: String {
+            switch self {
+            case .national: "GB"
+            case .regionID(let id): "GB-\(id)"
+            case .postcode(let postcode): "GB-\(postcode)"
+            }
+        }
+
+        var path: String {
+            switch self {
+            case .national: "/intensity"
+            case .regionID(let id): "/regional/regionid/\(id)"
+            case .postcode(let postcode): "/regional/postcode/\(postcode.urlQueryEscaped)"
+            }
+        }
+    }
+
+    public let baseURL: String
+    public let region: Region
+    public let timeoutSeconds: Double
+    private let fetcher: any HTTPFetching
+
+    public init(baseURL: String, region: Region, timeoutSeconds: Double = 10, fetcher: any HTTPFetching) {
+        self.baseURL = baseURL
+        self.region = region
+        self.timeoutSeconds = timeoutSeconds
+        self.fetcher = fetcher
+    }
+
+    public var url: String { baseURL.trimmingTrailingSlash + region.path }
+
+    /// The intensity of the half-hour containing `now` (or the first period given), in g/kWh.
+    public func read(now: Double) throws(ReaderError) -> GramsPerKilowattHour {
+        let request = HTTPRequest(
+            url: url,
+            headers: [HTTPHeader(name: "Accept", value: "application/json")],
+            timeoutSeconds: timeoutSeconds,
+            maxBodyBytes: 4 << 20
+        )
+        let response: HTTPResponse
+        do {
+            response = try fetcher.fetch(request)
+        } catch {
+            throw .transport(error)
+        }
+        guard response.isSuccess else {
+            throw .badStatus(response.status, "\(url): \(Self.errorMessage(response.body))")
+        }
+        return try Self.decode(response.body, region: region, now: now)
+    }
+
+    static func decode(_ body: [UInt8], region: Region, now: Double) throws(ReaderError) -> GramsPerKilowattHour {
+        let periods: [Period]
+        do {
+            switch region {
+            case .national:
+                periods = try JSONDecoder().decode(Envelope<Period>.self, from: Data(body)).data.items
+            case .regionID, .postcode:
+                let regions = try JSONDecoder().decode(Envelope<RegionData>.self, from: Data(body)).data.items
+                periods = regions.flatMap { $0.data.items }
+            }
+        } catch {
+            throw .malformed("not a carbon intensity response: \(String(describing: error).prefix(300))")
+        }
+        guard !periods.isEmpty else { throw .noData("no periods in the response") }
+        let current =
+            periods.first { period in
+                guard let from = parseTime(period.from), let to = parseTime(period.to) else { return false }
+                return from <= now && now < to
+            } ?? periods[0]
+        guard let value = current.intensity.actual ?? current.intensity.forecast else {
+            throw .noData("period \(current.from) has neither actual nor forecast")
+        }
+        guard value.isFinite, CarbonIntensity.plausibleRange.contains(value) else {
+            throw .outOfRange("\(value) g/kWh for \(current.from)")
+        }
+        return GramsPerKilowattHour(value)
+    }
+
+    static func errorMessage(_ body: [UInt8]) -> String {
+        if let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(body)) {
+            return "\(envelope.error.code): \(envelope.error.message)"
+        }
+        return String(decoding: body.prefix(200), as: UTF8.self)
+    }
+
+    /// Parses the API's `YYYY-MM-DDThh:mmZ` (seconds optional) into Unix seconds.
+    static func parseTime(_ text: String) -> Double? {
+        let digits = text.unicodeScalars.filter { CharacterSet.decimalDigits.contains($0) }.map {
+            Int($0.value) - 48
+        }
+        guard text.hasSuffix("Z"), digits.count == 12 || digits.count == 14 else { return nil }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
+        let (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))
+        let (hour, minute) = (number(8..<10), number(10..<12))
+        let second = digits.count == 14 ? number(12..<14) : 0
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        return Double(daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// A JSON value that is either one object or an array of them.
+    struct OneOrMany<Element: Decodable>: Decodable {
+        var items: [Element]
+
+        init(from decoder: any Decoder) throws {
+            if let many = try? [Element](from: decoder) {
+                items = many
+            } else {
+                items = [try Element(from: decoder)]
+            }
+        }
+    }
+
+    struct Envelope<Element: Decodable>: Decodable {
+        var data: OneOrMany<Element>
+    }
+
+    struct Period: Decodable {
+        struct Intensity: Decodable {
+            var forecast: Double?
+            var actual: Double?
+        }
+
+        var from: String
+        var to: String
+        var intensity: Intensity
+    }
+
+    struct RegionData: Decodable {
+        var data: OneOrMany<Period>
+    }
+
+    struct ErrorEnvelope: Decodable {
+        struct Detail: Decodable {
+            var code: String
+            var message: String
+        }
+
+        var error: Detail
+    }
+}

@@ -1,0 +1,8 @@
+import App
+
+@main
+enum FootprintExporterMain {
+    static func main() {
+        ToolCommand.main()
+    }
+}
