@@ -86,7 +86,7 @@ public struct Serve: ParsableCommand {
                 listenAddress: try ListenAddress(parsing: listenAddress),
                 telemetryPath: telemetryPath,
                 logger: logger,
-                fetcher: CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+                fetcher: try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
             )
         } catch {
             logger.error("cannot start", metadata: ["err": "\(error)"])

@@ -1,0 +1,100 @@
+import Counters
+import Exposition
+import Foundation
+import Model
+import PromText
+import TestSupport
+import Testing
+
+@Suite struct SnapshotRendererTests {
+    static func fixedSnapshot() -> Snapshot {
+        var busy = HostAccount(host: "10.0.0.5:9100", attribution: ["isis", "jane.doe"], profileName: "default", cores: 2, lastSeen: 0)
+        busy.busyEnergy = Joules(4500)
+        busy.idleEnergy = Joules(1500)
+        busy.busyEmissions = Grams(0.25)
+        busy.idleEmissions = Grams(1.0 / 12)
+        busy.busySeconds = Seconds(45)
+        busy.power = Watts(100)
+        busy.idleRatio = 0.25
+        busy.memoryActiveRatio = 0.5
+        busy.bootTime = 1_795_343_106
+        // A host seen once: counters at zero, power and idle ratio not known yet, so not exported.
+        var fresh = HostAccount(host: "ws-\"odd\"\\name", attribution: ["", "bob\nsmith"], profileName: "default", cores: 4, lastSeen: 0)
+        fresh.memoryActiveRatio = nil
+        return Snapshot(
+            attributionLabels: ["cloud_project_name", "user"],
+            accounts: [busy, fresh],
+            hostsInLastCollection: 2,
+            lastCollection: 1_795_347_125.5
+        )
+    }
+
+    static let status = ExporterStatus(
+        sources: [
+            .init(name: "prometheus", up: true, durationSeconds: 0.125, errors: 3),
+            .init(name: "carbon_intensity", up: false, durationSeconds: 2, errors: 1),
+        ],
+        grids: [.init(provider: "uk", region: "GB-13", gramsPerKilowattHour: 145, ageSeconds: 60, fallback: false)],
+        version: "1.2.3",
+        revision: "abcdef"
+    )
+
+    @Test func textGolden() {
+        let bytes = SnapshotRenderer().render(Self.fixedSnapshot(), status: Self.status)
+        if let difference = Golden.compare(bytes, name: "snapshot.golden.prom") { Issue.record("\(difference)") }
+    }
+
+    @Test func openMetricsGolden() {
+        let bytes = SnapshotRenderer().render(Self.fixedSnapshot(), status: Self.status, format: .openMetrics)
+        if let difference = Golden.compare(bytes, name: "snapshot.golden.om.txt") { Issue.record("\(difference)") }
+    }
+
+    @Test func emptySnapshotStillDescribesTheExporter() {
+        let text = String(decoding: SnapshotRenderer().render(.empty(attributionLabels: ["user"]), status: Self.status), as: UTF8.self)
+        #expect(text.contains("footprint_exporter_build_info{version=\"1.2.3\",revision=\"abcdef\"} 1\n"))
+        #expect(text.contains("footprint_hosts 0\n"))
+        #expect(!text.contains("footprint_host_energy_joules_total"))
+        #expect(!text.contains("footprint_last_collection_timestamp_seconds"))
+    }
+
+    @Test func goldenFamiliesEqualTheCatalog() throws {
+        let golden = try String(contentsOfFile: Golden.path("snapshot.golden.prom"), encoding: .utf8)
+        let typed = golden.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(typed.map(String.init) == MetricCatalog.all.map(\.name))
+        for definition in MetricCatalog.all {
+            #expect(golden.contains("# TYPE \(definition.name) \(definition.type.rawValue)\n"))
+            #expect(definition.name.hasPrefix("footprint_"))
+            #expect(definition.name.hasSuffix("_total") == (definition.type == .counter))
+            #expect(!definition.help.isEmpty)
+        }
+    }
+
+    @Test func goldenPassesPromtool() throws {
+        let result = try runPromtool(["check", "metrics"], stdin: Golden.path("snapshot.golden.prom"))
+        #expect(result.status == 0, "promtool check metrics: \(result.output)")
+    }
+
+    @Test func renderingIsDeterministicAndSorted() {
+        let a = SnapshotRenderer().render(Self.fixedSnapshot(), status: Self.status)
+        let b = SnapshotRenderer().render(Self.fixedSnapshot(), status: Self.status)
+        #expect(a == b)
+        let text = String(decoding: a, as: UTF8.self)
+        let names = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.prefix { $0 != "{" && $0 != " " }) }
+        #expect(names == names.sorted())
+    }
+}
+
+/// Runs promtool, feeding a file on standard input; promtool must be installed (`make test` installs it).
+func runPromtool(_ arguments: [String], stdin path: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+    process.arguments = arguments
+    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
