@@ -54,7 +54,11 @@ extension Configuration {
         lines.append("  max_age: \(PrometheusDuration.format(carbon.maxAge))")
         lines.append("  fallback_grams_per_kwh: \(number(carbon.fallbackGramsPerKilowattHour))")
         lines.append("  timeout: \(PrometheusDuration.format(carbon.timeout))")
-        lines.append("  grid_region: \(quote(gridRegion))")
+        if let region = carbon.gridRegion {
+            lines.append("  grid_region: \(quote(region))")
+        } else {
+            lines.append("  # grid_region (derived): \(gridRegion)")
+        }
         lines.append("power:")
         lines.append("  default:")
         profileFields(power.defaultProfile, indent: "    ")

@@ -13,7 +13,9 @@ struct CurlMulti {
     func run(_ requests: [HTTPRequest], maxConcurrent: Int) -> [Result<HTTPResponse, HTTPClientError>] {
         guard !requests.isEmpty else { return [] }
         guard let multi = curl_multi_init() else {
-            return requests.map { .failure(.local(.initializationFailed, request: $0, detail: "curl_multi_init returned NULL")) }
+            return requests.map {
+                .failure(.local(.initializationFailed, request: $0, detail: "curl_multi_init returned NULL"))
+            }
         }
         defer { curl_multi_cleanup(multi) }
 

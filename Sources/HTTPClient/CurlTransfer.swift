@@ -16,7 +16,9 @@ final class CurlTransfer {
     private var isClosed = false
 
     /// Configures `handle` for `request`; the handle must be fresh or reset.
-    init(request: HTTPRequest, handle: UnsafeMutableRawPointer, userAgent: String, maxRedirects: Int) throws(HTTPClientError) {
+    init(request: HTTPRequest, handle: UnsafeMutableRawPointer, userAgent: String, maxRedirects: Int)
+        throws(HTTPClientError)
+    {
         self.request = request
         self.handle = handle
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -118,7 +120,8 @@ final class CurlTransfer {
             } else {
                 // curl copies the bytes during this call, so the pointer need not outlive it.
                 let code = body.withUnsafeBytes { bytes in
-                    ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    ccurl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
                 }
                 try check(code, "CURLOPT_COPYPOSTFIELDS")
             }

@@ -98,7 +98,8 @@ public struct HTTPClientError: Error, CustomStringConvertible, Equatable {
     // Errors end up in logs, so credentials in `user:password@host` URLs must not.
     private static func withoutPassword(_ url: String) -> String {
         guard let schemeEnd = url.firstRange(of: "://") else { return url }
-        let authorityEnd = url[schemeEnd.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
+        let authorityEnd =
+            url[schemeEnd.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
         let authority = url[schemeEnd.upperBound..<authorityEnd]
         guard let at = authority.lastIndex(of: "@") else { return url }
         let userInfo = authority[..<at]

@@ -38,8 +38,10 @@ public enum Gzip {
                 stream.pointee.next_out = chunk
                 stream.pointee.avail_out = UInt32(chunkSize)
                 let status = deflate(stream, finishing ? Z_FINISH : Z_NO_FLUSH)
-                precondition(status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR, "deflate failed with \(status)")
-                output.append(contentsOf: UnsafeBufferPointer(start: chunk, count: chunkSize - Int(stream.pointee.avail_out)))
+                precondition(
+                    status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR, "deflate failed with \(status)")
+                output.append(
+                    contentsOf: UnsafeBufferPointer(start: chunk, count: chunkSize - Int(stream.pointee.avail_out)))
                 if status == Z_STREAM_END { break }
             }
         }

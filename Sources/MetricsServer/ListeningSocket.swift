@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Opens the listening socket that libmicrohttpd is then given.
@@ -27,12 +27,14 @@ enum ListeningSocket {
         }
     }
 
-    private static func bindAndListen(_ address: ListenAddress, ipv6: Bool, host: String?) throws(MetricsServerError) -> Opened {
+    private static func bindAndListen(_ address: ListenAddress, ipv6: Bool, host: String?) throws(MetricsServerError)
+        -> Opened
+    {
         let family = ipv6 ? AF_INET6 : AF_INET
         #if canImport(Glibc)
-        let type = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue)
+            let type = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue)
         #else
-        let type = SOCK_STREAM | SOCK_CLOEXEC
+            let type = SOCK_STREAM | SOCK_CLOEXEC
         #endif
         let descriptor = socket(family, type, 0)
         guard descriptor >= 0 else {
@@ -54,7 +56,9 @@ enum ListeningSocket {
         if ipv6 {
             var zero: Int32 = 0
             // Accept IPv4 clients too on "::", whatever the system's bindv6only default.
-            guard setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &zero, socklen_t(MemoryLayout<Int32>.size)) == 0
+            guard
+                setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &zero, socklen_t(MemoryLayout<Int32>.size))
+                    == 0
             else { throw fail("setsockopt(IPV6_V6ONLY)") }
             var socketAddress = sockaddr_in6()
             socketAddress.sin6_family = sa_family_t(AF_INET6)

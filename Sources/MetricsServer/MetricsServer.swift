@@ -2,9 +2,9 @@ import CMicroHTTPD
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// An HTTP/1.1 server, built on libmicrohttpd, that passes every request to one handler.
@@ -49,13 +49,17 @@ public final class MetricsServer: Sendable {
         // Thread per connection rather than a pool: a pool thread busy in the handler would stall
         // every other connection it owns. Error logging stays off (no MHD_USE_ERROR_LOG): a library
         // must not write to stderr.
-        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue
+        let flags =
+            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue
             | MHD_USE_AUTO.rawValue
         let started = options.withUnsafeMutableBufferPointer { items in
             cmhd_start(flags, socket.address.port, mhdHandleRequest, contextPointer, items.baseAddress)
         }
         guard let started else {
-            close(socket.descriptor)
+            // libmicrohttpd closes a given socket on some failure paths and not on others.
+            if fcntl(socket.descriptor, F_GETFD) != -1 {
+                close(socket.descriptor)
+            }
             throw .startFailed(socket.address, "libmicrohttpd refused to start (out of threads or memory?)")
         }
         self.listenAddress = socket.address

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Why the server could not be configured or started.
@@ -58,7 +58,8 @@ public struct MetricsServerError: Error, CustomStringConvertible, Equatable {
 
     /// A failed system call while opening the listening socket.
     static func cannotListen(_ address: ListenAddress, call: String, errno number: Int32) -> MetricsServerError {
-        MetricsServerError(code: .cannotListen, address: address.description, reason: explain(call, number), errno: number)
+        MetricsServerError(
+            code: .cannotListen, address: address.description, reason: explain(call, number), errno: number)
     }
 
     static func startFailed(_ address: ListenAddress, _ reason: String) -> MetricsServerError {

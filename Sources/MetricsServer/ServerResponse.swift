@@ -34,7 +34,8 @@ public struct ServerResponse: Sendable {
     ///
     /// Adds `Vary: Accept-Encoding` either way, so caches keep the two forms apart. A body that
     /// already has a `Content-Encoding` is left as it is.
-    /// - Parameter minimumBytes: Bodies shorter than this are sent as they are; compressing them costs more than it saves.
+    /// - Parameter minimumBytes: Bodies shorter than this are sent as they are: compressing them
+    ///   costs more than it saves.
     public func gzipped(for request: ServerRequest, minimumBytes: Int = 1024) -> ServerResponse {
         guard header("Content-Encoding") == nil else { return self }
         var response = self

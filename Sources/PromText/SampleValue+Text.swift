@@ -3,9 +3,9 @@
 /// Swift's own `description` writes `inf`, `nan` and `1000000.0`; the exposition formats spell the specials
 /// `+Inf`, `-Inf` and `NaN`, and integral values read best without a fraction.
 public enum SampleValueText {
-    /// Integral values up to this magnitude are written as plain integers; beyond it doubles are no longer
-    /// exact integers and the shortest round-trip form is shorter anyway.
-    private static let plainIntegerLimit = 1e15
+    /// Integral values below 2^53 are exact integers and written as such; beyond it the shortest round-trip
+    /// form (`1e+16`) is both exact and shorter.
+    private static let plainIntegerLimit = 9_007_199_254_740_992.0
 
     public static func append(_ value: Double, to bytes: inout [UInt8]) {
         if value.isNaN {

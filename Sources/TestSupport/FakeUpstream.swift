@@ -15,7 +15,7 @@ public final class FakeUpstream: Sendable {
         case file(path: String, contentType: String)
         /// Any status with a plain-text body.
         case status(Int, body: [UInt8] = [])
-        /// Waits, on the connection's own thread, then answers as `then`.
+        /// Waits, on the connection's own thread, then answers as `then`; cut short with 503 by `stop()`.
         case delay(Double, then: Reply)
         /// Computed per request.
         case handler(@Sendable (ServerRequest) -> ServerResponse)
@@ -74,9 +74,14 @@ public final class FakeUpstream: Sendable {
         script.log.withLock { $0.removeAll() }
     }
 
-    /// Stops the server; later connections are refused. Waits for delayed replies in progress.
+    /// Stops the server; later connections are refused. Delayed replies in progress end at once.
     public func stop() {
+        script.isStopping.withLock { $0 = true }
         server.stop()
+    }
+
+    deinit {
+        stop()
     }
 }
 
@@ -84,6 +89,7 @@ public final class FakeUpstream: Sendable {
 private final class Script: Sendable {
     let routes = Mutex<[String: FakeUpstream.Reply]>([:])
     let log = Mutex<[ServerRequest]>([])
+    let isStopping = Mutex(false)
 
     func answer(_ request: ServerRequest) -> ServerResponse {
         log.withLock { $0.append(request) }
@@ -94,17 +100,28 @@ private final class Script: Sendable {
     private func respond(_ reply: FakeUpstream.Reply, to request: ServerRequest) -> ServerResponse {
         switch reply {
         case .ok(let body, let contentType):
-            return ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: contentType)], body: body)
+            return ServerResponse(
+                status: 200, headers: [ServerHeader(name: "Content-Type", value: contentType)], body: body)
         case .file(let path, let contentType):
             guard let body = try? Fixture.read(path: path) else {
                 return .text("cannot read \(path)\n", status: 500)
             }
-            return ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: contentType)], body: body)
+            return ServerResponse(
+                status: 200, headers: [ServerHeader(name: "Content-Type", value: contentType)], body: body)
         case .status(let status, let body):
             return ServerResponse(
-                status: status, headers: [ServerHeader(name: "Content-Type", value: "text/plain; charset=utf-8")], body: body)
+                status: status, headers: [ServerHeader(name: "Content-Type", value: "text/plain; charset=utf-8")],
+                body: body)
         case .delay(let seconds, let then):
-            Thread.sleep(forTimeInterval: seconds)
+            // Sleeps in slices so stopping the upstream does not wait out long delays.
+            let clock = ContinuousClock()
+            let end = clock.now + .seconds(seconds)
+            while clock.now < end {
+                if isStopping.withLock({ $0 }) {
+                    return .text("stopping\n", status: 503)
+                }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
             return respond(then, to: request)
         case .handler(let handler):
             return handler(request)

@@ -1,18 +1,17 @@
 import Foundation
 
-/// Files under the repository's shared `fixtures/` folder, found relative to this source file
-/// so tests work from any working directory.
+/// Files under the repository's `Tests/Fixtures/` folder, found relative to this source file so tests work
+/// from any working directory.
 public enum Fixture {
-    /// The shared fixtures folder: `shared/fixtures` beside the package root.
+    /// The fixtures folder: `Tests/Fixtures` under the package root.
     public static var sharedDirectory: String {
-        // This file is <package>/Sources/TestSupport/Fixture.swift; shared/ sits beside <package>.
-        let packageRoot = URL(fileURLWithPath: #filePath)
+        // This file is <package>/Sources/TestSupport/Fixture.swift.
+        URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent()
             .deletingLastPathComponent()
             .deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared")
-            .appendingPathComponent("fixtures")
+            .appendingPathComponent("Tests")
+            .appendingPathComponent("Fixtures")
             .path
     }
 

@@ -2,8 +2,8 @@ import Dispatch
 import HTTPClient
 import MetricsServer
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CurlHTTPClientTests {
     let upstream: FakeUpstream
@@ -135,6 +135,20 @@ import TestSupport
         #expect(error == .bodyTooLarge(limit: 1000))
         #expect(error?.isBodyTooLarge == true)
         #expect(fits.body.count == 1000)
+    }
+
+    @Test func servesFixtureFiles() throws {
+        upstream.route("/api/v1/query", .fixture("prometheus-api/up.json"))
+        upstream.route("/gone", .file(path: Fixture.sharedURL("no/such/file.json"), contentType: "application/json"))
+
+        let response = try client.fetch(HTTPRequest(url: upstream.url("/api/v1/query")))
+        let gone = try client.fetch(HTTPRequest(url: upstream.url("/gone")))
+
+        #expect(response.status == 200)
+        #expect(response.contentType == "application/json")
+        #expect(response.body == (try Fixture.data("prometheus-api/up.json")))
+        #expect(gone.status == 500)
+        #expect(throws: FixtureError.self) { try Fixture.data("no/such/file.json") }
     }
 
     @Test func postsBodiesAndHeaders() throws {

@@ -1,7 +1,7 @@
 import HTTPClient
 import MetricsServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct GzipTests {
     // Decoding goes through curl, so the output is checked against an independent gzip reader.
@@ -11,7 +11,8 @@ import TestSupport
         upstream.route(
             "/z",
             .response(
-                ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Encoding", value: "gzip")], body: compressed)))
+                ServerResponse(
+                    status: 200, headers: [ServerHeader(name: "Content-Encoding", value: "gzip")], body: compressed)))
         let client = try CurlHTTPClient(userAgent: "test")
         return (compressed, try client.fetch(HTTPRequest(url: upstream.url("/z"))).body)
     }

@@ -3,8 +3,8 @@ import Foundation
 import HTTPClient
 import MetricsServer
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MetricsServerTests {
     let client: CurlHTTPClient
@@ -65,8 +65,10 @@ import TestSupport
             .text("got \(request.body.count)\n")
         }
 
-        let small = try client.fetch(HTTPRequest(url: url(server, "/"), method: .post, body: [UInt8](repeating: 7, count: 100)))
-        let large = try client.fetch(HTTPRequest(url: url(server, "/"), method: .post, body: [UInt8](repeating: 7, count: 5000)))
+        let small = try client.fetch(
+            HTTPRequest(url: url(server, "/"), method: .post, body: [UInt8](repeating: 7, count: 100)))
+        let large = try client.fetch(
+            HTTPRequest(url: url(server, "/"), method: .post, body: [UInt8](repeating: 7, count: 5000)))
 
         #expect(small.body == Array("got 100\n".utf8))
         #expect(large.status == 413)
@@ -133,7 +135,8 @@ import TestSupport
         }
 
         #expect(error?.isAddressInUse == true)
-        #expect(error?.description.hasPrefix("cannot listen on 127.0.0.1:\(first.port): address already in use") == true)
+        #expect(
+            error?.description.hasPrefix("cannot listen on 127.0.0.1:\(first.port): address already in use") == true)
     }
 
     @Test func anyInterfaceServesIPv4Loopback() throws {
