@@ -1,1 +1,190 @@
-// Benchmark entry point; filled in with the renderer and decoder benchmarks.
+// Release benchmarks of footprint_exporter's hot paths, in the RESULT line format of the peer benchmark
+// script so that both are measured in one run:
+//
+//   render      SnapshotRenderer over a snapshot of every host in a fleet fixture (many_hosts.prom: its
+//               instance and attribution labels), i.e. what one /metrics scrape costs
+//   json-decode the six Prometheus API responses of one bridge collection for the same hosts, decoded and
+//               assembled into host readings (what one collection cycle costs)
+//
+// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS]
+// Only fleet fixtures (--live, as the peer script passes for many_hosts) are measured; for single-host scrapes
+// it prints nothing, since the renderer and decoder work on fleets.
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Counters
+import Exposition
+import Foundation
+import Logging
+import Model
+import PromText
+import Readers
+
+func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+/// Median seconds per operation over `runs` runs, each repeating the operation to last about `target`.
+func measure(runs: Int, target: Double, _ operation: () -> Void) -> Double {
+    let start = now()
+    operation()
+    let once = max(now() - start, 1e-9)
+    let repetitions = max(1, Int((target / once).rounded(.up)))
+    var perOperation: [Double] = []
+    for _ in 0..<runs {
+        let begin = now()
+        for _ in 0..<repetitions { operation() }
+        perOperation.append((now() - begin) / Double(repetitions))
+    }
+    return perOperation.sorted()[perOperation.count / 2]
+}
+
+func peakRSSMebibytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+        return kilobytes / 1024
+    }
+    return 0
+}
+
+/// The labels of each host of a fleet fixture: one per distinct `instance`, from its first sample line.
+func fleetHosts(_ text: String) -> [(host: String, labels: [String: String])] {
+    var seen = Set<String>()
+    var hosts: [(String, [String: String])] = []
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        guard let open = line.firstIndex(of: "{"), let close = line.lastIndex(of: "}") else { continue }
+        var labels: [String: String] = [:]
+        for pair in line[line.index(after: open)..<close].components(separatedBy: "\",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            labels[String(parts[0])] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        guard let host = labels["instance"], seen.insert(host).inserted else { continue }
+        labels["instance"] = nil
+        hosts.append((host, labels))
+    }
+    return hosts
+}
+
+func vectorJSON(_ samples: [(labels: [String: String], value: String)], time: Double) -> [UInt8] {
+    var text = #"{"status":"success","data":{"resultType":"vector","result":["#
+    for (index, sample) in samples.enumerated() {
+        if index > 0 { text += "," }
+        let labels = sample.labels.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+        text += #"{"metric":{\#(labels)},"value":[\#(time),"\#(sample.value)"]}"#
+    }
+    text += "]}}"
+    return Array(text.utf8)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var runs = 5
+var target = 1.0
+var live = false
+var file: String?
+while !arguments.isEmpty {
+    let argument = arguments.removeFirst()
+    switch argument {
+    case "--live": live = true
+    case "--runs": runs = Int(arguments.removeFirst()) ?? runs
+    case "--target": target = Double(arguments.removeFirst()) ?? target
+    default: file = argument
+    }
+}
+guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+    FileHandle.standardError.write(Data("usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS]\n".utf8))
+    exit(2)
+}
+guard live else { exit(0) }
+let fixture = URL(fileURLWithPath: file).lastPathComponent
+let hosts = fleetHosts(text)
+let attributionNames = ["cloud_project_name", "user", "machine_name", "mode"]
+
+// --- render -----------------------------------------------------------------------------------------
+var ledger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
+let profile = PowerProfile(cpuWattsPerCore: 12, cpuIdleWattsPerCore: 3, ramWatts: 6, otherWatts: 18, pue: 1.2)
+for (index, host) in hosts.enumerated() {
+    let cores = Double(2 << (index % 4))
+    let first = HostReading(
+        host: host.host, labels: host.labels, timestamp: 1_795_000_000, cpuIdleSeconds: 1_000, cpuTotalSeconds: 2_000,
+        cores: cores, memoryActiveRatio: 0.3, bootTime: 1_794_000_000
+    )
+    var second = first
+    second.timestamp += 60 + Double(index % 7) * 0.125
+    second.cpuTotalSeconds += cores * 60
+    second.cpuIdleSeconds += cores * 60 * Double(index % 100) / 100
+    ledger.record(first, profile: profile, intensity: GramsPerKilowattHour(182), at: 0)
+    ledger.record(second, profile: profile, intensity: GramsPerKilowattHour(182), at: 60)
+}
+ledger.finishCollection(hostsSeen: hosts.count, at: 60)
+let snapshot = ledger.snapshot()
+let status = ExporterStatus(
+    sources: [.init(name: "prometheus", up: true, durationSeconds: 0.5, errors: 0)],
+    grids: [.init(provider: "uk", region: "GB", gramsPerKilowattHour: 182, ageSeconds: 30, fallback: false)],
+    version: "bench", revision: "bench"
+)
+let renderer = SnapshotRenderer()
+var output: [UInt8] = []
+let renderSeconds = measure(runs: runs, target: target) { output = renderer.render(snapshot, status: status) }
+let renderedSamples = output.split(separator: UInt8(ascii: "\n")).filter { $0.first != UInt8(ascii: "#") }.count
+FileHandle.standardError.write(Data("footprint render \(fixture): \(hosts.count) hosts, \(renderedSamples) samples, \(output.count) bytes, \(String(format: "%.3f", renderSeconds * 1000)) ms/op\n".utf8))
+print(
+    "RESULT tool=footprint-render fixture=\(fixture) bytes=\(output.count) samples=\(renderedSamples) parse_mbps=- "
+        + "samples_per_s=\(String(format: "%.0f", Double(renderedSamples) / renderSeconds)) render_ms=\(String(format: "%.4f", renderSeconds * 1000)) runs=\(runs)"
+)
+
+// --- decode one bridge collection -----------------------------------------------------------------------
+let time = 1_795_347_125.123
+let modes = ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"]
+var up: [(labels: [String: String], value: String)] = []
+var cpu: [(labels: [String: String], value: String)] = []
+var cores: [(labels: [String: String], value: String)] = []
+var memory: [(labels: [String: String], value: String)] = []
+var boot: [(labels: [String: String], value: String)] = []
+var sampled: [(labels: [String: String], value: String)] = []
+for (index, host) in hosts.enumerated() {
+    var targetLabels = host.labels
+    targetLabels["instance"] = host.host
+    targetLabels["job"] = "node"
+    targetLabels["__name__"] = "up"
+    up.append((targetLabels, "1"))
+    for (modeIndex, mode) in modes.enumerated() {
+        cpu.append((["instance": host.host, "mode": mode], String(12_345.67 * Double(modeIndex + 1) + Double(index))))
+    }
+    cores.append((["instance": host.host], "\(2 << (index % 4))"))
+    memory.append((["instance": host.host], String(Double(index % 1000) / 1000)))
+    boot.append((["instance": host.host], "1794000000"))
+    sampled.append((["instance": host.host], String(time - Double(index % 15))))
+}
+let bodies = [up, cpu, cores, memory, boot, sampled].map { vectorJSON($0, time: time) }
+let jsonBytes = bodies.reduce(0) { $0 + $1.count }
+let reader = PrometheusReader(settings: .init(baseURL: "http://127.0.0.1:9090"), fetcher: NoFetcher())
+var readings = 0
+let decodeSeconds = measure(runs: runs, target: target) {
+    do {
+        let decoded = try bodies.map { body throws(ReaderError) in try PrometheusQueryResponse.decode(body) }
+        let result = reader.assemble(up: decoded[0], cpu: decoded[1], cores: decoded[2], memory: decoded[3], boot: decoded[4], sampleTime: decoded[5])
+        readings = result.readings.count
+    } catch {
+        FileHandle.standardError.write(Data("decode failed: \(error)\n".utf8))
+        exit(1)
+    }
+}
+let seriesCount = [up, cpu, cores, memory, boot, sampled].reduce(0) { $0 + $1.count }
+FileHandle.standardError.write(Data("footprint json-decode: \(readings) hosts from \(seriesCount) series, \(jsonBytes) bytes, \(String(format: "%.3f", decodeSeconds * 1000)) ms/op, \(String(format: "%.1f", Double(jsonBytes) / decodeSeconds / 1e6)) MB/s\n".utf8))
+print(
+    "RESULT tool=footprint-json-decode fixture=\(fixture)-as-json bytes=\(jsonBytes) samples=\(seriesCount) "
+        + "parse_mbps=\(String(format: "%.3f", Double(jsonBytes) / decodeSeconds / 1e6)) "
+        + "samples_per_s=\(String(format: "%.0f", Double(seriesCount) / decodeSeconds)) render_ms=- runs=\(runs)"
+)
+FileHandle.standardError.write(Data("footprint peak RSS with \(hosts.count) hosts (ledger, snapshot, rendered output, decoded collection): \(String(format: "%.1f", peakRSSMebibytes())) MiB\n".utf8))
+
+import HTTPClient
+
+/// The decoder is measured on bytes already in memory; nothing is fetched.
+struct NoFetcher: HTTPFetching {
+    func fetch(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse { throw .invalidRequest }
+}

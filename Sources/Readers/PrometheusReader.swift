@@ -96,7 +96,8 @@ public struct PrometheusReader: Sendable {
         return assemble(up: up, cpu: cpu, cores: cores, memory: memory, boot: boot, sampleTime: sampleTime)
     }
 
-    func assemble(
+    /// Joins the six query results into host readings; hosts listed as up but missing data are skipped.
+    public func assemble(
         up: PrometheusQueryResponse,
         cpu: PrometheusQueryResponse,
         cores: PrometheusQueryResponse,
