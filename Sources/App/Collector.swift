@@ -27,6 +27,7 @@ final class Collector: Sendable {
     private let clock: any WallClock
     private let logger: Logger
     private let state: Mutex<State>
+    private let equivalencies: [Equivalency]
 
     init(configuration: Configuration, source: any NodeSource, carbon: CarbonIntensityService, clock: any WallClock, logger: Logger) {
         self.configuration = configuration
@@ -34,6 +35,7 @@ final class Collector: Sendable {
         self.carbon = carbon
         self.clock = clock
         self.logger = logger
+        self.equivalencies = configuration.equivalencyTable
         let ledger = HostLedger(
             attributionLabels: configuration.attributionLabels,
             graceSeconds: configuration.hostGracePeriod
@@ -132,7 +134,8 @@ final class Collector: Sendable {
                 )
             ],
             version: BuildInfo.version,
-            revision: BuildInfo.revision
+            revision: BuildInfo.revision,
+            equivalencies: equivalencies
         )
         return SnapshotRenderer().render(snapshot, status: status, format: format)
     }

@@ -68,6 +68,12 @@ extension Configuration {
             lines.append("      match: \(labels(rule.match))")
             profileFields(rule.profile, indent: "      ")
         }
+        lines.append(equivalencies.isEmpty ? "equivalencies: []" : "equivalencies:")
+        for entry in equivalencies {
+            let factor = entry.basis == .emissions ? "grams_per_unit" : "joules_per_unit"
+            lines.append("  - {equivalency: \(entry.name), unit: \(entry.unit), \(factor): \(number(entry.perUnit)), "
+                + "description: \(quote(entry.description)), source: \(quote(entry.source)), vintage: \(quote(entry.vintage))}")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

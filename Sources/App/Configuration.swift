@@ -87,8 +87,13 @@ public struct Configuration: Sendable, Equatable {
     public var source = Source()
     public var carbonIntensity = CarbonIntensity()
     public var power = Power()
+    /// Equivalency entries that replace built-in ones (same equivalency and unit) or add to them.
+    public var equivalencies: [Equivalency] = []
 
     public init() {}
+
+    /// The equivalency table in force.
+    public var equivalencyTable: [Equivalency] { EquivalencyTable.merged(with: equivalencies) }
 
     /// The attribution label names of the configured source, in export order.
     public var attributionLabels: [String] {

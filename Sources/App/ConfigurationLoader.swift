@@ -50,6 +50,7 @@ struct ConfigurationLoader {
             case "source": configuration.source = source(value)
             case "carbon_intensity": configuration.carbonIntensity = carbonIntensity(value)
             case "power": configuration.power = power(value)
+            case "equivalencies": configuration.equivalencies = equivalencies(value)
             default: unknown(key, line, in: "the configuration")
             }
         }
@@ -264,6 +265,52 @@ struct ConfigurationLoader {
             problem(node, "\(path): cpu_idle_watts_per_core (\(profile.cpuIdleWattsPerCore)) must not exceed cpu_watts_per_core (\(profile.cpuWattsPerCore))")
         }
         return profile
+    }
+
+    private mutating func equivalencies(_ node: Node) -> [Equivalency] {
+        guard let items = sequence(node, "equivalencies") else { return [] }
+        var entries: [Equivalency] = []
+        var seen = Set<String>()
+        for (index, item) in items.enumerated() {
+            let path = "equivalencies[\(index)]"
+            guard let fields = mapping(item, path) else { continue }
+            var entry = Equivalency(name: "", unit: "", basis: .emissions, perUnit: 0, description: "", source: "", vintage: "")
+            var factors = 0
+            for (key, value, line) in fields {
+                let field = "\(path).\(key)"
+                switch key {
+                case "equivalency": entry.name = labelValueName(value, field) ?? ""
+                case "unit": entry.unit = labelValueName(value, field) ?? ""
+                case "grams_per_unit", "joules_per_unit":
+                    factors += 1
+                    entry.basis = key == "grams_per_unit" ? .emissions : .energy
+                    if let number = number(value, field) {
+                        if number > 0 { entry.perUnit = number } else { problem(value, "\(field) must be positive") }
+                    }
+                case "description": entry.description = string(value, field) ?? ""
+                case "source": entry.source = string(value, field) ?? ""
+                case "vintage": entry.vintage = string(value, field) ?? ""
+                default: unknown(key, line, in: path)
+                }
+            }
+            if entry.name.isEmpty || entry.unit.isEmpty { problem(item, "\(path) needs equivalency and unit") }
+            if factors != 1 { problem(item, "\(path) needs exactly one of grams_per_unit and joules_per_unit") }
+            if !seen.insert("\(entry.name)/\(entry.unit)").inserted {
+                problem(item, "\(path): \(entry.name) in \(entry.unit) is listed twice")
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    /// Equivalency names and units become label values; keep them to a tidy identifier alphabet.
+    private mutating func labelValueName(_ node: Node, _ path: String) -> String? {
+        guard let text = nonEmptyString(node, path) else { return nil }
+        guard text.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+            problem(node, "\(path) must use lower-case letters, digits and _; got \"\(text)\"")
+            return nil
+        }
+        return text
     }
 
     // MARK: - Values

@@ -1,3 +1,5 @@
+import Model
+
 /// The exporter's view of its inputs at render time, beside the host counters.
 public struct ExporterStatus: Sendable, Equatable {
     /// Outcome of the latest attempt to read one input.
@@ -36,11 +38,14 @@ public struct ExporterStatus: Sendable, Equatable {
     public var grids: [Grid]
     public var version: String
     public var revision: String
+    /// The equivalency table in force, exported as per-unit factors.
+    public var equivalencies: [Equivalency]
 
-    public init(sources: [Source], grids: [Grid], version: String, revision: String) {
+    public init(sources: [Source], grids: [Grid], version: String, revision: String, equivalencies: [Equivalency] = []) {
         self.sources = sources
         self.grids = grids
         self.version = version
         self.revision = revision
+        self.equivalencies = equivalencies
     }
 }

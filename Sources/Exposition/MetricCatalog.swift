@@ -113,10 +113,23 @@ public enum MetricCatalog {
         help: "Build information of footprint_exporter; the value is always 1."
     )
 
+    public static let equivalencyGrams = MetricDefinition(
+        name: "footprint_equivalency_grams_per_unit",
+        type: .gauge,
+        help: "Grams of CO2-equivalent per one unit of an emission-based equivalency (divide emissions by it), "
+            + "from the exporter's equivalency table."
+    )
+    public static let equivalencyJoules = MetricDefinition(
+        name: "footprint_equivalency_joules_per_unit",
+        type: .gauge,
+        help: "Joules per one unit of an energy-based equivalency (divide energy by it), from the exporter's "
+            + "equivalency table."
+    )
+
     /// Every definition, sorted by name.
     public static let all: [MetricDefinition] = [
         hostPower, hostEnergy, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores, hostMemoryActiveRatio,
         hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, sourceUp, sourceDuration,
-        sourceErrors, lastCollection, buildInfo,
+        sourceErrors, lastCollection, buildInfo, equivalencyGrams, equivalencyJoules,
     ].sorted { $0.name < $1.name }
 }

@@ -1,4 +1,5 @@
 import Counters
+import Model
 import PromText
 
 /// Turns a snapshot and the exporter's status into an exposition, families sorted by name.
@@ -84,6 +85,15 @@ public struct SnapshotRenderer: Sendable {
             }
         }
 
+        func perEquivalency(_ basis: Equivalency.Basis) {
+            let entries = status.equivalencies.filter { $0.basis == basis }.sorted { ($0.name, $0.unit) < ($1.name, $1.unit) }
+            guard !entries.isEmpty else { return }
+            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            for entry in entries {
+                writer.writeSample(name: definition.name, labels: ["equivalency": entry.name, "unit": entry.unit], value: entry.perUnit)
+            }
+        }
+
         switch definition {
         case MetricCatalog.hostPower: perHost { $0.power?.value }
         case MetricCatalog.hostEnergy: perHostByState(busy: \.busyEnergy.value, idle: \.idleEnergy.value)
@@ -104,6 +114,8 @@ public struct SnapshotRenderer: Sendable {
             if let last = snapshot.lastCollection { single(last) }
         case MetricCatalog.buildInfo:
             single(1, labels: ["version": status.version, "revision": status.revision])
+        case MetricCatalog.equivalencyGrams: perEquivalency(.emissions)
+        case MetricCatalog.equivalencyJoules: perEquivalency(.energy)
         default:
             break
         }

@@ -145,3 +145,45 @@ import Testing
         #expect((AcceptNegotiation.format(forAccept: accept) == .openMetrics) == openMetrics)
     }
 }
+
+@Suite struct EquivalencyConfigurationTests {
+    @Test func configurationOverridesTheTable() throws {
+        let yaml = """
+            equivalencies:
+              - {equivalency: car_distance, unit: mile, grams_per_unit: 400, description: miles, source: own, vintage: "2026"}
+              - {equivalency: kettle, unit: boil, joules_per_unit: 360000, description: kettle boils, source: own, vintage: "2026"}
+            """
+        let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "e.yml")
+        let table = configuration.equivalencyTable
+        #expect(table.first { $0.name == "car_distance" && $0.unit == "mile" }?.perUnit == 400)
+        #expect(table.first { $0.name == "kettle" }?.basis == .energy)
+        #expect(try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "again.yml") == configuration)
+    }
+
+    @Test(arguments: [
+        ("equivalencies:\n  - {equivalency: x, unit: y}", "needs exactly one of grams_per_unit and joules_per_unit"),
+        ("equivalencies:\n  - {equivalency: x, unit: y, grams_per_unit: 0}", "grams_per_unit must be positive"),
+        ("equivalencies:\n  - {equivalency: Bad Name, unit: y, grams_per_unit: 1}", "must use lower-case letters"),
+        ("equivalencies:\n  - {equivalency: x, unit: y, grams_per_unit: 1, colour: red}", #"unknown key "colour""#),
+    ])
+    func badEntries(yaml: String, expected: String) {
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.parse(yaml: yaml, file: "e.yml") }
+        do {
+            _ = try ConfigurationLoader.parse(yaml: yaml, file: "e.yml")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+        }
+    }
+
+    @Test func commandPrintsTopEquivalents() {
+        let text = EquivalenciesCommand.render(
+            table: EquivalencyTable.builtIn, grams: 3_930, energyKilowattHours: nil, top: 2, format: .table
+        )
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[1].contains("10.0") && lines[1].contains("miles driven"))
+        let json = EquivalenciesCommand.render(table: EquivalencyTable.builtIn, grams: 3_930, energyKilowattHours: 1, top: nil, format: .json)
+        #expect(json.contains(#""table_version" : "2026.1""#))
+        #expect(json.contains(#""equivalency" : "smartphone_charge""#))
+    }
+}

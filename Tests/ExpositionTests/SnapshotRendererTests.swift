@@ -36,7 +36,8 @@ import Testing
         ],
         grids: [.init(provider: "uk", region: "GB-13", gramsPerKilowattHour: 145, ageSeconds: 60, fallback: false)],
         version: "1.2.3",
-        revision: "abcdef"
+        revision: "abcdef",
+        equivalencies: EquivalencyTable.builtIn
     )
 
     @Test func textGolden() {
