@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""A stand-in for a Prometheus server's /api/v1/query that knows a synthetic fleet of hosts.
+
+Answers the six instant queries footprint_exporter's bridge source asks with HOSTS hosts whose CPU counters
+advance with wall-clock time, so a real exporter can be run against a fleet larger than this machine can
+host. Used by bench/rss.sh; not a test fake (the tests use the real Prometheus).
+
+usage: fleet_prometheus.py PORT [HOSTS]
+"""
+import json
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+PORT = int(sys.argv[1])
+HOSTS = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+START = time.time()
+MODES = ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"]
+
+
+def host(i):
+    return f"ws-{i:05d}.example.net:9100"
+
+
+def labels(i):
+    return {"instance": host(i), "job": "node", "cloud_project_name": f"project-{i % 40}", "user": f"user.{i % 700}",
+            "machine_name": f"type-{i % 6}"}
+
+
+def vector(samples, t):
+    return {"status": "success", "data": {"resultType": "vector",
+            "result": [{"metric": m, "value": [t, repr(v) if isinstance(v, float) else str(v)]} for m, v in samples]}}
+
+
+def answer(query, t):
+    elapsed = t - START
+    cores = lambda i: 2 << (i % 4)
+    if query.startswith("up"):
+        return vector([(dict(labels(i), __name__="up"), 1) for i in range(HOSTS)], t)
+    if "mode)" in query:
+        out = []
+        for i in range(HOSTS):
+            busy = (i % 100) / 100
+            total = cores(i) * (100_000 + elapsed)
+            for mode in MODES:
+                v = total * (1 - busy) if mode == "idle" else (total * busy if mode == "user" else 0.0)
+                out.append(({"instance": host(i), "mode": mode}, float(v)))
+        return vector(out, t)
+    if query.startswith("count"):
+        return vector([({"instance": host(i)}, cores(i)) for i in range(HOSTS)], t)
+    if "Active" in query:
+        return vector([({"instance": host(i)}, float((i % 90) / 100)) for i in range(HOSTS)], t)
+    if "boot_time" in query:
+        return vector([({"instance": host(i)}, 1794000000) for i in range(HOSTS)], t)
+    if "timestamp(" in query:
+        # Scrapes every second: the latest sample is at the last whole second.
+        return vector([({"instance": host(i)}, float(int(t))) for i in range(HOSTS)], t)
+    return {"status": "error", "errorType": "bad_data", "error": "unknown query"}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        url = urlparse(self.path)
+        q = parse_qs(url.query)
+        t = float(q.get("time", [time.time()])[0])
+        # Counters follow the query time, like a Prometheus whose targets were scraped at that moment.
+        body = json.dumps(answer(q.get("query", [""])[0], t)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
