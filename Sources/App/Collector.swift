@@ -28,6 +28,7 @@ final class Collector: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
     private let equivalencies: [Equivalency]
+    private let lastRenderSize = Mutex<Int?>(nil)
 
     init(configuration: Configuration, source: any NodeSource, carbon: CarbonIntensityService, clock: any WallClock, logger: Logger) {
         self.configuration = configuration
@@ -137,7 +138,9 @@ final class Collector: Sendable {
             revision: BuildInfo.revision,
             equivalencies: equivalencies
         )
-        return SnapshotRenderer().render(snapshot, status: status, format: format)
+        let bytes = SnapshotRenderer().render(snapshot, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
+        lastRenderSize.withLock { $0 = bytes.count }
+        return bytes
     }
 
     /// The latest snapshot, for tests and diagnostics.

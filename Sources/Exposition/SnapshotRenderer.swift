@@ -10,9 +10,17 @@ import PromText
 public struct SnapshotRenderer: Sendable {
     public init() {}
 
-    public func render(_ snapshot: Snapshot, status: ExporterStatus, format: ExpositionFormat = .text) -> [UInt8] {
-        // About 1.2 KB of output per host; reserving avoids regrowing the buffer for large fleets.
-        var writer = ExpositionWriter(format: format, reservingCapacity: 4096 + snapshot.accounts.count * 1280)
+    /// - Parameter capacityHint: the expected output size (e.g. the previous render's), so that a large
+    ///   exposition is written into one allocation instead of a doubling series of them.
+    public func render(
+        _ snapshot: Snapshot,
+        status: ExporterStatus,
+        format: ExpositionFormat = .text,
+        capacityHint: Int? = nil
+    ) -> [UInt8] {
+        // Without a hint, about 1.2 KB of output per host.
+        let capacity = capacityHint.map { $0 + $0 / 16 + 4096 } ?? (4096 + snapshot.accounts.count * 1280)
+        var writer = ExpositionWriter(format: format, reservingCapacity: capacity)
         let hostLabels = snapshot.accounts.map { account in
             var labels = [Label("host", account.host)]
             for (name, value) in zip(snapshot.attributionLabels, account.attribution) {
