@@ -89,7 +89,7 @@ import Testing
         // The live output passes promtool's lint.
         let outputPath = "\(directory)/live.prom"
         try TestStack.get(metricsURL).body.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: outputPath)) }
-        let lint = try runPromtoolCheckMetrics(outputPath)
+        let lint = try Promtool.checkMetrics(outputPath)
         #expect(lint.status == 0, "\(lint.output)")
 
         // A second, real scrape of the exporter: Prometheus sees it up.
@@ -197,18 +197,4 @@ import Testing
         #expect(version.waitForExit() == 0)
         #expect(version.output.hasPrefix("footprint_exporter 0.1.0"))
     }
-}
-
-func runPromtoolCheckMetrics(_ path: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-    process.arguments = ["check", "metrics"]
-    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }

@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func goldenPassesPromtool() throws {
-        let result = try runPromtool(["check", "metrics"], stdin: Golden.path("snapshot.golden.prom"))
+        let result = try Promtool.checkMetrics(Golden.path("snapshot.golden.prom"))
         #expect(result.status == 0, "promtool check metrics: \(result.output)")
     }
 
@@ -83,19 +83,4 @@ import Testing
         let names = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.prefix { $0 != "{" && $0 != " " }) }
         #expect(names == names.sorted())
     }
-}
-
-/// Runs promtool, feeding a file on standard input; promtool must be installed (`make test` installs it).
-func runPromtool(_ arguments: [String], stdin path: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-    process.arguments = arguments
-    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }
