@@ -14,6 +14,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Pure layers: no I/O, no dependencies.
         .target(name: "PromText"),
@@ -33,7 +34,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition",
+                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

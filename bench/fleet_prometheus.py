@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for a Prometheus server's /api/v1/query that knows a synthetic fleet of hosts.
 
-Answers the six instant queries footprint_exporter's bridge source asks with HOSTS hosts whose CPU counters
+Answers the instant queries footprint_exporter's bridge source asks with HOSTS hosts whose CPU counters
 advance with wall-clock time, so a real exporter can be run against a fleet larger than this machine can
 host. Used by bench/rss.sh; not a test fake (the tests use the real Prometheus).
 
@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, urlparse
 PORT = int(sys.argv[1])
 HOSTS = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
 START = time.time()
-MODES = ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"]
 
 
 def host(i):
@@ -38,17 +37,15 @@ def answer(query, t):
     cores = lambda i: 2 << (i % 4)
     if query.startswith("up"):
         return vector([(dict(labels(i), __name__="up"), 1) for i in range(HOSTS)], t)
-    if "mode)" in query:
-        out = []
-        for i in range(HOSTS):
-            busy = (i % 100) / 100
-            total = cores(i) * (100_000 + elapsed)
-            for mode in MODES:
-                v = total * (1 - busy) if mode == "idle" else (total * busy if mode == "user" else 0.0)
-                out.append(({"instance": host(i), "mode": mode}, float(v)))
-        return vector(out, t)
     if query.startswith("count"):
         return vector([({"instance": host(i)}, cores(i)) for i in range(HOSTS)], t)
+    if query.startswith("sum by (instance) (node_cpu_seconds_total"):
+        idle_only = 'mode="idle"' in query
+        out = []
+        for i in range(HOSTS):
+            total = cores(i) * (100_000 + elapsed)
+            out.append(({"instance": host(i)}, float(total * (1 - (i % 100) / 100) if idle_only else total)))
+        return vector(out, t)
     if "Active" in query:
         return vector([({"instance": host(i)}, float((i % 90) / 100)) for i in range(HOSTS)], t)
     if "boot_time" in query:

@@ -3,7 +3,7 @@
 //
 //   render      SnapshotRenderer over a snapshot of every host in a fleet fixture (many_hosts.prom: its
 //               instance and attribution labels), i.e. what one /metrics scrape costs
-//   json-decode the six Prometheus API responses of one bridge collection for the same hosts, decoded and
+//   json-decode the seven Prometheus API responses of one bridge collection for the same hosts, decoded and
 //               assembled into host readings (what one collection cycle costs)
 //
 // usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS]
@@ -138,9 +138,9 @@ print(
 
 // --- decode one bridge collection -----------------------------------------------------------------------
 let time = 1_795_347_125.123
-let modes = ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"]
 var up: [(labels: [String: String], value: String)] = []
-var cpu: [(labels: [String: String], value: String)] = []
+var cpuIdle: [(labels: [String: String], value: String)] = []
+var cpuTotal: [(labels: [String: String], value: String)] = []
 var cores: [(labels: [String: String], value: String)] = []
 var memory: [(labels: [String: String], value: String)] = []
 var boot: [(labels: [String: String], value: String)] = []
@@ -151,29 +151,35 @@ for (index, host) in hosts.enumerated() {
     targetLabels["job"] = "node"
     targetLabels["__name__"] = "up"
     up.append((targetLabels, "1"))
-    for (modeIndex, mode) in modes.enumerated() {
-        cpu.append((["instance": host.host, "mode": mode], String(12_345.67 * Double(modeIndex + 1) + Double(index))))
-    }
+    cpuIdle.append((["instance": host.host], String(12_345.67 + Double(index))))
+    cpuTotal.append((["instance": host.host], String(12_345.67 * 36 + Double(index))))
     cores.append((["instance": host.host], "\(2 << (index % 4))"))
     memory.append((["instance": host.host], String(Double(index % 1000) / 1000)))
     boot.append((["instance": host.host], "1794000000"))
     sampled.append((["instance": host.host], String(time - Double(index % 15))))
 }
-let bodies = [up, cpu, cores, memory, boot, sampled].map { vectorJSON($0, time: time) }
+let bodies = [up, cpuIdle, cpuTotal, cores, memory, boot, sampled].map { vectorJSON($0, time: time) }
 let jsonBytes = bodies.reduce(0) { $0 + $1.count }
 let reader = PrometheusReader(settings: .init(baseURL: "http://127.0.0.1:9090"), fetcher: NoFetcher())
 var readings = 0
 let decodeSeconds = measure(runs: runs, target: target) {
     do {
         let decoded = try bodies.map { body throws(ReaderError) in try PrometheusQueryResponse.decode(body) }
-        let result = reader.assemble(up: decoded[0], cpu: decoded[1], cores: decoded[2], memory: decoded[3], boot: decoded[4], sampleTime: decoded[5])
+        var values = PrometheusReader.HostValues()
+        values.cpuIdle = reader.byHost(decoded[1])
+        values.cpuTotal = reader.byHost(decoded[2])
+        values.cores = reader.byHost(decoded[3])
+        values.memoryActiveRatio = reader.byHost(decoded[4])
+        values.bootTime = reader.byHost(decoded[5])
+        values.sampleTime = reader.byHost(decoded[6])
+        let result = reader.assemble(up: decoded[0], values: values)
         readings = result.readings.count
     } catch {
         FileHandle.standardError.write(Data("decode failed: \(error)\n".utf8))
         exit(1)
     }
 }
-let seriesCount = [up, cpu, cores, memory, boot, sampled].reduce(0) { $0 + $1.count }
+let seriesCount = [up, cpuIdle, cpuTotal, cores, memory, boot, sampled].reduce(0) { $0 + $1.count }
 FileHandle.standardError.write(Data("footprint json-decode: \(readings) hosts from \(seriesCount) series, \(jsonBytes) bytes, \(String(format: "%.3f", decodeSeconds * 1000)) ms/op, \(String(format: "%.1f", Double(jsonBytes) / decodeSeconds / 1e6)) MB/s\n".utf8))
 print(
     "RESULT tool=footprint-json-decode fixture=\(fixture)-as-json bytes=\(jsonBytes) samples=\(seriesCount) "

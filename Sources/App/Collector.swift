@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Counters
 import Exposition
 import Logging
@@ -84,6 +87,7 @@ final class Collector: Sendable {
             }
             return previous
         }
+        ReleaseMemory.now()
         switch result {
         case .success(let read):
             for skipped in read.skipped {

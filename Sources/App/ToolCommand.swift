@@ -55,6 +55,7 @@ public struct Serve: ParsableCommand {
     }
 
     public func run() throws {
+        ReleaseMemory.configureAllocator()
         let level = logLevel.level
         let format = logFormat
         LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: format) }

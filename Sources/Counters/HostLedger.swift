@@ -77,25 +77,28 @@ public struct HostLedger: Sendable {
         account.bootTime = reading.bootTime
         account.lastSeen = now
 
+        // Integration needs only the numbers; dropping the labels keeps a large fleet's baselines small.
+        var baseline = reading
+        baseline.labels = [:]
         let outcome: Outcome
         if let previous = baselines[reading.host] {
             switch Integration.step(from: previous, to: reading) {
             case .interval(let duration, let idleRatio):
                 let energy = Self.add(duration, idleRatio, reading, profile, intensity, to: &account)
-                baselines[reading.host] = reading
+                baselines[reading.host] = baseline
                 outcome = .integrated(energy)
             case .restarted(let duration, let idleRatio):
                 let energy = Self.add(duration, idleRatio, reading, profile, intensity, to: &account)
-                baselines[reading.host] = reading
+                baselines[reading.host] = baseline
                 outcome = .restarted(energy)
             case .noProgress:
                 outcome = .noProgress
             case .reset(let reason):
-                baselines[reading.host] = reading
+                baselines[reading.host] = baseline
                 outcome = .reset(reason: reason)
             }
         } else {
-            baselines[reading.host] = reading
+            baselines[reading.host] = baseline
             outcome = .baseline
         }
         accounts[key] = account

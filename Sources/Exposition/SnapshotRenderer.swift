@@ -18,9 +18,6 @@ public struct SnapshotRenderer: Sendable {
         format: ExpositionFormat = .text,
         capacityHint: Int? = nil
     ) -> [UInt8] {
-        // Without a hint, about 1.2 KB of output per host.
-        let capacity = capacityHint.map { $0 + $0 / 16 + 4096 } ?? (4096 + snapshot.accounts.count * 1280)
-        var writer = ExpositionWriter(format: format, reservingCapacity: capacity)
         let hostLabels = snapshot.accounts.map { account in
             var labels = [Label("host", account.host)]
             for (name, value) in zip(snapshot.attributionLabels, account.attribution) {
@@ -28,6 +25,10 @@ public struct SnapshotRenderer: Sendable {
             }
             return EscapedLabels(LabelSet(labels))
         }
+        // Without a hint: ten host lines of about 70 bytes besides their labels, per host.
+        let estimate = 8192 + hostLabels.reduce(0) { $0 + 10 * ($1.bytes.count + 70) }
+        let capacity = capacityHint.map { $0 + $0 / 16 + 4096 } ?? estimate
+        var writer = ExpositionWriter(format: format, reservingCapacity: capacity)
         for definition in MetricCatalog.all {
             write(definition, snapshot, hostLabels, status, &writer)
         }

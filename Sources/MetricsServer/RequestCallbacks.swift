@@ -89,10 +89,20 @@ private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> 
     guard (100...599).contains(response.status) else {
         return queue(.internalServerError, on: connection)
     }
-    // MUST_COPY: the Swift array's storage is not guaranteed to outlive this call.
-    let created = response.body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(
-            bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+    let created: OpaquePointer?
+    if response.body.count > streamingThreshold {
+        // Large bodies (a fleet's exposition runs to megabytes) are handed out in blocks from the Swift array
+        // itself, kept alive by a retained box until libmicrohttpd is done, so there is never a second copy.
+        let box = Unmanaged.passRetained(ResponseBody(response.body)).toOpaque()
+        created = MHD_create_response_from_callback(
+            UInt64(response.body.count), 64 * 1024, mhdReadResponseBody, box, mhdFreeResponseBody)
+        if created == nil { Unmanaged<ResponseBody>.fromOpaque(box).release() }
+    } else {
+        // MUST_COPY: the Swift array's storage is not guaranteed to outlive this call.
+        created = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
     }
     guard let created else { return .NO }
     defer { MHD_destroy_response(created) }
@@ -138,4 +148,35 @@ private func joinedHeaders(_ pairs: [(String, String)]) -> [String: String] {
         headers[key] = headers[key].map { $0 + ", " + value } ?? value
     }
     return headers
+}
+
+/// Bodies above this size are streamed from the Swift array instead of copied.
+private let streamingThreshold = 256 * 1024
+
+/// A response body shared with libmicrohttpd until it has been sent.
+private final class ResponseBody {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Copies the next block of a streamed body into libmicrohttpd's buffer.
+private func mhdReadResponseBody(
+    _ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ max: Int
+) -> Int {
+    guard let cls, let buffer else { return Int(MHD_CONTENT_READER_END_WITH_ERROR) }
+    let body = Unmanaged<ResponseBody>.fromOpaque(cls).takeUnretainedValue()
+    let start = Int(position)
+    guard start < body.bytes.count else { return Int(MHD_CONTENT_READER_END_OF_STREAM) }
+    let count = min(max, body.bytes.count - start)
+    return body.bytes.withUnsafeBytes { bytes in
+        guard let base = bytes.baseAddress else { return Int(MHD_CONTENT_READER_END_WITH_ERROR) }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: base + start, byteCount: count)
+        return count
+    }
+}
+
+/// Balances the retain taken when the streamed response was created.
+private func mhdFreeResponseBody(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    Unmanaged<ResponseBody>.fromOpaque(cls).release()
 }

@@ -4,9 +4,10 @@ import Model
 
 /// Reads every node_exporter host known to a Prometheus server with a fixed handful of instant queries.
 ///
-/// Six queries per collection whatever the host count, all evaluated at the same time: the targets with
-/// `up == 1` (and their labels), CPU seconds by mode summed per host, core count, Active/MemTotal, boot time,
-/// and the time of each host's latest CPU sample. That sample time, not the query time, bounds each interval,
+/// Seven queries per collection whatever the host count, all evaluated at the same time: the targets with
+/// `up == 1` (and their labels), idle and all-mode CPU seconds summed per host, core count, Active/MemTotal,
+/// boot time, and the time of each host's latest CPU sample. Summing in PromQL keeps each answer to one
+/// series per host (a by-mode answer would be eight), which bounds the exporter's memory on large fleets. That sample time, not the query time, bounds each interval,
 /// so intervals line up exactly with the counters Prometheus scraped.
 public struct PrometheusReader: Sendable {
     public struct Settings: Sendable, Equatable {
@@ -46,13 +47,14 @@ public struct PrometheusReader: Sendable {
     /// The PromQL of one collection, by purpose.
     public struct Queries: Sendable, Equatable {
         public var up: String
-        public var cpuSecondsByMode: String
+        public var cpuIdleSeconds: String
+        public var cpuTotalSeconds: String
         public var cores: String
         public var memoryActiveRatio: String
         public var bootTime: String
         public var sampleTime: String
 
-        public var all: [String] { [up, cpuSecondsByMode, cores, memoryActiveRatio, bootTime, sampleTime] }
+        public var all: [String] { [up, cpuIdleSeconds, cpuTotalSeconds, cores, memoryActiveRatio, bootTime, sampleTime] }
     }
 
     public let settings: Settings
@@ -75,7 +77,8 @@ public struct PrometheusReader: Sendable {
         let host = hostLabel
         return Queries(
             up: "\(series("up")) == 1",
-            cpuSecondsByMode: "sum by (\(host), mode) (\(series("node_cpu_seconds_total")))",
+            cpuIdleSeconds: "sum by (\(host)) (\(series("node_cpu_seconds_total", #"mode="idle""#)))",
+            cpuTotalSeconds: "sum by (\(host)) (\(series("node_cpu_seconds_total")))",
             cores: "count by (\(host)) (\(series("node_cpu_seconds_total", #"mode="idle""#)))",
             memoryActiveRatio: "sum by (\(host)) (\(series("node_memory_Active_bytes"))) / "
                 + "sum by (\(host)) (\(series("node_memory_MemTotal_bytes")))",
@@ -84,47 +87,54 @@ public struct PrometheusReader: Sendable {
         )
     }
 
-    /// Reads all hosts as of `time` (Unix seconds). Any failed query fails the whole read, so a collection
-    /// never mixes fresh and missing data.
-    public func read(at time: Double, logger: Logger) throws(ReaderError) -> Result {
-        let up = try query(queries.up, at: time, logger: logger)
-        let cpu = try query(queries.cpuSecondsByMode, at: time, logger: logger)
-        let cores = try query(queries.cores, at: time, logger: logger)
-        let memory = try query(queries.memoryActiveRatio, at: time, logger: logger)
-        let boot = try query(queries.bootTime, at: time, logger: logger)
-        let sampleTime = try query(queries.sampleTime, at: time, logger: logger)
-        return assemble(up: up, cpu: cpu, cores: cores, memory: memory, boot: boot, sampleTime: sampleTime)
+    /// Per-host values of the single-valued queries, keyed by the host label's value.
+    public struct HostValues: Sendable {
+        public var cpuIdle: [String: Double] = [:]
+        public var cpuTotal: [String: Double] = [:]
+        public var cores: [String: Double] = [:]
+        public var memoryActiveRatio: [String: Double] = [:]
+        public var bootTime: [String: Double] = [:]
+        public var sampleTime: [String: Double] = [:]
+
+        public init() {}
     }
 
-    /// Joins the six query results into host readings; hosts listed as up but missing data are skipped.
-    public func assemble(
-        up: PrometheusQueryResponse,
-        cpu: PrometheusQueryResponse,
-        cores: PrometheusQueryResponse,
-        memory: PrometheusQueryResponse,
-        boot: PrometheusQueryResponse,
-        sampleTime: PrometheusQueryResponse
-    ) -> Result {
+    /// Reads all hosts as of `time` (Unix seconds). Any failed query fails the whole read, so a collection
+    /// never mixes fresh and missing data. Each answer is folded into per-host values as soon as it is
+    /// decoded, so only one decoded answer is held at a time.
+    public func read(at time: Double, logger: Logger) throws(ReaderError) -> Result {
+        let up = try query(queries.up, at: time, logger: logger)
+        var values = HostValues()
+        values.cpuIdle = byHost(try query(queries.cpuIdleSeconds, at: time, logger: logger))
+        values.cpuTotal = byHost(try query(queries.cpuTotalSeconds, at: time, logger: logger))
+        values.cores = byHost(try query(queries.cores, at: time, logger: logger))
+        values.memoryActiveRatio = byHost(try query(queries.memoryActiveRatio, at: time, logger: logger))
+        values.bootTime = byHost(try query(queries.bootTime, at: time, logger: logger))
+        values.sampleTime = byHost(try query(queries.sampleTime, at: time, logger: logger))
+        return assemble(up: up, values: values)
+    }
+
+    /// One value per host from an answer with one series per host.
+    public func byHost(_ response: PrometheusQueryResponse) -> [String: Double] {
+        var values: [String: Double] = [:]
+        values.reserveCapacity(response.samples.count)
+        for sample in response.samples {
+            guard let host = sample.labels[settings.hostLabel] else { continue }
+            values[host] = sample.value
+        }
+        return values
+    }
+
+    /// Joins the `up` targets with the per-host values into readings; hosts listed as up but missing data
+    /// are skipped, with the reason.
+    public func assemble(up: PrometheusQueryResponse, values: HostValues) -> Result {
         let hostLabel = settings.hostLabel
-        func byHost(_ response: PrometheusQueryResponse) -> [String: Double] {
-            var values: [String: Double] = [:]
-            for sample in response.samples {
-                guard let host = sample.labels[hostLabel] else { continue }
-                values[host] = sample.value
-            }
-            return values
-        }
-        var idle: [String: Double] = [:]
-        var total: [String: Double] = [:]
-        for sample in cpu.samples {
-            guard let host = sample.labels[hostLabel] else { continue }
-            total[host, default: 0] += sample.value
-            if sample.labels["mode"] == "idle" { idle[host, default: 0] += sample.value }
-        }
-        let coreCount = byHost(cores)
-        let memoryRatio = byHost(memory)
-        let bootTime = byHost(boot)
-        let sampled = byHost(sampleTime)
+        let idle = values.cpuIdle
+        let total = values.cpuTotal
+        let coreCount = values.cores
+        let memoryRatio = values.memoryActiveRatio
+        let bootTime = values.bootTime
+        let sampled = values.sampleTime
 
         var labelsByHost: [String: [String: String]] = [:]
         var order: [String] = []

@@ -102,9 +102,7 @@ public struct UKCarbonIntensityReader: Sendable {
 
     /// Parses the API's `YYYY-MM-DDThh:mmZ` (seconds optional) into Unix seconds.
     static func parseTime(_ text: String) -> Double? {
-        let digits = text.unicodeScalars.filter { CharacterSet.decimalDigits.contains($0) }.map {
-            Int($0.value) - 48
-        }
+        let digits = text.unicodeScalars.filter { ("0"..."9").contains($0) }.map { Int($0.value) - 48 }
         guard text.hasSuffix("Z"), digits.count == 12 || digits.count == 14 else { return nil }
         func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
         let (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))

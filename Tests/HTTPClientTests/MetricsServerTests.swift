@@ -25,6 +25,22 @@ import Testing
         #expect(try client.fetch(HTTPRequest(url: url(server, "/"))).body == Array("ok\n".utf8))
     }
 
+    @Test(arguments: [256 * 1024, 256 * 1024 + 1, 3_000_017])
+    func largeBodiesAreStreamedIntact(size: Int) throws {
+        // Bodies above the streaming threshold are handed out in blocks rather than copied.
+        let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
+        let server = try MetricsServer(listenAddress: .loopback(port: 0)) { _ in ServerResponse(status: 200, body: body) }
+        for _ in 0..<3 {
+            let response = try client.fetch(HTTPRequest(url: url(server, "/big")))
+            #expect(response.status == 200)
+            #expect(response.header("content-length") == "\(size)")
+            #expect(response.body == body)
+        }
+        let head = try client.fetch(HTTPRequest(url: url(server, "/big"), method: .head))
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+    }
+
     @Test func unroutedPathsAreNotFound() throws {
         let upstream = try FakeUpstream()
 

@@ -12,7 +12,6 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
     let upstream = try FakeUpstream()
     let files: [(String, String)] = [
         ("up{", "prometheus-api/up.json"),
-        ("sum by (instance, mode)", "prometheus-api/cpu_seconds_by_mode.json"),
         ("count by (instance)", "prometheus-api/cores.json"),
         ("node_memory_Active_bytes", "prometheus-api/mem_active_ratio.json"),
         ("node_boot_time_seconds", "prometheus-api/boot_time.json"),
@@ -23,6 +22,14 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
             let query = request.query["query"] ?? ""
             for (fragment, reply) in overrides where query.contains(fragment) {
                 if case .response(let response) = reply { return response }
+            }
+            if query.hasPrefix("sum by (instance) (node_cpu_seconds_total") {
+                // Recorded by mode; the reader asks for the idle and all-mode sums, derived here from it.
+                let recorded = (try? PrometheusQueryResponse.decode(Fixture.data("prometheus-api/cpu_seconds_by_mode.json")))?.samples ?? []
+                let idleOnly = query.contains(#"mode="idle""#)
+                let total = recorded.filter { !idleOnly || $0.labels["mode"] == "idle" }.reduce(0) { $0 + $1.value }
+                let body = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1795347125.128,"\#(total)"]}]}}"#
+                return ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
             }
             if query.contains("timestamp(") {
                 // Not among the recordings: the CPU sample time of the recorded host.
@@ -54,11 +61,12 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
         defer { upstream.stop() }
         let reader = try reader(upstream)
         #expect(reader.queries.up == #"up{job="node"} == 1"#)
-        #expect(reader.queries.cpuSecondsByMode == #"sum by (instance, mode) (node_cpu_seconds_total{job="node"})"#)
+        #expect(reader.queries.cpuIdleSeconds == #"sum by (instance) (node_cpu_seconds_total{job="node",mode="idle"})"#)
+        #expect(reader.queries.cpuTotalSeconds == #"sum by (instance) (node_cpu_seconds_total{job="node"})"#)
         #expect(reader.queries.cores == #"count by (instance) (node_cpu_seconds_total{job="node",mode="idle"})"#)
         _ = try reader.read(at: 1_795_347_125, logger: logger)
         let asked = upstream.requests(to: "/api/v1/query")
-        #expect(asked.count == 6)
+        #expect(asked.count == 7)
         #expect(Set(asked.compactMap { $0.query["time"] }) == ["1795347125.000"])
     }
 
@@ -147,10 +155,10 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
 
     @Test func hostsWithNonFiniteCountersAreLeftOut() throws {
         let upstream = try prometheusFixtureServer(overrides: [
-            "sum by (instance, mode)": .response(
+            "sum by (instance) (node_cpu_seconds_total": .response(
                 ServerResponse(
                     status: 200,
-                    body: Array(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101","mode":"idle"},"value":[1,"NaN"]}]}}"#.utf8)
+                    body: Array(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1,"NaN"]}]}}"#.utf8)
                 )
             )
         ])
