@@ -2,6 +2,7 @@
 #   make run     install what is missing, build a release binary, serve this host's footprint on :9877
 #   make test    install what tests need (Prometheus, node_exporter, promtool), run every test and check
 #   make bench   release benchmarks side by side with the peer baselines
+#   make dashboard-images   redraw docs/dashboard-*.png from a live stack
 
 SWIFT        ?= swift
 ARGS         ?=
@@ -11,7 +12,7 @@ BENCH_DEBS   := $(BUILD_DEBS) golang-go golang-github-prometheus-common-dev gola
 REVISION_FILE := Sources/App/GeneratedRevision.swift
 RELEASE_FLAGS := -c release -Xswiftc -DFOOTPRINT_GENERATED_REVISION
 
-.PHONY: all deps build run test test-swift test-rules lint-metrics bench clean
+.PHONY: all deps build run test test-swift test-rules lint-metrics bench dashboard-images clean
 
 all: build
 
@@ -51,6 +52,11 @@ bench:
 	python3 -c 'import prometheus_client' 2>/dev/null || pip install --quiet prometheus_client
 	$(SWIFT) build -c release --product footprint-bench
 	./bench/run.sh
+
+# Draws the dashboards' panels from a live Prometheus into docs/ (no Grafana needed); takes about 3 minutes.
+dashboard-images:
+	./scripts/install-deps.sh $(TEST_DEBS)
+	./scripts/dashboard-images.sh
 
 clean:
 	rm -rf .build $(REVISION_FILE)

@@ -6,7 +6,7 @@
 //   json-decode the seven Prometheus API responses of one bridge collection for the same hosts, decoded and
 //               assembled into host readings (what one collection cycle costs)
 //
-// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS]
+// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render]
 // Only fleet fixtures (--live, as the peer script passes for many_hosts) are measured; for single-host scrapes
 // it prints nothing, since the renderer and decoder work on fleets.
 #if canImport(Glibc)
@@ -85,12 +85,14 @@ var runs = 5
 var target = 1.0
 var live = false
 var file: String?
+var only: String?
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
     case "--live": live = true
     case "--runs": runs = Int(arguments.removeFirst()) ?? runs
     case "--target": target = Double(arguments.removeFirst()) ?? target
+    case "--only": only = arguments.removeFirst()
     default: file = argument
     }
 }
@@ -128,13 +130,21 @@ let status = ExporterStatus(
 )
 let renderer = SnapshotRenderer()
 var output: [UInt8] = []
-let renderSeconds = measure(runs: runs, target: target) { output = renderer.render(snapshot, status: status) }
+// Labels are escaped once per collection, not per scrape; a scrape renders the prepared snapshot.
+let prepared = renderer.prepare(snapshot)
+var lastSize: Int?
+let renderSeconds = measure(runs: runs, target: target) {
+    output = renderer.render(prepared, status: status, capacityHint: lastSize)
+    lastSize = output.count
+}
 let renderedSamples = output.split(separator: UInt8(ascii: "\n")).filter { $0.first != UInt8(ascii: "#") }.count
 FileHandle.standardError.write(Data("footprint render \(fixture): \(hosts.count) hosts, \(renderedSamples) samples, \(output.count) bytes, \(String(format: "%.3f", renderSeconds * 1000)) ms/op\n".utf8))
 print(
     "RESULT tool=footprint-render fixture=\(fixture) bytes=\(output.count) samples=\(renderedSamples) parse_mbps=- "
         + "samples_per_s=\(String(format: "%.0f", Double(renderedSamples) / renderSeconds)) render_ms=\(String(format: "%.4f", renderSeconds * 1000)) runs=\(runs)"
 )
+
+if only == "render" { exit(0) }
 
 // --- decode one bridge collection -----------------------------------------------------------------------
 let time = 1_795_347_125.123

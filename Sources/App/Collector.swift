@@ -18,6 +18,8 @@ final class Collector: Sendable {
     private struct State {
         var ledger: HostLedger
         var snapshot: Snapshot
+        /// The snapshot with its labels escaped, made once per collection for every scrape until the next.
+        var prepared: SnapshotRenderer.Prepared
         var up = false
         var attempted = false
         var durationSeconds = 0.0
@@ -44,7 +46,8 @@ final class Collector: Sendable {
             attributionLabels: configuration.attributionLabels,
             graceSeconds: configuration.hostGracePeriod
         )
-        state = Mutex(State(ledger: ledger, snapshot: ledger.snapshot()))
+        let snapshot = ledger.snapshot()
+        state = Mutex(State(ledger: ledger, snapshot: snapshot, prepared: SnapshotRenderer().prepare(snapshot)))
     }
 
     /// Whether the first collection has finished, successfully or not.
@@ -81,6 +84,7 @@ final class Collector: Sendable {
                 }
                 state.ledger.finishCollection(hostsSeen: read.readings.count, at: finished)
                 state.snapshot = state.ledger.snapshot()
+                state.prepared = SnapshotRenderer().prepare(state.snapshot)
             case .failure:
                 state.up = false
                 state.errors += 1
@@ -113,8 +117,8 @@ final class Collector: Sendable {
 
     /// The latest state as an exposition.
     func render(format: ExpositionFormat) -> [UInt8] {
-        let (snapshot, sourceStatus) = state.withLock { state in
-            (state.snapshot, ExporterStatus.Source(name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors))
+        let (prepared, sourceStatus) = state.withLock { state in
+            (state.prepared, ExporterStatus.Source(name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors))
         }
         let intensity = carbon.current()
         let carbonStatus = carbon.sourceStatus()
@@ -142,7 +146,7 @@ final class Collector: Sendable {
             revision: BuildInfo.revision,
             equivalencies: equivalencies
         )
-        let bytes = SnapshotRenderer().render(snapshot, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
+        let bytes = SnapshotRenderer().render(prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
         lastRenderSize.withLock { $0 = bytes.count }
         return bytes
     }

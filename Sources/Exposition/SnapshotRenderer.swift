@@ -10,14 +10,19 @@ import PromText
 public struct SnapshotRenderer: Sendable {
     public init() {}
 
-    /// - Parameter capacityHint: the expected output size (e.g. the previous render's), so that a large
-    ///   exposition is written into one allocation instead of a doubling series of them.
-    public func render(
-        _ snapshot: Snapshot,
-        status: ExporterStatus,
-        format: ExpositionFormat = .text,
-        capacityHint: Int? = nil
-    ) -> [UInt8] {
+    private static let busy = EscapedLabels(["state": "busy"])
+    private static let idle = EscapedLabels(["state": "idle"])
+
+    /// A snapshot with each host's identity labels already escaped: prepared once per collection, so that
+    /// every scrape in between only copies bytes.
+    public struct Prepared: Sendable {
+        public let snapshot: Snapshot
+        let hostLabels: [EscapedLabels]
+        /// Bytes of all host label sets, for sizing the output buffer.
+        let hostLabelBytes: Int
+    }
+
+    public func prepare(_ snapshot: Snapshot) -> Prepared {
         let hostLabels = snapshot.accounts.map { account in
             var labels = [Label("host", account.host)]
             for (name, value) in zip(snapshot.attributionLabels, account.attribution) {
@@ -25,12 +30,27 @@ public struct SnapshotRenderer: Sendable {
             }
             return EscapedLabels(LabelSet(labels))
         }
+        return Prepared(snapshot: snapshot, hostLabels: hostLabels, hostLabelBytes: hostLabels.reduce(0) { $0 + $1.bytes.count })
+    }
+
+    public func render(_ snapshot: Snapshot, status: ExporterStatus, format: ExpositionFormat = .text) -> [UInt8] {
+        render(prepare(snapshot), status: status, format: format)
+    }
+
+    /// - Parameter capacityHint: the expected output size (e.g. the previous render's), so that a large
+    ///   exposition is written into one allocation instead of a doubling series of them.
+    public func render(
+        _ prepared: Prepared,
+        status: ExporterStatus,
+        format: ExpositionFormat = .text,
+        capacityHint: Int? = nil
+    ) -> [UInt8] {
         // Without a hint: ten host lines of about 70 bytes besides their labels, per host.
-        let estimate = 8192 + hostLabels.reduce(0) { $0 + 10 * ($1.bytes.count + 70) }
+        let estimate = 8192 + 10 * (prepared.hostLabelBytes + 70 * prepared.hostLabels.count)
         let capacity = capacityHint.map { $0 + $0 / 16 + 4096 } ?? estimate
         var writer = ExpositionWriter(format: format, reservingCapacity: capacity)
         for definition in MetricCatalog.all {
-            write(definition, snapshot, hostLabels, status, &writer)
+            write(definition, prepared.snapshot, prepared.hostLabels, status, &writer)
         }
         return writer.finish()
     }
@@ -43,31 +63,21 @@ public struct SnapshotRenderer: Sendable {
         _ writer: inout ExpositionWriter
     ) {
         let accounts = snapshot.accounts
-        func perHost(_ value: (HostAccount) -> Double?) {
-            let values = accounts.map(value)
-            guard values.contains(where: { $0 != nil }) else { return }
+        let name = Array(definition.name.utf8)
+        func perHost(_ value: (borrowing HostAccount) -> Double?) {
+            guard accounts.contains(where: { value($0) != nil }) else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
-            for (index, value) in values.enumerated() {
-                guard let value else { continue }
-                writer.writeSample(name: definition.name, escapedLabels: hostLabels[index], value: value)
+            for index in accounts.indices {
+                guard let sample = value(accounts[index]) else { continue }
+                writer.writeSample(name: name, escapedLabels: hostLabels[index], extraLabels: nil, value: sample)
             }
         }
-        func perHostByState(busy: (HostAccount) -> Double, idle: (HostAccount) -> Double) {
+        func perHostByState(busy: (borrowing HostAccount) -> Double, idle: (borrowing HostAccount) -> Double) {
             guard !accounts.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
-            for (index, account) in accounts.enumerated() {
-                writer.writeSample(
-                    name: definition.name,
-                    escapedLabels: hostLabels[index],
-                    extraLabel: Label("state", "busy"),
-                    value: busy(account)
-                )
-                writer.writeSample(
-                    name: definition.name,
-                    escapedLabels: hostLabels[index],
-                    extraLabel: Label("state", "idle"),
-                    value: idle(account)
-                )
+            for index in accounts.indices {
+                writer.writeSample(name: name, escapedLabels: hostLabels[index], extraLabels: Self.busy, value: busy(accounts[index]))
+                writer.writeSample(name: name, escapedLabels: hostLabels[index], extraLabels: Self.idle, value: idle(accounts[index]))
             }
         }
         func single(_ value: Double, labels: LabelSet = LabelSet()) {

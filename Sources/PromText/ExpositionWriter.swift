@@ -70,14 +70,31 @@ public struct ExpositionWriter {
         extraLabel: Label? = nil,
         value: Double
     ) {
-        bytes.append(contentsOf: name.utf8)
+        writeSample(
+            name: Array(name.utf8),
+            escapedLabels: escapedLabels,
+            extraLabels: extraLabel.map { EscapedLabels(LabelSet([$0])) },
+            value: value
+        )
+    }
+
+    /// The fast path for large families: the name as bytes and every label already escaped, so a sample is
+    /// a handful of memory copies and the value's digits.
+    public mutating func writeSample(
+        name: [UInt8],
+        escapedLabels: EscapedLabels,
+        extraLabels: EscapedLabels?,
+        value: Double
+    ) {
+        bytes.append(contentsOf: name)
         let hasLabels = !escapedLabels.bytes.isEmpty
-        if hasLabels || extraLabel != nil {
+        let extra = extraLabels?.bytes ?? []
+        if hasLabels || !extra.isEmpty {
             bytes.append(UInt8(ascii: "{"))
             bytes.append(contentsOf: escapedLabels.bytes)
-            if let extraLabel {
+            if !extra.isEmpty {
                 if hasLabels { bytes.append(UInt8(ascii: ",")) }
-                appendLabel(extraLabel.name, extraLabel.value)
+                bytes.append(contentsOf: extra)
             }
             bytes.append(UInt8(ascii: "}"))
         }
