@@ -35,7 +35,7 @@ public final class Application: Sendable {
             clock: clock,
             logger: logger
         )
-        let source = try Self.makeSource(configuration, fetcher: fetcher)
+        let source = try Self.makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
         let collector = Collector(configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger)
         self.collector = collector
         let routes = WebRoutes(telemetryPath: telemetryPath, collector: collector)
@@ -81,7 +81,9 @@ public final class Application: Sendable {
     /// Refreshes the carbon intensity now, outside the loop (for tests and tools).
     public func refreshCarbonIntensityNow() { collector.carbon.refresh() }
 
-    static func makeSource(_ configuration: Configuration, fetcher: any HTTPFetching) throws -> any NodeSource {
+    static func makeSource(
+        _ configuration: Configuration, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger
+    ) throws -> any NodeSource {
         switch configuration.source.kind {
         case .local:
             let local = configuration.source.local
@@ -97,7 +99,9 @@ public final class Application: Sendable {
             )
             return PrometheusNodeSource(reader: PrometheusReader(settings: settings, fetcher: fetcher))
         case .scrape:
-            throw ConfigurationError(problems: [.init(file: "configuration", line: 0, message: "source.kind scrape is not available in this version")])
+            // Direct scraping needs curl's multi interface, not just any fetcher.
+            let client = try (fetcher as? CurlHTTPClient) ?? CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+            return try ScrapeNodeSource(settings: configuration.source.scrape, client: client, clock: clock, logger: logger)
         }
     }
 }

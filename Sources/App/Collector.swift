@@ -24,6 +24,7 @@ final class Collector: Sendable {
         var attempted = false
         var durationSeconds = 0.0
         var errors = 0.0
+        var targets: [ExporterStatus.Target] = []
     }
 
     let configuration: Configuration
@@ -67,6 +68,8 @@ final class Collector: Sendable {
             switch result {
             case .success(let read):
                 state.up = true
+                state.errors += Double(read.failures)
+                state.targets = read.targets
                 for reading in read.readings {
                     let profile = configuration.power.profile(for: reading.labels)
                     let outcome = state.ledger.record(reading, profile: profile, intensity: intensity.value, at: finished)
@@ -117,8 +120,12 @@ final class Collector: Sendable {
 
     /// The latest state as an exposition.
     func render(format: ExpositionFormat) -> [UInt8] {
-        let (prepared, sourceStatus) = state.withLock { state in
-            (state.prepared, ExporterStatus.Source(name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors))
+        let (prepared, sourceStatus, targets) = state.withLock { state in
+            (
+                state.prepared,
+                ExporterStatus.Source(name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors),
+                state.targets
+            )
         }
         let intensity = carbon.current()
         let carbonStatus = carbon.sourceStatus()
@@ -131,7 +138,7 @@ final class Collector: Sendable {
                 errors: carbonStatus.errors
             )
         )
-        let status = ExporterStatus(
+        var status = ExporterStatus(
             sources: sources,
             grids: [
                 ExporterStatus.Grid(
@@ -146,6 +153,7 @@ final class Collector: Sendable {
             revision: BuildInfo.revision,
             equivalencies: equivalencies
         )
+        status.targets = targets
         let bytes = SnapshotRenderer().render(prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
         lastRenderSize.withLock { $0 = bytes.count }
         return bytes

@@ -42,6 +42,33 @@ extension Configuration {
             if let file = auth.passwordFile { lines.append("      password_file: \(quote(file))") }
         }
         if let file = prometheus.bearerTokenFile { lines.append("    bearer_token_file: \(quote(file))") }
+        let scrape = source.scrape
+        lines.append("  scrape:")
+        lines.append("    file_sd: [\(scrape.fileSD.map(quote).joined(separator: ", "))]")
+        lines.append(scrape.staticTargets.isEmpty ? "    static: []" : "    static:")
+        for group in scrape.staticTargets {
+            lines.append("      - {targets: [\(group.targets.map(quote).joined(separator: ", "))], labels: \(labels(group.labels))}")
+        }
+        lines.append("    scheme: \(scrape.scheme)")
+        lines.append("    metrics_path: \(quote(scrape.metricsPath))")
+        lines.append("    timeout: \(PrometheusDuration.format(scrape.timeout))")
+        lines.append("    attribution_labels: [\(scrape.attributionLabels.joined(separator: ", "))]")
+        lines.append("    max_concurrency: \(scrape.maxConcurrency)")
+        lines.append("    body_size_limit: \(scrape.bodySizeLimit)")
+        if let tls = scrape.tls {
+            var fields: [String] = []
+            if let file = tls.caFile { fields.append("ca_file: \(quote(file))") }
+            if let file = tls.certFile { fields.append("cert_file: \(quote(file))") }
+            if let file = tls.keyFile { fields.append("key_file: \(quote(file))") }
+            fields.append("insecure_skip_verify: \(tls.insecureSkipVerify)")
+            lines.append("    tls: {\(fields.joined(separator: ", "))}")
+        }
+        if let auth = scrape.basicAuth {
+            lines.append("    basic_auth:")
+            lines.append("      username: \(quote(auth.username))")
+            if auth.password != nil { lines.append("      password: <secret>") }
+            if let file = auth.passwordFile { lines.append("      password_file: \(quote(file))") }
+        }
         let carbon = carbonIntensity
         lines.append("carbon_intensity:")
         lines.append("  provider: \(carbon.provider.rawValue)")

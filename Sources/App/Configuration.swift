@@ -33,10 +33,40 @@ public struct Configuration: Sendable, Equatable {
         public var passwordFile: String?
     }
 
+    /// A group of scrape targets sharing labels, as in Prometheus' static_configs and file_sd files.
+    public struct TargetGroup: Sendable, Equatable {
+        public var targets: [String]
+        public var labels: [String: String]
+    }
+
+    public struct TLS: Sendable, Equatable {
+        public var caFile: String?
+        public var certFile: String?
+        public var keyFile: String?
+        public var insecureSkipVerify = false
+    }
+
+    public struct ScrapeSource: Sendable, Equatable {
+        /// File patterns (globs) of Prometheus file_sd files, relative to the configuration file.
+        public var fileSD: [String] = []
+        public var staticTargets: [TargetGroup] = []
+        public var scheme = "http"
+        public var metricsPath = "/metrics"
+        public var timeout = 5.0
+        public var attributionLabels = Configuration.defaultAttributionLabels
+        public var tls: TLS?
+        public var basicAuth: BasicAuth?
+        /// Targets scraped at the same time at most.
+        public var maxConcurrency = 64
+        /// The largest (decoded) scrape body accepted.
+        public var bodySizeLimit = 32 << 20
+    }
+
     public struct Source: Sendable, Equatable {
         public var kind = SourceKind.local
         public var local = LocalSource()
         public var prometheus = PrometheusSource()
+        public var scrape = ScrapeSource()
     }
 
     public enum CarbonProvider: String, Sendable, Equatable, CaseIterable {
@@ -98,8 +128,10 @@ public struct Configuration: Sendable, Equatable {
     /// The attribution label names of the configured source, in export order.
     public var attributionLabels: [String] {
         switch source.kind {
-        case .prometheus, .scrape:
+        case .prometheus:
             return source.prometheus.attributionLabels
+        case .scrape:
+            return source.scrape.attributionLabels
         case .local:
             let extra = source.local.labels.keys.filter { !Self.defaultAttributionLabels.contains($0) }.sorted()
             return Self.defaultAttributionLabels + extra

@@ -27,6 +27,23 @@ struct ConfigurationLoader {
         return configuration
     }
 
+    /// Reads a Prometheus file_sd file (JSON or YAML): a list of `{targets: [...], labels: {...}}`.
+    static func targetGroups(text: String, file: String) throws(ConfigurationError) -> [Configuration.TargetGroup] {
+        var loader = ConfigurationLoader(file: file)
+        var groups: [Configuration.TargetGroup] = []
+        do {
+            if let root = try Yams.compose(yaml: text), let items = loader.sequence(root, "the file") {
+                for (index, item) in items.enumerated() {
+                    if let group = loader.targetGroup(item, "[\(index)]") { groups.append(group) }
+                }
+            }
+        } catch {
+            loader.problem(line: 1, "invalid YAML or JSON: \(error)")
+        }
+        if !loader.problems.isEmpty { throw ConfigurationError(problems: loader.problems) }
+        return groups
+    }
+
     // MARK: - Document
 
     private mutating func configuration(from yaml: String) -> Configuration {
@@ -76,12 +93,12 @@ struct ConfigurationLoader {
                 }
             case "local": source.local = local(value)
             case "prometheus": source.prometheus = prometheus(value)
-            case "scrape": break  // validated when the scrape source is selected
+            case "scrape": source.scrape = scrape(value)
             default: unknown(key, line, in: "source")
             }
         }
-        if source.kind == .scrape {
-            problem(line: kindLine, "source.kind scrape is not available in this version; use local or prometheus")
+        if source.kind == .scrape && source.scrape.fileSD.isEmpty && source.scrape.staticTargets.isEmpty {
+            problem(line: kindLine, "source.kind scrape needs targets: source.scrape.static or source.scrape.file_sd")
         }
         return source
     }
@@ -120,11 +137,105 @@ struct ConfigurationLoader {
             case "attribution_labels": prometheus.attributionLabels = attributionLabels(value, path)
             case "timeout": positiveDuration(value, path) { prometheus.timeout = $0 }
             case "basic_auth": prometheus.basicAuth = basicAuth(value, path)
-            case "bearer_token_file": if let text = nonEmptyString(value, path) { prometheus.bearerTokenFile = text }
+            case "bearer_token_file": if let text = nonEmptyString(value, path) { prometheus.bearerTokenFile = resolve(text) }
             default: unknown(key, line, in: "source.prometheus")
             }
         }
         return prometheus
+    }
+
+    private mutating func scrape(_ node: Node) -> Configuration.ScrapeSource {
+        var scrape = Configuration.ScrapeSource()
+        guard let entries = mapping(node, "source.scrape") else { return scrape }
+        for (key, value, line) in entries {
+            let path = "source.scrape.\(key)"
+            switch key {
+            case "file_sd":
+                for item in sequence(value, path) ?? [] {
+                    if let pattern = nonEmptyString(item, path) { scrape.fileSD.append(resolve(pattern)) }
+                }
+            case "static":
+                for (index, item) in (sequence(value, path) ?? []).enumerated() {
+                    if let group = targetGroup(item, "\(path)[\(index)]") { scrape.staticTargets.append(group) }
+                }
+            case "scheme":
+                if let text = string(value, path) {
+                    if text == "http" || text == "https" { scrape.scheme = text } else { problem(value, "\(path) must be http or https; got \"\(text)\"") }
+                }
+            case "metrics_path":
+                if let text = string(value, path) {
+                    if text.hasPrefix("/") { scrape.metricsPath = text } else { problem(value, "\(path) must start with /") }
+                }
+            case "timeout": positiveDuration(value, path) { scrape.timeout = $0 }
+            case "attribution_labels": scrape.attributionLabels = attributionLabels(value, path)
+            case "tls": scrape.tls = tls(value, path)
+            case "basic_auth": scrape.basicAuth = basicAuth(value, path)
+            case "max_concurrency":
+                if let number = number(value, path) {
+                    if number >= 1, number <= 1024, number == number.rounded() { scrape.maxConcurrency = Int(number) } else { problem(value, "\(path) must be a whole number from 1 to 1024") }
+                }
+            case "body_size_limit":
+                if let number = number(value, path) {
+                    if number >= 1024, number <= Double(1 << 30), number == number.rounded() { scrape.bodySizeLimit = Int(number) } else { problem(value, "\(path) must be a number of bytes from 1024 to 1 GiB") }
+                }
+            default: unknown(key, line, in: "source.scrape")
+            }
+        }
+        return scrape
+    }
+
+    /// One `{targets: [...], labels: {...}}` group.
+    mutating func targetGroup(_ node: Node, _ path: String) -> Configuration.TargetGroup? {
+        guard let entries = mapping(node, path) else { return nil }
+        var group = Configuration.TargetGroup(targets: [], labels: [:])
+        for (key, value, line) in entries {
+            switch key {
+            case "targets":
+                for item in sequence(value, "\(path).targets") ?? [] {
+                    guard let target = nonEmptyString(item, "\(path).targets") else { continue }
+                    if Self.isHostPort(target) { group.targets.append(target) } else { problem(item, "\(path).targets: \"\(target)\" is not HOST:PORT") }
+                }
+            case "labels": group.labels = labels(value, "\(path).labels")
+            default: unknown(key, line, in: path)
+            }
+        }
+        return group
+    }
+
+    static func isHostPort(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            return false
+        }
+        let host = text[..<colon]
+        return !host.isEmpty && !host.contains("/") && !host.contains(" ")
+    }
+
+    private mutating func tls(_ node: Node, _ path: String) -> Configuration.TLS? {
+        guard let entries = mapping(node, path) else { return nil }
+        var tls = Configuration.TLS()
+        for (key, value, line) in entries {
+            switch key {
+            case "ca_file": tls.caFile = nonEmptyString(value, "\(path).ca_file").map(resolve)
+            case "cert_file": tls.certFile = nonEmptyString(value, "\(path).cert_file").map(resolve)
+            case "key_file": tls.keyFile = nonEmptyString(value, "\(path).key_file").map(resolve)
+            case "insecure_skip_verify":
+                switch string(value, "\(path).insecure_skip_verify") {
+                case "true": tls.insecureSkipVerify = true
+                case "false": tls.insecureSkipVerify = false
+                default: problem(value, "\(path).insecure_skip_verify must be true or false")
+                }
+            default: unknown(key, line, in: path)
+            }
+        }
+        if (tls.certFile == nil) != (tls.keyFile == nil) { problem(node, "\(path): cert_file and key_file go together") }
+        return tls
+    }
+
+    /// Relative file names are taken relative to the configuration file, as Prometheus does.
+    private func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        let directory = (file as NSString).deletingLastPathComponent
+        return directory.isEmpty ? path : "\(directory)/\(path)"
     }
 
     private mutating func basicAuth(_ node: Node, _ path: String) -> Configuration.BasicAuth? {
@@ -134,7 +245,7 @@ struct ConfigurationLoader {
             switch key {
             case "username": auth.username = string(value, "\(path).username") ?? ""
             case "password": auth.password = string(value, "\(path).password")
-            case "password_file": auth.passwordFile = nonEmptyString(value, "\(path).password_file")
+            case "password_file": auth.passwordFile = nonEmptyString(value, "\(path).password_file").map(resolve)
             default: unknown(key, line, in: path)
             }
         }
@@ -430,7 +541,7 @@ struct ConfigurationLoader {
         return scalar.string
     }
 
-    private mutating func sequence(_ node: Node, _ path: String) -> [Node]? {
+    mutating func sequence(_ node: Node, _ path: String) -> [Node]? {
         guard case .sequence(let items) = node else {
             problem(node, "\(path) must be a list")
             return nil
@@ -471,7 +582,7 @@ struct ConfigurationLoader {
         problem(line: node.mark?.line ?? 0, message)
     }
 
-    private mutating func problem(line: Int, _ message: String) {
+    mutating func problem(line: Int, _ message: String) {
         problems.append(.init(file: file, line: line, message: message))
     }
 

@@ -34,7 +34,21 @@ public struct ExporterStatus: Sendable, Equatable {
         }
     }
 
+    /// Outcome of the latest scrape of one target (direct scraping only).
+    public struct Target: Sendable, Equatable {
+        public var host: String
+        public var up: Bool
+        public var durationSeconds: Double
+
+        public init(host: String, up: Bool, durationSeconds: Double) {
+            self.host = host
+            self.up = up
+            self.durationSeconds = durationSeconds
+        }
+    }
+
     public var sources: [Source]
+    public var targets: [Target] = []
     public var grids: [Grid]
     public var version: String
     public var revision: String

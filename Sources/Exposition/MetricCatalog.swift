@@ -126,10 +126,22 @@ public enum MetricCatalog {
             + "equivalency table."
     )
 
+    public static let targetUp = MetricDefinition(
+        name: "footprint_target_up",
+        type: .gauge,
+        help: "1 if the last direct scrape of the node_exporter target succeeded and parsed, else 0."
+    )
+    public static let targetDuration = MetricDefinition(
+        name: "footprint_target_scrape_duration_seconds",
+        type: .gauge,
+        help: "Duration of the last direct scrape of the node_exporter target, in seconds."
+    )
+
     /// Every definition, sorted by name.
     public static let all: [MetricDefinition] = [
         hostPower, hostEnergy, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores, hostMemoryActiveRatio,
         hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, sourceUp, sourceDuration,
         sourceErrors, lastCollection, buildInfo, equivalencyGrams, equivalencyJoules,
+        targetUp, targetDuration,
     ].sorted { $0.name < $1.name }
 }

@@ -104,6 +104,13 @@ public struct SnapshotRenderer: Sendable {
             }
         }
 
+        func perTarget(_ value: (ExporterStatus.Target) -> Double) {
+            guard !status.targets.isEmpty else { return }
+            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            for target in status.targets.sorted(by: { $0.host < $1.host }) {
+                writer.writeSample(name: definition.name, labels: ["host": target.host], value: value(target))
+            }
+        }
         func perEquivalency(_ basis: Equivalency.Basis) {
             let entries = status.equivalencies.filter { $0.basis == basis }.sorted { ($0.name, $0.unit) < ($1.name, $1.unit) }
             guard !entries.isEmpty else { return }
@@ -133,6 +140,8 @@ public struct SnapshotRenderer: Sendable {
             if let last = snapshot.lastCollection { single(last) }
         case MetricCatalog.buildInfo:
             single(1, labels: ["version": status.version, "revision": status.revision])
+        case MetricCatalog.targetUp: perTarget { $0.up ? 1 : 0 }
+        case MetricCatalog.targetDuration: perTarget(\.durationSeconds)
         case MetricCatalog.equivalencyGrams: perEquivalency(.emissions)
         case MetricCatalog.equivalencyJoules: perEquivalency(.energy)
         default:

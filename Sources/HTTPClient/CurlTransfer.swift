@@ -99,6 +99,16 @@ final class CurlTransfer {
             try set(CURLOPT_FOLLOWLOCATION, 0)
         }
 
+        if let tls = request.tls {
+            if let caFile = tls.caFile { try set(CURLOPT_CAINFO, caFile) }
+            if let certFile = tls.certFile { try set(CURLOPT_SSLCERT, certFile) }
+            if let keyFile = tls.keyFile { try set(CURLOPT_SSLKEY, keyFile) }
+            if tls.insecureSkipVerify {
+                try set(CURLOPT_SSL_VERIFYPEER, 0)
+                try set(CURLOPT_SSL_VERIFYHOST, 0)
+            }
+        }
+
         let context = Unmanaged.passUnretained(self).toOpaque()
         try check(ccurl_setopt_write_function(handle, curlReceiveBody), "CURLOPT_WRITEFUNCTION")
         try set(CURLOPT_WRITEDATA, pointer: context)

@@ -16,6 +16,8 @@ public struct HTTPRequest: Sendable {
     public var connectTimeoutSeconds: Double?
     /// The largest decoded response body accepted, in bytes; larger bodies fail with `bodyTooLarge`.
     public var maxBodyBytes: Int
+    /// TLS settings for https URLs; nil uses the system's trust store and no client certificate.
+    public var tls: TLSOptions?
 
     public init(
         url: String,
@@ -24,7 +26,8 @@ public struct HTTPRequest: Sendable {
         body: [UInt8]? = nil,
         timeoutSeconds: Double = 10,
         connectTimeoutSeconds: Double? = nil,
-        maxBodyBytes: Int = HTTPRequest.defaultMaxBodyBytes
+        maxBodyBytes: Int = HTTPRequest.defaultMaxBodyBytes,
+        tls: TLSOptions? = nil
     ) {
         self.url = url
         self.method = method
@@ -33,5 +36,24 @@ public struct HTTPRequest: Sendable {
         self.timeoutSeconds = timeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.maxBodyBytes = maxBodyBytes
+        self.tls = tls
+    }
+}
+
+/// How an https request verifies the server and identifies itself.
+public struct TLSOptions: Sendable, Equatable {
+    /// PEM file of CA certificates to trust instead of the system's.
+    public var caFile: String?
+    /// PEM client certificate and key, for servers that require one.
+    public var certFile: String?
+    public var keyFile: String?
+    /// Skip verifying the server's certificate and name; for tests and broken setups only.
+    public var insecureSkipVerify: Bool
+
+    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, insecureSkipVerify: Bool = false) {
+        self.caFile = caFile
+        self.certFile = certFile
+        self.keyFile = keyFile
+        self.insecureSkipVerify = insecureSkipVerify
     }
 }

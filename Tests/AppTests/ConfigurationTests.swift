@@ -90,7 +90,11 @@ import Testing
         Bad(yaml: "power:\n  default: {watts: 5}", expected: #"bad.yml:2: unknown key "watts" in power.default"#),
         Bad(yaml: "source: [1, 2]", expected: "bad.yml:1: source must be a mapping"),
         Bad(yaml: "source:\n  kind: local\n  kind: prometheus", expected: "duplicated key(s): 'kind'"),
-        Bad(yaml: "source: {kind: scrape}", expected: "source.kind scrape is not available"),
+        Bad(yaml: "source: {kind: scrape}", expected: "source.kind scrape needs targets"),
+        Bad(yaml: "source:\n  scrape:\n    static: [{targets: [nohost]}]", expected: #"bad.yml:3: source.scrape.static[0].targets: "nohost" is not HOST:PORT"#),
+        Bad(yaml: "source:\n  scrape:\n    scheme: ftp", expected: "bad.yml:3: source.scrape.scheme must be http or https"),
+        Bad(yaml: "source:\n  scrape:\n    tls: {cert_file: a.pem}", expected: "cert_file and key_file go together"),
+        Bad(yaml: "source:\n  scrape:\n    max_concurrency: 0", expected: "source.scrape.max_concurrency must be a whole number"),
         Bad(yaml: "a: [unclosed", expected: "bad.yml:2: invalid YAML"),
         Bad(yaml: "\tkey: tab", expected: "invalid YAML"),
     ]
@@ -103,6 +107,30 @@ import Testing
         } catch {
             #expect(error.description.contains(bad.expected), "\(error.description)")
         }
+    }
+
+    @Test func scrapeSectionParsesAndRoundTrips() throws {
+        let yaml = """
+            source:
+              kind: scrape
+              scrape:
+                file_sd: [targets/*.json, targets/*.yml]
+                static: [{targets: ["10.0.0.5:9100"], labels: {cloud_project_name: isis, user: bob}}]
+                scheme: https
+                metrics_path: /metrics
+                timeout: 5s
+                attribution_labels: [cloud_project_name, user]
+                tls: {ca_file: ca.pem, cert_file: c.pem, key_file: k.pem, insecure_skip_verify: false}
+                basic_auth: {username: scraper, password_file: secret}
+            """
+        let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "conf/footprint.yml")
+        let scrape = configuration.source.scrape
+        #expect(scrape.fileSD == ["conf/targets/*.json", "conf/targets/*.yml"])
+        #expect(scrape.staticTargets == [.init(targets: ["10.0.0.5:9100"], labels: ["cloud_project_name": "isis", "user": "bob"])])
+        #expect(scrape.scheme == "https")
+        #expect(scrape.tls?.caFile == "conf/ca.pem")
+        #expect(configuration.attributionLabels == ["cloud_project_name", "user"])
+        #expect(try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "footprint.yml") == configuration)
     }
 
     @Test func everyProblemIsListed() {

@@ -29,7 +29,8 @@ import Testing
         )
     }
 
-    static let status = ExporterStatus(
+    static let status: ExporterStatus = {
+        var status = ExporterStatus(
         sources: [
             .init(name: "prometheus", up: true, durationSeconds: 0.125, errors: 3),
             .init(name: "carbon_intensity", up: false, durationSeconds: 2, errors: 1),
@@ -38,7 +39,13 @@ import Testing
         version: "1.2.3",
         revision: "abcdef",
         equivalencies: EquivalencyTable.builtIn
-    )
+        )
+        status.targets = [
+            .init(host: "10.0.0.5:9100", up: true, durationSeconds: 0.015625),
+            .init(host: "10.0.0.6:9100", up: false, durationSeconds: 5),
+        ]
+        return status
+    }()
 
     @Test func textGolden() {
         let bytes = SnapshotRenderer().render(Self.fixedSnapshot(), status: Self.status)
