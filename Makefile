@@ -3,6 +3,7 @@
 #   make test    install what tests need (Prometheus, node_exporter, promtool), run every test and check
 #   make bench   release benchmarks side by side with the peer baselines
 #   make dashboard-images   redraw docs/dashboard-*.png from a live stack
+#   make fuzz    fuzz the exposition parser (libFuzzer), keeping the corpus in Fuzz/
 
 SWIFT        ?= swift
 ARGS         ?=
@@ -12,7 +13,7 @@ BENCH_DEBS   := $(BUILD_DEBS) golang-go golang-github-prometheus-common-dev gola
 REVISION_FILE := Sources/App/GeneratedRevision.swift
 RELEASE_FLAGS := -c release -Xswiftc -DFOOTPRINT_GENERATED_REVISION
 
-.PHONY: all deps build run test test-swift test-rules lint-metrics bench dashboard-images clean
+.PHONY: all deps build run test test-swift test-rules lint-metrics bench dashboard-images fuzz clean
 
 all: build
 
@@ -57,6 +58,10 @@ bench:
 dashboard-images:
 	./scripts/install-deps.sh $(TEST_DEBS)
 	./scripts/dashboard-images.sh
+
+# Fuzzes the text parser with libFuzzer (SECONDS, default 600) and keeps the merged corpus in Fuzz/.
+fuzz:
+	./scripts/fuzz.sh $(or $(SECONDS),600)
 
 clean:
 	rm -rf .build $(REVISION_FILE)

@@ -43,7 +43,10 @@ let package = Package(
         .executableTarget(name: "footprint_exporter", dependencies: ["App"]),
         .executableTarget(
             name: "footprint-bench",
-            dependencies: ["PromText", "Model", "Counters", "Exposition", "Readers", "HTTPClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PromText", "Model", "Counters", "Exposition", "Readers", "HTTPClient", "MetricsServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/footprint-bench"
         ),
 

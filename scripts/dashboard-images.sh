@@ -51,5 +51,5 @@ sleep "$DURATION"
 mkdir -p "$ROOT/docs"
 for view in overview user host; do
   python3 "$ROOT/scripts/render-dashboard.py" "http://127.0.0.1:$PROM" \
-    "$ROOT/grafana/dashboards/footprint_exporter-$view.json" "$ROOT/docs/dashboard-$view.png" --range-seconds "$DURATION"
+    "$ROOT/grafana/dashboards/footprint_exporter-$view.json" "$ROOT/docs/dashboard-$view.png" --range-seconds "$DURATION" --scrape-interval 5
 done

@@ -5,7 +5,7 @@ No Grafana runs here, so this draws each panel of a dashboard JSON with matplotl
 evaluated through the Prometheus HTTP API with the dashboard's template variables set to "All" and the
 Grafana interval macros replaced by concrete windows.
 
-usage: render-dashboard.py PROMETHEUS_URL DASHBOARD.json OUTPUT.png [--range-seconds N]
+usage: render-dashboard.py PROMETHEUS_URL DASHBOARD.json OUTPUT.png [--range-seconds N] [--scrape-interval S]
 """
 import argparse
 import json
@@ -20,9 +20,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def substitute(expr, range_seconds, step):
+def substitute(expr, range_seconds, step, scrape_interval):
+    # Grafana's rule: at least four scrape intervals, so every window holds enough samples.
+    rate_interval = max(4 * scrape_interval, step)
     values = {
-        "$__rate_interval": f"{max(4 * step, 4)}s", "${__rate_interval}": f"{max(4 * step, 4)}s",
+        "$__rate_interval": f"{rate_interval}s", "${__rate_interval}": f"{rate_interval}s",
         "$__range": f"{range_seconds}s", "${__range}": f"{range_seconds}s",
         "$__interval": f"{step}s", "${__interval}": f"{step}s",
     }
@@ -61,6 +63,7 @@ def main():
     parser.add_argument("dashboard")
     parser.add_argument("output")
     parser.add_argument("--range-seconds", type=int, default=600)
+    parser.add_argument("--scrape-interval", type=int, default=15, help="Prometheus' scrape interval, seconds")
     args = parser.parse_args()
     dashboard = json.load(open(args.dashboard))
     panels = []
@@ -85,7 +88,7 @@ def main():
         axis.set_title(panel.get("title", ""), fontsize=10, loc="left")
         kind = panel.get("type")
         for target in panel["targets"]:
-            expr = substitute(target["expr"], args.range_seconds, step)
+            expr = substitute(target["expr"], args.range_seconds, step, args.scrape_interval)
             if kind == "timeseries":
                 data = get(args.prometheus, "/api/v1/query_range", {"query": expr, "start": start, "end": end, "step": step})
                 for series in data["result"][:8]:
@@ -111,7 +114,7 @@ def main():
     for axis in list(axes.flat)[len(panels):]:
         axis.set_axis_off()
     figure.suptitle(f"{dashboard.get('title', '')} (last {args.range_seconds} s, rendered from Prometheus)", fontsize=13)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.97))
     figure.savefig(args.output, dpi=80)
     print(f"wrote {args.output}: {len(panels)} panels")
 

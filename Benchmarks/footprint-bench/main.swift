@@ -3,12 +3,15 @@
 //
 //   render      SnapshotRenderer over a snapshot of every host in a fleet fixture (many_hosts.prom: its
 //               instance and attribution labels), i.e. what one /metrics scrape costs
+//   parse       TextParser over the whole file (every family), and over only the four families the model reads
+//   scrape-cycle (with --cycle N) one direct-scrape cycle of N targets served on loopback: concurrent
+//               fetches through curl's multi interface plus parsing each answer into a host reading
 //   json-decode the seven Prometheus API responses of one bridge collection for the same hosts, decoded and
 //               assembled into host readings (what one collection cycle costs)
 //
-// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render]
-// Only fleet fixtures (--live, as the peer script passes for many_hosts) are measured; for single-host scrapes
-// it prints nothing, since the renderer and decoder work on fleets.
+// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render] [--cycle N]
+// The renderer and decoder work on fleets, so they run only for fleet fixtures (--live, as the peer script
+// passes for many_hosts); the parser runs on every fixture.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -86,6 +89,7 @@ var target = 1.0
 var live = false
 var file: String?
 var only: String?
+var cycleTargets: Int?
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
@@ -93,6 +97,7 @@ while !arguments.isEmpty {
     case "--runs": runs = Int(arguments.removeFirst()) ?? runs
     case "--target": target = Double(arguments.removeFirst()) ?? target
     case "--only": only = arguments.removeFirst()
+    case "--cycle": cycleTargets = Int(arguments.removeFirst())
     default: file = argument
     }
 }
@@ -100,8 +105,61 @@ guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) el
     FileHandle.standardError.write(Data("usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS]\n".utf8))
     exit(2)
 }
-guard live else { exit(0) }
 let fixture = URL(fileURLWithPath: file).lastPathComponent
+let fileBytes = Array(text.utf8)
+
+// --- parse ---------------------------------------------------------------------------------------------
+if only == nil || only == "parse" {
+    var parsedSamples = 0
+    let parseSeconds = measure(runs: runs, target: target) {
+        parsedSamples = ((try? TextParser.parse(fileBytes)) ?? []).reduce(0) { $0 + $1.samples.count }
+    }
+    let wantedSeconds = measure(runs: runs, target: target) {
+        _ = try? TextParser.parse(fileBytes, families: NodeExporterReading.families)
+    }
+    let megabytes = Double(fileBytes.count) / 1e6
+    FileHandle.standardError.write(Data("footprint parse \(fixture): \(parsedSamples) samples, \(String(format: "%.1f", megabytes / parseSeconds)) MB/s all families, \(String(format: "%.1f", megabytes / wantedSeconds)) MB/s model families only\n".utf8))
+    print(
+        "RESULT tool=footprint-parse fixture=\(fixture) bytes=\(fileBytes.count) samples=\(parsedSamples) "
+            + "parse_mbps=\(String(format: "%.3f", megabytes / parseSeconds)) samples_per_s=\(String(format: "%.0f", Double(parsedSamples) / parseSeconds)) render_ms=- runs=\(runs)"
+    )
+    print(
+        "RESULT tool=footprint-parse-model-families fixture=\(fixture) bytes=\(fileBytes.count) samples=\(parsedSamples) "
+            + "parse_mbps=\(String(format: "%.3f", megabytes / wantedSeconds)) samples_per_s=\(String(format: "%.0f", Double(parsedSamples) / wantedSeconds)) render_ms=- runs=\(runs)"
+    )
+}
+
+// --- one direct-scrape cycle ---------------------------------------------------------------------------
+if let cycleTargets {
+    // One loopback server answers every target, each on its own path.
+    let server = try MetricsServer(listenAddress: .loopback(port: 0)) { _ in
+        ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: "text/plain; version=0.0.4")], body: fileBytes)
+    }
+    let client = try CurlHTTPClient(userAgent: "footprint-bench")
+    let requests = (0..<cycleTargets).map { HTTPRequest(url: "http://127.0.0.1:\(server.port)/target/\($0)/metrics", timeoutSeconds: 5) }
+    var cycles: [Double] = []
+    var hostsRead = 0
+    for _ in 0..<(runs + 1) {
+        let begin = now()
+        let results = client.fetchAll(requests, maxConcurrent: 64)
+        hostsRead = 0
+        for (index, result) in results.enumerated() {
+            guard case .success(let response) = result,
+                (try? NodeExporterReading.reading(from: response.body, host: "t\(index)", labels: [:], timestamp: 0)) != nil
+            else { continue }
+            hostsRead += 1
+        }
+        cycles.append(now() - begin)
+    }
+    server.stop()
+    let measured = cycles.dropFirst().sorted()
+    let median = measured[measured.count / 2]
+    FileHandle.standardError.write(Data("footprint scrape cycle: \(cycleTargets) targets, \(hostsRead) read, median \(String(format: "%.3f", median)) s wall (cycles \(cycles.dropFirst().map { String(format: "%.3f", $0) }))\n".utf8))
+    print("RESULT tool=footprint-scrape-cycle fixture=\(fixture)x\(cycleTargets) bytes=\(fileBytes.count * cycleTargets) samples=\(cycleTargets) parse_mbps=- samples_per_s=- render_ms=\(String(format: "%.1f", median * 1000)) runs=\(runs)")
+    exit(0)
+}
+
+guard live, only != "parse" else { exit(0) }
 let hosts = fleetHosts(text)
 let attributionNames = ["cloud_project_name", "user", "machine_name", "mode"]
 
@@ -199,6 +257,7 @@ print(
 FileHandle.standardError.write(Data("footprint peak RSS with \(hosts.count) hosts (ledger, snapshot, rendered output, decoded collection): \(String(format: "%.1f", peakRSSMebibytes())) MiB\n".utf8))
 
 import HTTPClient
+import MetricsServer
 
 /// The decoder is measured on bytes already in memory; nothing is fetched.
 struct NoFetcher: HTTPFetching {

@@ -99,6 +99,26 @@ private enum Suffix: Int, CaseIterable {
     }
 
     static let withText: [Suffix] = allCases.filter { $0 != .none }
+
+    /// Calls `body` with each suffix the `length` bytes at `text` end with; the last byte rules most out.
+    @inline(__always)
+    static func forEach(endingOf text: UnsafePointer<UInt8>, _ length: Int, _ body: (Suffix) -> Void) {
+        guard length > 4 else { return }
+        switch text[length - 1] {
+        case UInt8(ascii: "t"):
+            for suffix in [Suffix.bucket, .count, .gcount] where suffix.ends(text, length) { body(suffix) }
+        case UInt8(ascii: "m"):
+            for suffix in [Suffix.sum, .gsum] where suffix.ends(text, length) { body(suffix) }
+        case UInt8(ascii: "d"):
+            if Suffix.created.ends(text, length) { body(.created) }
+        case UInt8(ascii: "l"):
+            if Suffix.total.ends(text, length) { body(.total) }
+        case UInt8(ascii: "o"):
+            if Suffix.info.ends(text, length) { body(.info) }
+        default:
+            break
+        }
+    }
 }
 
 /// What a `# TYPE` word means for the family: its type, the suffixes its samples may carry, and the suffix
@@ -162,6 +182,10 @@ private struct RawLabel {
     var nameLength: Int
     var valueStart: Int
     var valueLength: Int
+    /// Whether the name and value equal those of the previous sample's label at the same position.
+    var sameName = false
+    var sameValue = false
+    var escaped = false
 }
 
 private let newline = UInt8(ascii: "\n")
@@ -212,6 +236,8 @@ private struct Parser {
     var families: [FamilyState] = []
     /// Per family, the samples read (wanted families only) and the name it is returned under, once built.
     var samples: [[Sample]] = []
+    var openFamily = -1
+    var openSamples: [Sample] = []
     var names: [String?] = []
     var familyTable = NameTable()
     var current = -1
@@ -223,9 +249,16 @@ private struct Parser {
 
     var labelNameTable = NameTable()
     var labelNames: [String] = []
-    var previousRaw: [RawLabel] = []
+    /// Longer label values by their raw bytes: a scrape repeats few distinct values (devices, mount points)
+    /// many times, and each lookup saves an allocation.
+    var labelValueTable = NameTable(capacity: 256)
+    var labelValues: [String] = []
+    /// Raw labels of the previous and the current sample, in memory owned by `rawStorage`.
+    var previousRaw: UnsafeMutablePointer<RawLabel>
+    var currentRaw: UnsafeMutablePointer<RawLabel>
+    var rawCapacity: Int
+    let rawStorage: RawLabelStorage
     var previousCount = 0
-    var currentRaw: [RawLabel] = []
     var previousLabels: [Label] = []
 
     /// The last sample name built, reused while consecutive samples share it.
@@ -239,6 +272,13 @@ private struct Parser {
         self.base = base
         self.end = count
         self.openMetrics = format == .openMetrics
+        rawStorage = RawLabelStorage(capacity: 16)
+        previousRaw = rawStorage.first
+        currentRaw = rawStorage.second
+        rawCapacity = 16
+        families.reserveCapacity(256)
+        samples.reserveCapacity(256)
+        names.reserveCapacity(256)
         if let wanted {
             let storage = OwnedBytes(count: wanted.reduce(0) { $0 + $1.utf8.count })
             var table = NameTable(capacity: wanted.count)
@@ -318,6 +358,18 @@ private struct Parser {
         return quoted(start, stop - start)
     }
 
+    /// The character at `index` for an error message, quoted, or "end of line".
+    func shown(at index: Int) -> String {
+        isLineEnd(index) ? "end of line" : quoted(index, 1)
+    }
+
+    /// A would-be label name at `start` for an error message: its name characters, or the one character that
+    /// cannot start one.
+    func shownLabelName(at start: Int) -> String {
+        let stop = scan(from: start, while: ByteClass.labelName)
+        return stop > start ? quoted(start, stop - start) : shown(at: start)
+    }
+
     func quoted(_ start: Int, _ length: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, length)), as: UTF8.self).debugDescription
     }
@@ -355,12 +407,8 @@ private struct Parser {
         let start = pos
         pos = tokenEnd(from: pos)
         let length = pos - start
-        // Keywords compared as one 32-bit word.
-        let word: UInt32 = length >= 3 ? UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self) : 0
         func keyword(_ text: StaticString) -> Bool {
-            guard length == text.utf8CodeUnitCount else { return false }
-            if length == 3 { return bytesEqual(base + start, text.utf8Start, 3) }
-            return word == UnsafeRawPointer(text.utf8Start).loadUnaligned(as: UInt32.self)
+            length == text.utf8CodeUnitCount && bytesEqual(base + start, text.utf8Start, length)
         }
         if keyword("HELP") {
             try help()
@@ -384,6 +432,15 @@ private struct Parser {
     mutating func declaredFamily(_ keyword: String) throws(ParseError) -> Int {
         skipBlanks()
         let start = pos
+        // TYPE usually follows HELP for the same name: compare with the current family before scanning.
+        if current >= 0 {
+            let length = families[current].nameLength
+            if start + length <= end && bytesEqual(base + families[current].nameStart, base + start, length)
+                && isTokenEnd(at(start + length)) {
+                pos = start + length
+                return current
+            }
+        }
         if pos < end && classes[Int(base[pos])] & ByteClass.metricNameStart != 0 {
             pos = scan(from: pos + 1, while: ByteClass.metricName)
         }
@@ -501,7 +558,7 @@ private struct Parser {
         if wantedTable != nil { families[index].wanted = isWanted(index) }
         // A family named like another family's suffixed sample takes those samples from it.
         if anySuffixes {
-            for suffix in Suffix.withText where suffix.ends(base + start, length) {
+            Suffix.forEach(endingOf: base + start, length) { suffix in
                 if let owner = familyTable.find(base + start, length - suffix.text.utf8CodeUnitCount),
                    families[owner].declared.suffixes & suffix.bit != 0 {
                     families[owner].shadowed = true
@@ -556,11 +613,17 @@ private struct Parser {
             current = found
             return (found, .none)
         }
-        for suffix in Suffix.withText where anySuffixes && suffix.ends(base + start, length) {
-            if let owner = familyTable.find(base + start, length - suffix.text.utf8CodeUnitCount),
-               families[owner].declared.suffixes & suffix.bit != 0 {
-                current = owner
-                return (owner, suffix)
+        if anySuffixes {
+            var match: (Int, Suffix)?
+            Suffix.forEach(endingOf: base + start, length) { suffix in
+                if match == nil, let owner = familyTable.find(base + start, length - suffix.text.utf8CodeUnitCount),
+                   families[owner].declared.suffixes & suffix.bit != 0 {
+                    match = (owner, suffix)
+                }
+            }
+            if let match {
+                current = match.0
+                return match
             }
         }
         return (createFamily(start, length, hash: hash), .none)
@@ -572,6 +635,9 @@ private struct Parser {
         let isFamilyName = suffix == families[index].declared.nameSuffix
         if isFamilyName, let known = names[index] {
             name = known
+        } else if suffix == .none {
+            name = String(decoding: UnsafeBufferPointer(start: base + families[index].nameStart, count: families[index].nameLength), as: UTF8.self)
+            if isFamilyName { names[index] = name }
         } else {
             fillScratch(index, suffix)
             name = String(decoding: scratch, as: UTF8.self)
@@ -607,7 +673,7 @@ private struct Parser {
             (index, suffix) = sampleFamily(nameStart, pos - nameStart)
         }
         let nameLength = pos - nameStart
-        families[index].hasSamples = true
+        if !families[index].hasSamples { families[index].hasSamples = true }
         guard families[index].wanted else {
             skipLine()
             return
@@ -649,7 +715,16 @@ private struct Parser {
             value: value,
             timestampMilliseconds: timestamp
         )
-        _ = sample
+        if index != openFamily { switchOpenFamily(to: index) }
+        openSamples.append(sample)
+    }
+
+    /// Samples are appended to `openSamples` while they stay in one family, which is cheaper than appending
+    /// through the array of all families' samples each time.
+    mutating func switchOpenFamily(to index: Int) {
+        if openFamily >= 0 { swap(&samples[openFamily], &openSamples) }
+        openFamily = index
+        if index >= 0 { swap(&samples[index], &openSamples) }
     }
 
     func readTimestamp(_ start: Int, _ length: Int) throws(ParseError) -> Int64 {
@@ -671,10 +746,9 @@ private struct Parser {
     ///
     /// A label whose name or raw value has the same bytes as the previous sample's label at the same position
     /// takes that label's string without scanning or decoding it again: series of one family mostly share
-    /// their label names, and neighbouring series often share values.
+    /// their label names, and neighbouring series often share values. The labels are first located, then
+    /// built into an array of exactly their number.
     mutating func readLabels(_ nameStart: Int, _ nameLength: Int) throws(ParseError) -> [Label] {
-        var labels: [Label] = []
-        labels.reserveCapacity(previousCount)
         var count = 0
         var sameNamesAsPrevious = true
         while true {
@@ -684,52 +758,50 @@ private struct Parser {
                 pos += 1
                 break
             }
+            if count == rawCapacity { growRawLabels() }
+            let hasPrevious = count < previousCount
+            let previous = previousRaw[count]
             let labelStart = pos
-            let previous = count < previousCount ? previousRaw[count] : nil
-            var name: String?
-            if let previous, labelStart + previous.nameLength <= end,
+            var raw = RawLabel(nameStart: labelStart, nameLength: 0, valueStart: 0, valueLength: 0)
+            if hasPrevious, labelStart + previous.nameLength <= end,
                bytesEqual(base + previous.nameStart, base + labelStart, previous.nameLength),
                classes[Int(at(labelStart + previous.nameLength))] & ByteClass.labelName == 0 {
                 pos = labelStart + previous.nameLength
-                name = previousLabels[count].name
+                raw.sameName = true
             } else {
                 guard classes[Int(byte)] & ByteClass.labelNameStart != 0 else {
-                    throw fail("invalid label name \(quoted(from: pos)) for metric \(quoted(nameStart, nameLength))")
+                    throw fail("invalid label name \(shownLabelName(at: pos)) for metric \(quoted(nameStart, nameLength))")
                 }
                 pos = scan(from: pos + 1, while: ByteClass.labelName)
                 sameNamesAsPrevious = false
             }
             let labelLength = pos - labelStart
+            raw.nameLength = labelLength
             skipBlanks()
             guard at(pos) == UInt8(ascii: "=") else {
-                throw fail("expected '=' after label name \(quoted(labelStart, labelLength)), got \(quoted(from: pos))")
+                throw fail("expected '=' after label name \(quoted(labelStart, labelLength)), got \(shown(at: pos))")
             }
             pos += 1
             skipBlanks()
             guard at(pos) == quote else {
-                throw fail("expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(quoted(from: pos))")
+                throw fail("expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(shown(at: pos))")
             }
             pos += 1
             let valueStart = pos
-            var value: String?
+            raw.valueStart = valueStart
             // The same bytes followed by a quote end the value exactly where the previous one ended.
-            if let previous, valueStart + previous.valueLength < end,
+            if hasPrevious, valueStart + previous.valueLength < end,
                bytesEqual(base + previous.valueStart, base + valueStart, previous.valueLength),
                base[valueStart + previous.valueLength] == quote {
                 pos = valueStart + previous.valueLength
-                value = previousLabels[count].value
+                raw.sameValue = true
             } else {
-                pos = try scanLabelValue(labelStart, labelLength)
+                (pos, raw.escaped) = try scanLabelValue(labelStart, labelLength)
             }
-            let valueLength = pos - valueStart
-            pos += 1
-
-            let raw = RawLabel(nameStart: labelStart, nameLength: labelLength, valueStart: valueStart, valueLength: valueLength)
-            if count < currentRaw.count { currentRaw[count] = raw } else { currentRaw.append(raw) }
+            raw.valueLength = pos - valueStart
+            currentRaw[count] = raw
             count += 1
-            if name == nil { name = labelName(labelStart, labelLength) }
-            if value == nil { value = try labelValue(raw) }
-            labels.append(Label(name!, value!))
+            pos += 1
 
             skipBlanks()
             byte = at(pos)
@@ -739,7 +811,7 @@ private struct Parser {
                 pos += 1
                 break
             } else {
-                throw fail("expected ',' or '}' after value of label \(quoted(labelStart, labelLength)), got \(quoted(from: pos))")
+                throw fail("expected ',' or '}' after value of label \(quoted(labelStart, labelLength)), got \(shown(at: pos))")
             }
         }
         // The previous sample's names were already found distinct; the same names in the same order still are.
@@ -752,19 +824,46 @@ private struct Parser {
                 }
             }
         }
+
+        var labels: [Label] = []
+        labels.reserveCapacity(count)
+        for index in 0..<count {
+            let raw = currentRaw[index]
+            let name = raw.sameName ? previousLabels[index].name : labelName(raw.nameStart, raw.nameLength)
+            let value: String
+            if raw.sameValue {
+                value = previousLabels[index].value
+            } else if let decoded = labelValue(raw) {
+                value = decoded
+            } else {
+                throw fail("invalid UTF-8 in value of label \(quoted(raw.nameStart, raw.nameLength))")
+            }
+            labels.append(Label(name, value))
+        }
         swap(&previousRaw, &currentRaw)
         previousCount = count
         previousLabels = labels
         return labels
     }
 
-    /// Checks a label value's escapes from `pos` and returns the index of its closing quote.
-    func scanLabelValue(_ labelStart: Int, _ labelLength: Int) throws(ParseError) -> Int {
+    mutating func growRawLabels() {
+        // Which buffer holds the previous sample flips every sample; it must stay that way.
+        let previousIsFirst = previousRaw == rawStorage.first
+        rawCapacity *= 2
+        rawStorage.grow(to: rawCapacity)
+        previousRaw = previousIsFirst ? rawStorage.first : rawStorage.second
+        currentRaw = previousIsFirst ? rawStorage.second : rawStorage.first
+    }
+
+    /// Checks a label value's escapes from `pos`; returns the index of its closing quote and whether the value
+    /// holds escapes.
+    func scanLabelValue(_ labelStart: Int, _ labelLength: Int) throws(ParseError) -> (Int, Bool) {
         var index = pos
+        var escaped = false
         while true {
             guard index < end else { throw fail("unterminated value of label \(quoted(labelStart, labelLength))") }
             let byte = base[index]
-            if byte == quote { return index }
+            if byte == quote { return (index, escaped) }
             if byte == backslash {
                 guard index + 1 < end else { throw fail("unterminated value of label \(quoted(labelStart, labelLength))") }
                 let next = base[index + 1]
@@ -772,6 +871,7 @@ private struct Parser {
                     let shown = String(decoding: [backslash, next], as: UTF8.self)
                     throw fail("invalid escape sequence \(shown.debugDescription) in value of label \(quoted(labelStart, labelLength))")
                 }
+                escaped = true
                 index += 2
                 continue
             }
@@ -789,38 +889,44 @@ private struct Parser {
         return name
     }
 
-    mutating func labelValue(_ raw: RawLabel) throws(ParseError) -> String {
+    /// The decoded value of a label, or nil if it is not valid UTF-8.
+    mutating func labelValue(_ raw: RawLabel) -> String? {
+        // Up to 15 UTF-8 bytes a String is stored inline: making it is cheaper than looking it up.
+        if raw.valueLength <= 15 { return decodeLabelValue(raw) }
+        let hash = NameTable.hash(base + raw.valueStart, raw.valueLength)
+        if let found = labelValueTable.find(base + raw.valueStart, raw.valueLength, hash: hash) { return labelValues[found] }
+        guard let value = decodeLabelValue(raw) else { return nil }
+        labelValueTable.insert(base + raw.valueStart, raw.valueLength, hash: hash)
+        labelValues.append(value)
+        return value
+    }
+
+    mutating func decodeLabelValue(_ raw: RawLabel) -> String? {
         let text = UnsafeBufferPointer(start: base + raw.valueStart, count: raw.valueLength)
-        let string: String?
-        if memchr(text.baseAddress!, Int32(backslash), text.count) != nil {
-            scratch.removeAll(keepingCapacity: true)
-            var index = 0
-            while index < text.count {
-                let byte = text[index]
-                if byte == backslash {
-                    // Checked while scanning: a backslash is always followed by one of `\`, `"`, `n`.
-                    let next = text[index + 1]
-                    scratch.append(next == UInt8(ascii: "n") ? newline : next)
-                    index += 2
-                } else {
-                    scratch.append(byte)
-                    index += 1
-                }
+        guard raw.escaped else { return makeString(text) }
+        scratch.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte == backslash {
+                // Checked while scanning: a backslash is always followed by one of `\`, `"`, `n`.
+                let next = text[index + 1]
+                scratch.append(next == UInt8(ascii: "n") ? newline : next)
+                index += 2
+            } else {
+                scratch.append(byte)
+                index += 1
             }
-            string = scratch.withUnsafeBufferPointer { makeString($0) }
-        } else {
-            string = makeString(text)
         }
-        guard let string else {
-            throw fail("invalid UTF-8 in value of label \(quoted(raw.nameStart, raw.nameLength))")
-        }
-        return string
+        return scratch.withUnsafeBufferPointer { makeString($0) }
     }
 
     // MARK: Result
 
-    func materialize() -> [MetricFamily] {
+    mutating func materialize() -> [MetricFamily] {
+        switchOpenFamily(to: -1)
         var result: [MetricFamily] = []
+        result.reserveCapacity(families.count)
         for (index, family) in families.enumerated() where family.wanted && !samples[index].isEmpty {
             var name: String
             if let known = names[index] {
@@ -857,7 +963,8 @@ private struct Parser {
 /// A String from UTF-8 bytes, or nil if they are not valid UTF-8; plain ASCII skips the validation.
 @inline(__always)
 private func makeString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-    let raw = UnsafeRawPointer(bytes.baseAddress!)
+    guard let start = bytes.baseAddress, bytes.count > 0 else { return "" }
+    let raw = UnsafeRawPointer(start)
     var index = 0
     var high: UInt64 = 0
     while index + 8 <= bytes.count {
@@ -881,4 +988,41 @@ private final class OwnedBytes {
     }
 
     deinit { pointer.deallocate() }
+}
+
+/// Two buffers of raw labels (previous and current sample) that keep one address between samples.
+private final class RawLabelStorage {
+    private(set) var first: UnsafeMutablePointer<RawLabel>
+    private(set) var second: UnsafeMutablePointer<RawLabel>
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        first = Self.allocate(capacity)
+        second = Self.allocate(capacity)
+    }
+
+    /// Doubles both buffers, keeping their contents.
+    func grow(to newCapacity: Int) {
+        let newFirst = Self.allocate(newCapacity)
+        let newSecond = Self.allocate(newCapacity)
+        newFirst.update(from: first, count: capacity)
+        newSecond.update(from: second, count: capacity)
+        first.deallocate()
+        second.deallocate()
+        first = newFirst
+        second = newSecond
+        capacity = newCapacity
+    }
+
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<RawLabel> {
+        let buffer = UnsafeMutablePointer<RawLabel>.allocate(capacity: capacity)
+        buffer.initialize(repeating: RawLabel(nameStart: 0, nameLength: 0, valueStart: 0, valueLength: 0), count: capacity)
+        return buffer
+    }
+
+    deinit {
+        first.deallocate()
+        second.deallocate()
+    }
 }
