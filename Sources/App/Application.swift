@@ -1,3 +1,5 @@
+import Counters
+import Exposition
 import Foundation
 import HTTPClient
 import Logging
@@ -9,16 +11,36 @@ import Synchronization
 /// The running exporter: the metrics server plus the collection and carbon-intensity loops.
 ///
 /// Everything it uses arrives through the initialiser (configuration, logger, clock, HTTP fetcher), so tests
-/// run the real thing with a manual clock and loopback upstreams.
+/// run the real thing with a manual clock and loopback upstreams. The configuration can be reloaded while it
+/// runs; the listen address and telemetry path stay as started.
 public final class Application: Sendable {
-    public let configuration: Configuration
-    private let collector: Collector
+    /// What a configuration brings to life: the collector and its loops.
+    private struct Runtime {
+        var configuration: Configuration
+        var collector: Collector
+        var loops: [BackgroundLoop]
+    }
+
+    /// The reload outcome of this application's configuration file.
+    public enum ReloadOutcome: Sendable, Equatable {
+        case reloaded
+        case unchanged
+        case rejected(String)
+    }
+
+    private let runtime: Mutex<Runtime>
+    private let reloadStatus: Mutex<ExporterStatus.Reload>
+    /// Serialises reloads (SIGHUP and POST /-/reload may arrive together).
+    private let reloading = Mutex(())
     private let server: MetricsServer
     private let logger: Logger
-    private let loops: [BackgroundLoop]
+    private let clock: any WallClock
+    private let fetcher: any HTTPFetching
+    private let configurationFile: String?
 
     public init(
         configuration: Configuration,
+        configurationFile: String? = nil,
         listenAddress: ListenAddress,
         telemetryPath: String = "/metrics",
         logger: Logger,
@@ -26,8 +48,37 @@ public final class Application: Sendable {
         fetcher: any HTTPFetching,
         serverLimits: ServerLimits = ServerLimits()
     ) throws {
-        self.configuration = configuration
         self.logger = logger
+        self.clock = clock
+        self.fetcher = fetcher
+        self.configurationFile = configurationFile
+        let runtime = try Self.makeRuntime(configuration, ledger: nil, fetcher: fetcher, clock: clock, logger: logger)
+        self.runtime = Mutex(runtime)
+        let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
+        self.reloadStatus = reloadStatus
+        // The routes reach the application weakly: the server lives inside it.
+        let box = WeakApplication()
+        server = try MetricsServer(listenAddress: listenAddress, limits: serverLimits) { request in
+            guard let application = box.application else { return .internalServerError }
+            return application.routes(telemetryPath).handle(request)
+        }
+        box.set(self)
+    }
+
+    private func routes(_ telemetryPath: String) -> WebRoutes {
+        let collector = runtime.withLock { $0.collector }
+        let reload = reloadStatus.withLock { $0 }
+        return WebRoutes(
+            telemetryPath: telemetryPath,
+            collector: collector,
+            reloadStatus: reload,
+            reload: { [weak self] in self?.reload() ?? .rejected("exporter is stopping") }
+        )
+    }
+
+    private static func makeRuntime(
+        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger
+    ) throws -> Runtime {
         let carbon = CarbonIntensityService(
             settings: configuration.carbonIntensity,
             region: configuration.gridRegion,
@@ -35,13 +86,9 @@ public final class Application: Sendable {
             clock: clock,
             logger: logger
         )
-        let source = try Self.makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
-        let collector = Collector(configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger)
-        self.collector = collector
-        let routes = WebRoutes(telemetryPath: telemetryPath, collector: collector)
-        server = try MetricsServer(listenAddress: listenAddress, limits: serverLimits) { request in
-            routes.handle(request)
-        }
+        let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
+        let collector = Collector(
+            configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger, ledger: ledger)
         var loops = [
             BackgroundLoop(name: "collect", interval: configuration.collectInterval) { collector.collect() }
         ]
@@ -49,14 +96,18 @@ public final class Application: Sendable {
             // The carbon loop runs first so the first intervals already use a provider value when it answers.
             loops.insert(BackgroundLoop(name: "carbon", interval: configuration.carbonIntensity.refresh) { carbon.refresh() }, at: 0)
         }
-        self.loops = loops
+        return Runtime(configuration: configuration, collector: collector, loops: loops)
     }
 
     /// The bound port (useful with port 0).
     public var port: UInt16 { server.port }
 
+    /// The configuration in force.
+    public var configuration: Configuration { runtime.withLock { $0.configuration } }
+
     /// Starts the background loops; the server already listens.
     public func start() {
+        let (configuration, loops) = runtime.withLock { ($0.configuration, $0.loops) }
         logger.info(
             "footprint_exporter started",
             metadata: [
@@ -70,16 +121,72 @@ public final class Application: Sendable {
 
     /// Stops the loops (waiting for a running iteration) and the server.
     public func stop() {
-        for loop in loops { loop.stop() }
+        for loop in runtime.withLock({ $0.loops }) { loop.stop() }
         server.stop()
         logger.info("footprint_exporter stopped")
     }
 
+    /// Re-reads the configuration file. A valid new configuration replaces the running one, keeping every
+    /// counter; an invalid one is rejected and the old one keeps running. Changing the attribution label
+    /// names is refused: existing series could not keep their counters under other label names.
+    @discardableResult
+    public func reload() -> ReloadOutcome {
+        reloading.withLock { _ in
+            guard let configurationFile else {
+                return finishReload(.unchanged)
+            }
+            let new: Configuration
+            do {
+                new = try ConfigurationLoader.load(path: configurationFile)
+            } catch {
+                logger.error("configuration reload rejected; keeping the running configuration", metadata: ["err": "\(error)"])
+                return finishReload(.rejected("\(error)"))
+            }
+            let current = runtime.withLock { $0 }
+            guard new != current.configuration else { return finishReload(.unchanged) }
+            guard new.attributionLabels == current.configuration.attributionLabels else {
+                let message = "changing the attribution labels (\(current.configuration.attributionLabels) to \(new.attributionLabels)) needs a restart"
+                logger.error("configuration reload rejected; keeping the running configuration", metadata: ["err": "\(message)"])
+                return finishReload(.rejected(message))
+            }
+            for loop in current.loops { loop.stop() }
+            do {
+                let replacement = try Self.makeRuntime(
+                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger)
+                runtime.withLock { $0 = replacement }
+                for loop in replacement.loops { loop.start() }
+                logger.info("configuration reloaded", metadata: ["file": "\(configurationFile)"])
+                return finishReload(.reloaded)
+            } catch {
+                // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
+                let resumed = try? Self.makeRuntime(
+                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger)
+                if let resumed {
+                    runtime.withLock { $0 = resumed }
+                    for loop in resumed.loops { loop.start() }
+                }
+                logger.error("configuration reload failed to start; keeping the running configuration", metadata: ["err": "\(error)"])
+                return finishReload(.rejected("\(error)"))
+            }
+        }
+    }
+
+    private func finishReload(_ outcome: ReloadOutcome) -> ReloadOutcome {
+        let now = clock.now()
+        reloadStatus.withLock { status in
+            switch outcome {
+            case .reloaded, .unchanged: status = .init(successful: true, lastSuccess: now)
+            case .rejected: status.successful = false
+            }
+        }
+        return outcome
+    }
+
     /// Runs one collection now, outside the loop (for tests and tools).
-    public func collectNow() { collector.collect() }
+    public func collectNow() { runtime.withLock { $0.collector }.collect() }
 
     /// Refreshes the carbon intensity now, outside the loop (for tests and tools).
-    public func refreshCarbonIntensityNow() { collector.carbon.refresh() }
+    public func refreshCarbonIntensityNow() { runtime.withLock { $0.collector }.carbon.refresh() }
 
     static func makeSource(
         _ configuration: Configuration, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger
@@ -103,5 +210,21 @@ public final class Application: Sendable {
             let client = try (fetcher as? CurlHTTPClient) ?? CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
             return try ScrapeNodeSource(settings: configuration.source.scrape, client: client, clock: clock, logger: logger)
         }
+    }
+}
+
+/// A weak reference the server's handler can hold without keeping the application alive.
+private final class WeakApplication: Sendable {
+    private let reference = Mutex<WeakReference?>(nil)
+
+    private struct WeakReference: @unchecked Sendable {
+        // @unchecked: a weak reference to a Sendable class, only read and written under the mutex.
+        weak var application: Application?
+    }
+
+    var application: Application? { reference.withLock { $0?.application } }
+
+    func set(_ application: Application) {
+        reference.withLock { $0 = WeakReference(application: application) }
     }
 }

@@ -36,20 +36,30 @@ final class Collector: Sendable {
     private let equivalencies: [Equivalency]
     private let lastRenderSize = Mutex<Int?>(nil)
 
-    init(configuration: Configuration, source: any NodeSource, carbon: CarbonIntensityService, clock: any WallClock, logger: Logger) {
+    /// - Parameter ledger: counters handed over from the collector this one replaces (on reload), so a
+    ///   configuration change never resets them.
+    init(
+        configuration: Configuration,
+        source: any NodeSource,
+        carbon: CarbonIntensityService,
+        clock: any WallClock,
+        logger: Logger,
+        ledger inherited: HostLedger? = nil
+    ) {
         self.configuration = configuration
         self.source = source
         self.carbon = carbon
         self.clock = clock
         self.logger = logger
         self.equivalencies = configuration.equivalencyTable
-        let ledger = HostLedger(
-            attributionLabels: configuration.attributionLabels,
-            graceSeconds: configuration.hostGracePeriod
-        )
+        var ledger = inherited ?? HostLedger(attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod)
+        ledger.graceSeconds = configuration.hostGracePeriod
         let snapshot = ledger.snapshot()
         state = Mutex(State(ledger: ledger, snapshot: snapshot, prepared: SnapshotRenderer().prepare(snapshot)))
     }
+
+    /// The counters, for handing over to a replacement collector.
+    var ledger: HostLedger { state.withLock { $0.ledger } }
 
     /// Whether the first collection has finished, successfully or not.
     var isReady: Bool { state.withLock { $0.attempted } }
@@ -119,7 +129,7 @@ final class Collector: Sendable {
     }
 
     /// The latest state as an exposition.
-    func render(format: ExpositionFormat) -> [UInt8] {
+    func render(format: ExpositionFormat, reload: ExporterStatus.Reload? = nil) -> [UInt8] {
         let (prepared, sourceStatus, targets) = state.withLock { state in
             (
                 state.prepared,
@@ -154,6 +164,7 @@ final class Collector: Sendable {
             equivalencies: equivalencies
         )
         status.targets = targets
+        status.reload = reload
         let bytes = SnapshotRenderer().render(prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
         lastRenderSize.withLock { $0 = bytes.count }
         return bytes

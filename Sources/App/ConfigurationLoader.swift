@@ -604,3 +604,10 @@ struct ConfigurationLoader {
         }
     }
 }
+
+extension Configuration {
+    /// Reads and validates a YAML configuration file.
+    public static func load(file: String) throws(ConfigurationError) -> Configuration {
+        try ConfigurationLoader.load(path: file)
+    }
+}

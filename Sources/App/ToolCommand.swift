@@ -84,6 +84,7 @@ public struct Serve: ParsableCommand {
         do {
             application = try Application(
                 configuration: configuration,
+                configurationFile: configFile,
                 listenAddress: try ListenAddress(parsing: listenAddress),
                 telemetryPath: telemetryPath,
                 logger: logger,
@@ -98,7 +99,7 @@ public struct Serve: ParsableCommand {
             var received: Int32 = 0
             sigwait(&signals, &received)
             if received == SIGHUP {
-                logger.warning("configuration reload is not supported yet; restart to apply changes")
+                application.reload()
                 continue
             }
             logger.info("stopping", metadata: ["signal": "\(received == SIGINT ? "SIGINT" : "SIGTERM")"])

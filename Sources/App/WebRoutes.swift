@@ -1,3 +1,4 @@
+import Exposition
 import MetricsServer
 import PromText
 
@@ -5,8 +6,18 @@ import PromText
 struct WebRoutes: Sendable {
     let telemetryPath: String
     let collector: Collector
+    let reloadStatus: ExporterStatus.Reload
+    let reload: @Sendable () -> Application.ReloadOutcome
 
     func handle(_ request: ServerRequest) -> ServerResponse {
+        if request.path == "/-/reload" {
+            guard request.method == "POST" || request.method == "PUT" else { return .methodNotAllowed }
+            switch reload() {
+            case .reloaded: return .text("Configuration reloaded.\n")
+            case .unchanged: return .text("Configuration unchanged.\n")
+            case .rejected(let message): return .text("Configuration rejected; the previous one keeps running:\n\(message)\n", status: 500)
+            }
+        }
         guard request.method == "GET" || request.method == "HEAD" else {
             return request.path == telemetryPath || request.path == "/" ? .methodNotAllowed : .notFound
         }
@@ -16,7 +27,7 @@ struct WebRoutes: Sendable {
             let response = ServerResponse(
                 status: 200,
                 headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
-                body: collector.render(format: format)
+                body: collector.render(format: format, reload: reloadStatus)
             )
             return response.gzipped(for: request)
         case "/":

@@ -47,7 +47,20 @@ public struct ExporterStatus: Sendable, Equatable {
         }
     }
 
+    /// Outcome of the latest configuration reload.
+    public struct Reload: Sendable, Equatable {
+        public var successful: Bool
+        /// Time of the last successful load (the start counts as one), Unix seconds.
+        public var lastSuccess: Double
+
+        public init(successful: Bool, lastSuccess: Double) {
+            self.successful = successful
+            self.lastSuccess = lastSuccess
+        }
+    }
+
     public var sources: [Source]
+    public var reload: Reload?
     public var targets: [Target] = []
     public var grids: [Grid]
     public var version: String

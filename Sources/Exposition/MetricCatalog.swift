@@ -137,11 +137,23 @@ public enum MetricCatalog {
         help: "Duration of the last direct scrape of the node_exporter target, in seconds."
     )
 
+    public static let reloadSuccessful = MetricDefinition(
+        name: "footprint_config_last_reload_successful",
+        type: .gauge,
+        help: "1 if the last configuration reload (SIGHUP or POST /-/reload) succeeded, 0 if the new "
+            + "configuration was rejected and the previous one kept running."
+    )
+    public static let reloadTimestamp = MetricDefinition(
+        name: "footprint_config_last_reload_success_timestamp_seconds",
+        type: .gauge,
+        help: "Time of the last successful configuration load, in Unix seconds."
+    )
+
     /// Every definition, sorted by name.
     public static let all: [MetricDefinition] = [
         hostPower, hostEnergy, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores, hostMemoryActiveRatio,
         hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, sourceUp, sourceDuration,
         sourceErrors, lastCollection, buildInfo, equivalencyGrams, equivalencyJoules,
-        targetUp, targetDuration,
+        targetUp, targetDuration, reloadSuccessful, reloadTimestamp,
     ].sorted { $0.name < $1.name }
 }

@@ -140,6 +140,10 @@ public struct SnapshotRenderer: Sendable {
             if let last = snapshot.lastCollection { single(last) }
         case MetricCatalog.buildInfo:
             single(1, labels: ["version": status.version, "revision": status.revision])
+        case MetricCatalog.reloadSuccessful:
+            if let reload = status.reload { single(reload.successful ? 1 : 0) }
+        case MetricCatalog.reloadTimestamp:
+            if let reload = status.reload { single(reload.lastSuccess) }
         case MetricCatalog.targetUp: perTarget { $0.up ? 1 : 0 }
         case MetricCatalog.targetDuration: perTarget(\.durationSeconds)
         case MetricCatalog.equivalencyGrams: perEquivalency(.emissions)

@@ -322,11 +322,15 @@ private struct Parser {
         return index
     }
 
-    /// The first index from `start` that ends a token (blank, tab, line end, end of input).
+    /// The first index from `start` that ends a token: blank, tab, line end or end of input. A carriage
+    /// return that does not end the line is part of the token, so it shows in the error the token causes.
     @inline(__always) func tokenEnd(from start: Int) -> Int {
         var index = start
-        while index < end && classes[Int(base[index])] & ByteClass.tokenEnd == 0 { index += 1 }
-        return index
+        while true {
+            while index < end && classes[Int(base[index])] & ByteClass.tokenEnd == 0 { index += 1 }
+            guard index < end && base[index] == carriageReturn && !isLineEnd(index) else { return index }
+            index += 1
+        }
     }
 
     @inline(__always) func isTokenEnd(_ byte: UInt8) -> Bool { classes[Int(byte)] & ByteClass.tokenEnd != 0 }

@@ -44,6 +44,7 @@ import Testing
             .init(host: "10.0.0.5:9100", up: true, durationSeconds: 0.015625),
             .init(host: "10.0.0.6:9100", up: false, durationSeconds: 5),
         ]
+        status.reload = .init(successful: true, lastSuccess: 1_795_340_000)
         return status
     }()
 
