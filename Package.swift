@@ -8,6 +8,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries, wrapped by small static-inline shims (their entry points are variadic).
@@ -31,10 +32,11 @@ let package = Package(
         ),
         .target(name: "Counters", dependencies: ["Model"]),
         .target(name: "Exposition", dependencies: ["Counters", "Model", "PromText"]),
+        .target(name: "StateStore", dependencies: ["Counters", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "App",
             dependencies: [
-                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc",
+                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc", "StateStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -55,7 +57,7 @@ let package = Package(
 
         .testTarget(name: "PromTextTests", dependencies: ["PromText"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "CountersTests", dependencies: ["Counters", "Model", "TestSupport"]),
+        .testTarget(name: "CountersTests", dependencies: ["Counters", "Model", "TestSupport", "StateStore"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReadersTests",

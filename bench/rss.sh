@@ -16,7 +16,7 @@ source: {kind: prometheus, prometheus: {url: "http://127.0.0.1:$PROM_PORT", attr
 carbon_intensity: {provider: static, static_grams_per_kwh: 180}
 YAML
 sleep 1
-"$BIN" --config.file="$TMP/config.yml" --web.listen-address="127.0.0.1:$EXPORTER_PORT" --log.level=warn & EXPORTER=$!
+"$BIN" --config.file="$TMP/config.yml" --web.listen-address="127.0.0.1:$EXPORTER_PORT" --storage.path="$TMP/state.sqlite" --log.level=warn & EXPORTER=$!
 until curl -sf "127.0.0.1:$EXPORTER_PORT/-/ready" >/dev/null; do sleep 0.5; done
 sleep 12   # a second collection, so every host has integrated an interval
 for _ in $(seq "$SCRAPES"); do curl -s -o /dev/null -H 'Accept-Encoding: gzip' "127.0.0.1:$EXPORTER_PORT/metrics"; done

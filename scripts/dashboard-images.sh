@@ -43,7 +43,7 @@ power:
   profiles:
     - {name: gpu, match: {machine_name: "Ceres (GPU)"}, other_watts: 120}
 YAML
-"$BIN" --config.file="$WORK/footprint.yml" --web.listen-address=127.0.0.1:$EXP --log.level=warn & PIDS+=($!)
+"$BIN" --config.file="$WORK/footprint.yml" --web.listen-address=127.0.0.1:$EXP --storage.path="$WORK/state.sqlite" --log.level=warn & PIDS+=($!)
 echo "collecting for $DURATION s ..." >&2
 # Some CPU work so that busy energy is not zero.
 timeout "$((DURATION / 3))" sh -c 'while :; do :; done' &

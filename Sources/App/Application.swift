@@ -6,6 +6,7 @@ import Logging
 import MetricsServer
 import Model
 import Readers
+import StateStore
 import Synchronization
 
 /// The running exporter: the metrics server plus the collection and carbon-intensity loops.
@@ -37,6 +38,7 @@ public final class Application: Sendable {
     private let clock: any WallClock
     private let fetcher: any HTTPFetching
     private let configurationFile: String?
+    private let store: StateStore?
 
     public init(
         configuration: Configuration,
@@ -46,13 +48,18 @@ public final class Application: Sendable {
         logger: Logger,
         clock: any WallClock = SystemClock(),
         fetcher: any HTTPFetching,
-        serverLimits: ServerLimits = ServerLimits()
+        serverLimits: ServerLimits = ServerLimits(),
+        store: StateStore? = nil,
+        maxGap: Double = 6 * 3_600
     ) throws {
         self.logger = logger
         self.clock = clock
         self.fetcher = fetcher
         self.configurationFile = configurationFile
-        let runtime = try Self.makeRuntime(configuration, ledger: nil, fetcher: fetcher, clock: clock, logger: logger)
+        self.store = store
+        let restored = try Self.restore(from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
+        let runtime = try Self.makeRuntime(
+            configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store)
         self.runtime = Mutex(runtime)
         let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
         self.reloadStatus = reloadStatus
@@ -76,8 +83,35 @@ public final class Application: Sendable {
         )
     }
 
+    /// The counters a previous run saved, with baselines older than `maxGap` dropped (their gap is not
+    /// integrated: too long to trust the model across it).
+    private static func restore(
+        from store: StateStore?, configuration: Configuration, maxGap: Double, now: Double, logger: Logger
+    ) throws -> HostLedger? {
+        guard let store, let saved = try store.load() else { return nil }
+        guard saved.attributionLabels == configuration.attributionLabels else {
+            logger.warning(
+                "stored counters use other attribution labels; starting from zero",
+                metadata: ["stored": "\(saved.attributionLabels)", "configured": "\(configuration.attributionLabels)"])
+            return nil
+        }
+        var ledger = HostLedger(
+            attributionLabels: saved.attributionLabels, graceSeconds: configuration.hostGracePeriod,
+            accounts: saved.accounts, baselines: saved.baselines)
+        let skipped = ledger.dropBaselines(olderThan: maxGap, now: now)
+        if !skipped.isEmpty {
+            logger.warning(
+                "gap since the last stored reading exceeds max_gap; not integrated",
+                metadata: ["hosts": "\(skipped.count)", "max_gap_seconds": "\(maxGap)"])
+        }
+        logger.info(
+            "counters restored", metadata: ["hosts": "\(saved.accounts.count)", "file": "\(store.path)", "saved_at": "\(saved.savedAt)"])
+        return ledger
+    }
+
     private static func makeRuntime(
-        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger
+        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger,
+        store: StateStore?
     ) throws -> Runtime {
         let carbon = CarbonIntensityService(
             settings: configuration.carbonIntensity,
@@ -87,8 +121,19 @@ public final class Application: Sendable {
             logger: logger
         )
         let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
+        var persist: (@Sendable (HostLedger, Double) -> Void)?
+        if let store {
+            persist = { @Sendable ledger, now in
+                do {
+                    try store.save(ledger, at: now)
+                } catch {
+                    logger.error("cannot save counters", metadata: ["file": "\(store.path)", "err": "\(error)"])
+                }
+            }
+        }
         let collector = Collector(
-            configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger, ledger: ledger)
+            configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger, ledger: ledger,
+            persist: persist)
         var loops = [
             BackgroundLoop(name: "collect", interval: configuration.collectInterval) { collector.collect() }
         ]
@@ -152,7 +197,7 @@ public final class Application: Sendable {
             for loop in current.loops { loop.stop() }
             do {
                 let replacement = try Self.makeRuntime(
-                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger)
+                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store)
                 runtime.withLock { $0 = replacement }
                 for loop in replacement.loops { loop.start() }
                 logger.info("configuration reloaded", metadata: ["file": "\(configurationFile)"])
@@ -160,7 +205,7 @@ public final class Application: Sendable {
             } catch {
                 // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
                 let resumed = try? Self.makeRuntime(
-                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger)
+                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store)
                 if let resumed {
                     runtime.withLock { $0 = resumed }
                     for loop in resumed.loops { loop.start() }

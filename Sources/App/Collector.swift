@@ -35,6 +35,8 @@ final class Collector: Sendable {
     private let state: Mutex<State>
     private let equivalencies: [Equivalency]
     private let lastRenderSize = Mutex<Int?>(nil)
+    /// Saves the counters after each successful collection (the state store), outside the lock.
+    private let persist: (@Sendable (HostLedger, Double) -> Void)?
 
     /// - Parameter ledger: counters handed over from the collector this one replaces (on reload), so a
     ///   configuration change never resets them.
@@ -44,8 +46,10 @@ final class Collector: Sendable {
         carbon: CarbonIntensityService,
         clock: any WallClock,
         logger: Logger,
-        ledger inherited: HostLedger? = nil
+        ledger inherited: HostLedger? = nil,
+        persist: (@Sendable (HostLedger, Double) -> Void)? = nil
     ) {
+        self.persist = persist
         self.configuration = configuration
         self.source = source
         self.carbon = carbon
@@ -103,6 +107,9 @@ final class Collector: Sendable {
                 state.errors += 1
             }
             return previous
+        }
+        if let persist, case .success = result {
+            persist(state.withLock { $0.ledger }, finished)
         }
         ReleaseMemory.now()
         switch result {

@@ -3,6 +3,7 @@ import Foundation
 import HTTPClient
 import Logging
 import MetricsServer
+import StateStore
 
 /// The `footprint_exporter` command line: serving by default, plus subcommands.
 public struct ToolCommand: ParsableCommand {
@@ -35,6 +36,12 @@ public struct Serve: ParsableCommand {
     @Option(name: .customLong("web.telemetry-path"), help: "Path under which metrics are served.")
     var telemetryPath = "/metrics"
 
+    @Option(name: .customLong("storage.path"), help: "SQLite file keeping the counters across restarts; empty to keep them in memory only.")
+    var storagePath = "data/footprint_exporter.sqlite"
+
+    @Option(name: .customLong("storage.max-gap"), help: "Longest gap since the last stored reading that is integrated after a restart (e.g. 6h).")
+    var storageMaxGap = "6h"
+
     @Option(name: .customLong("log.level"), help: "Only log messages at or above this level: debug, info, warn, error.")
     var logLevel = LogLevelOption.info
 
@@ -51,6 +58,9 @@ public struct Serve: ParsableCommand {
             _ = try ListenAddress(parsing: listenAddress)
         } catch {
             throw ValidationError("--web.listen-address: \(error)")
+        }
+        guard let gap = PrometheusDuration.parse(storageMaxGap), gap > 0 else {
+            throw ValidationError("--storage.max-gap must be a positive duration such as 6h")
         }
     }
 
@@ -82,13 +92,16 @@ public struct Serve: ParsableCommand {
 
         let application: Application
         do {
+            let store = try storagePath.isEmpty ? nil : StateStore(path: storagePath)
             application = try Application(
                 configuration: configuration,
                 configurationFile: configFile,
                 listenAddress: try ListenAddress(parsing: listenAddress),
                 telemetryPath: telemetryPath,
                 logger: logger,
-                fetcher: try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+                fetcher: try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)"),
+                store: store,
+                maxGap: PrometheusDuration.parse(storageMaxGap) ?? 6 * 3_600
             )
         } catch {
             logger.error("cannot start", metadata: ["err": "\(error)"])

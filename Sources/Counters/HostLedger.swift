@@ -48,6 +48,32 @@ public struct HostLedger: Sendable {
         self.graceSeconds = graceSeconds
     }
 
+    /// Restores a ledger from saved accounts and baselines (the state store), so counters continue where a
+    /// previous process left them and the gap since its last reading is integrated like any interval.
+    public init(attributionLabels: [String], graceSeconds: Double, accounts: [HostAccount], baselines: [HostReading]) {
+        self.init(attributionLabels: attributionLabels, graceSeconds: graceSeconds)
+        for account in accounts {
+            self.accounts[AccountKey(host: account.host, attribution: account.attribution)] = account
+        }
+        for baseline in baselines {
+            self.baselines[baseline.host] = baseline
+        }
+    }
+
+    /// Every account, sorted, for saving.
+    public var allAccounts: [HostAccount] { accounts.sorted { $0.key < $1.key }.map(\.value) }
+
+    /// Every baseline, sorted by host, for saving.
+    public var allBaselines: [HostReading] { baselines.values.sorted { $0.host < $1.host } }
+
+    /// Forgets baselines older than `maxGap` before `now`: the next reading of such a host becomes a new
+    /// baseline instead of integrating an interval that long.
+    public mutating func dropBaselines(olderThan maxGap: Double, now: Double) -> [String] {
+        let stale = baselines.filter { now - $0.value.timestamp > maxGap }.map(\.key).sorted()
+        for host in stale { baselines[host] = nil }
+        return stale
+    }
+
     /// Integrates one reading into its host's counters.
     ///
     /// - Parameters:

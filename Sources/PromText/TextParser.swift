@@ -106,9 +106,12 @@ private enum Suffix: Int, CaseIterable {
         guard length > 4 else { return }
         switch text[length - 1] {
         case UInt8(ascii: "t"):
-            for suffix in [Suffix.bucket, .count, .gcount] where suffix.ends(text, length) { body(suffix) }
+            if Suffix.bucket.ends(text, length) { body(.bucket) }
+            if Suffix.count.ends(text, length) { body(.count) }
+            if Suffix.gcount.ends(text, length) { body(.gcount) }
         case UInt8(ascii: "m"):
-            for suffix in [Suffix.sum, .gsum] where suffix.ends(text, length) { body(suffix) }
+            if Suffix.sum.ends(text, length) { body(.sum) }
+            if Suffix.gsum.ends(text, length) { body(.gsum) }
         case UInt8(ascii: "d"):
             if Suffix.created.ends(text, length) { body(.created) }
         case UInt8(ascii: "l"):
@@ -731,7 +734,7 @@ private struct Parser {
         if index >= 0 { swap(&samples[index], &openSamples) }
     }
 
-    func readTimestamp(_ start: Int, _ length: Int) throws(ParseError) -> Int64 {
+    mutating func readTimestamp(_ start: Int, _ length: Int) throws(ParseError) -> Int64 {
         if !openMetrics {
             guard let milliseconds = NumberText.parseInteger(base + start, length) else {
                 throw fail("expected integer as timestamp, got \(quoted(start, length))")
@@ -860,8 +863,8 @@ private struct Parser {
     }
 
     /// Checks a label value's escapes from `pos`; returns the index of its closing quote and whether the value
-    /// holds escapes.
-    func scanLabelValue(_ labelStart: Int, _ labelLength: Int) throws(ParseError) -> (Int, Bool) {
+    /// holds escapes. (Mutating only so that calling it does not copy the parser.)
+    mutating func scanLabelValue(_ labelStart: Int, _ labelLength: Int) throws(ParseError) -> (Int, Bool) {
         var index = pos
         var escaped = false
         while true {
@@ -944,7 +947,7 @@ private struct Parser {
         return result
     }
 
-    func help(of family: FamilyState) -> String {
+    mutating func help(of family: FamilyState) -> String {
         guard family.helpLength > 0 else { return "" }
         let text = UnsafeBufferPointer(start: base + family.helpStart, count: family.helpLength)
         guard family.helpEscaped else { return String(decoding: text, as: UTF8.self) }

@@ -117,17 +117,22 @@ import Testing
             """
         let exporter = try TestStack.exporter(port: exporterPort, config: config, directory: directory)
         defer { exporter.stop() }
-        // Enough scrapes for rates over a few seconds and for the recording rules to have run.
+        // Enough scrapes for rates over a few seconds and for the recording rules to have run. The rate
+        // interval stands in for Grafana's: several scrape intervals (1 s here), so a loaded machine that
+        // misses a scrape still leaves two samples in every window.
         let ready = try TestStack.eventually(timeout: 30) {
             let recorded = try TestStack.query(prometheusPort, "count(cloud_project_name:footprint_host_energy_joules:rate5m)") ?? 0
-            let rated = try TestStack.query(prometheusPort, "count(rate(footprint_host_energy_joules_total[4s]) > 0)") ?? 0
-            return recorded > 0 && rated > 0
+            let rated = try TestStack.query(prometheusPort, "count(rate(footprint_host_energy_joules_total[8s]) > 0)") ?? 0
+            // The dashboards' range totals: increases over the rate interval summed over the range.
+            let totals = try TestStack.query(
+                prometheusPort, "sum(sum_over_time(increase(footprint_host_energy_joules_total{state=\"idle\"}[8s])[1m:8s]))") ?? 0
+            return recorded > 0 && rated > 0 && totals > 0
         }
         #expect(ready, "no recorded data:\n\(exporter.output.suffix(2_000))")
         Thread.sleep(forTimeInterval: 3)
 
         let substitutions = [
-            ("${datasource}", ""), ("$__rate_interval", "4s"), ("${__rate_interval}", "4s"), ("$__range", "1m"),
+            ("${datasource}", ""), ("$__rate_interval", "8s"), ("${__rate_interval}", "8s"), ("$__range", "1m"),
             ("${__range}", "1m"), ("$__interval", "1s"), ("${__interval}", "1s"),
             ("$cloud_project_name", "isis"), ("${cloud_project_name}", "isis"), ("$user", "jane.doe"), ("${user}", "jane.doe"),
             ("$machine_name", #"Artemis \\(Matlab\\)"#), ("${machine_name}", #"Artemis \\(Matlab\\)"#),

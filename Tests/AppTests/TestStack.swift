@@ -68,7 +68,10 @@ enum TestStack {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let process = try ExternalProcess(
             exporterBinary,
-            ["--config.file=\(configPath)", "--web.listen-address=127.0.0.1:\(port)", "--log.level=debug"] + extraArguments,
+            [
+                "--config.file=\(configPath)", "--web.listen-address=127.0.0.1:\(port)", "--log.level=debug",
+                "--storage.path=\(directory)/state.sqlite",
+            ] + extraArguments,
             name: "footprint_exporter"
         )
         try process.waitUntilReady("http://127.0.0.1:\(port)/-/ready")
