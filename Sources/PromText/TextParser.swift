@@ -209,7 +209,8 @@ private enum ByteClass {
     /// Ends a value, timestamp or keyword: blank, tab, line feed, carriage return.
     static let tokenEnd: UInt8 = 16
 
-    /// Allocated once and never freed, so the hot loops hold a plain pointer.
+    /// Allocated once and never freed, so the hot loops hold a plain pointer; never written after it is
+    /// built, so sharing it between threads is safe.
     nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
         let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         table.initialize(repeating: 0, count: 256)
@@ -242,7 +243,7 @@ private struct Parser {
     var openFamily = -1
     var openSamples: [Sample] = []
     var names: [String?] = []
-    var familyTable = NameTable()
+    var familyTable: NameTable
     var current = -1
     /// Whether any family so far claims suffixed sample names; until then, new names need no suffix check.
     var anySuffixes = false
@@ -254,7 +255,7 @@ private struct Parser {
     var labelNames: [String] = []
     /// Longer label values by their raw bytes: a scrape repeats few distinct values (devices, mount points)
     /// many times, and each lookup saves an allocation.
-    var labelValueTable = NameTable(capacity: 256)
+    var labelValueTable = NameTable(capacity: 16)
     var labelValues: [String] = []
     /// Raw labels of the previous and the current sample, in memory owned by `rawStorage`.
     var previousRaw: UnsafeMutablePointer<RawLabel>
@@ -279,9 +280,12 @@ private struct Parser {
         previousRaw = rawStorage.first
         currentRaw = rawStorage.second
         rawCapacity = 16
-        families.reserveCapacity(256)
-        samples.reserveCapacity(256)
-        names.reserveCapacity(256)
+        // A family takes a few hundred bytes of a typical exposition: sizing for that saves regrowing.
+        let expectedFamilies = min(max(count / 256, 16), 4096)
+        families.reserveCapacity(expectedFamilies)
+        samples.reserveCapacity(expectedFamilies)
+        names.reserveCapacity(expectedFamilies)
+        familyTable = NameTable(capacity: expectedFamilies)
         if let wanted {
             let storage = OwnedBytes(count: wanted.reduce(0) { $0 + $1.utf8.count })
             var table = NameTable(capacity: wanted.count)
@@ -359,9 +363,10 @@ private struct Parser {
 
     /// Text for an error message: the bytes from `start` to the end of the token or line, quoted.
     func quoted(from start: Int, wholeLine: Bool = false) -> String {
+        guard wholeLine else { return quoted(start, tokenEnd(from: start) - start) }
         var stop = start
-        while stop < end && base[stop] != newline && (wholeLine || !isTokenEnd(base[stop])) { stop += 1 }
-        if wholeLine && stop > start && base[stop - 1] == carriageReturn { stop -= 1 }
+        while stop < end && base[stop] != newline { stop += 1 }
+        if stop > start && base[stop - 1] == carriageReturn { stop -= 1 }
         return quoted(start, stop - start)
     }
 
@@ -608,11 +613,13 @@ private struct Parser {
             }
             if family.declared.suffixes != 0 && !family.shadowed && length > family.nameLength
                 && bytesEqual(base + family.nameStart, name, family.nameLength) {
-                for suffix in Suffix.withText where family.declared.suffixes & suffix.bit != 0 {
-                    if length - family.nameLength == suffix.text.utf8CodeUnitCount && suffix.ends(name, length) {
-                        return (current, suffix)
+                var match: Suffix?
+                Suffix.forEach(endingOf: name, length) { suffix in
+                    if family.declared.suffixes & suffix.bit != 0 && length - family.nameLength == suffix.text.utf8CodeUnitCount {
+                        match = suffix
                     }
                 }
+                if let match { return (current, match) }
             }
         }
         let hash = NameTable.hash(base + start, length)
@@ -758,69 +765,75 @@ private struct Parser {
     mutating func readLabels(_ nameStart: Int, _ nameLength: Int) throws(ParseError) -> [Label] {
         var count = 0
         var sameNamesAsPrevious = true
+        // The position lives in a local while scanning; `pos` is updated before anything that reads it.
+        var index = pos
+        @inline(__always) func skip(_ index: inout Int) {
+            while index < end && isBlank(base[index]) { index += 1 }
+        }
         while true {
-            skipBlanks()
-            var byte = at(pos)
-            if byte == UInt8(ascii: "}") {
-                pos += 1
+            skip(&index)
+            if at(index) == UInt8(ascii: "}") {
+                index += 1
                 break
             }
             if count == rawCapacity { growRawLabels() }
             let hasPrevious = count < previousCount
             let previous = previousRaw[count]
-            let labelStart = pos
+            let labelStart = index
             var raw = RawLabel(nameStart: labelStart, nameLength: 0, valueStart: 0, valueLength: 0)
             if hasPrevious, labelStart + previous.nameLength <= end,
                bytesEqual(base + previous.nameStart, base + labelStart, previous.nameLength),
                classes[Int(at(labelStart + previous.nameLength))] & ByteClass.labelName == 0 {
-                pos = labelStart + previous.nameLength
+                index = labelStart + previous.nameLength
                 raw.sameName = true
             } else {
-                guard classes[Int(byte)] & ByteClass.labelNameStart != 0 else {
-                    throw fail("invalid label name \(shownLabelName(at: pos)) for metric \(quoted(nameStart, nameLength))")
+                guard classes[Int(at(index))] & ByteClass.labelNameStart != 0 else {
+                    pos = index
+                    throw fail("invalid label name \(shownLabelName(at: index)) for metric \(quoted(nameStart, nameLength))")
                 }
-                pos = scan(from: pos + 1, while: ByteClass.labelName)
+                index = scan(from: index + 1, while: ByteClass.labelName)
                 sameNamesAsPrevious = false
             }
-            let labelLength = pos - labelStart
+            let labelLength = index - labelStart
             raw.nameLength = labelLength
-            skipBlanks()
-            guard at(pos) == UInt8(ascii: "=") else {
-                throw fail("expected '=' after label name \(quoted(labelStart, labelLength)), got \(shown(at: pos))")
+            skip(&index)
+            guard at(index) == UInt8(ascii: "=") else {
+                throw fail("expected '=' after label name \(quoted(labelStart, labelLength)), got \(shown(at: index))")
             }
-            pos += 1
-            skipBlanks()
-            guard at(pos) == quote else {
-                throw fail("expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(shown(at: pos))")
+            index += 1
+            skip(&index)
+            guard at(index) == quote else {
+                throw fail("expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))")
             }
-            pos += 1
-            let valueStart = pos
+            index += 1
+            let valueStart = index
             raw.valueStart = valueStart
             // The same bytes followed by a quote end the value exactly where the previous one ended.
             if hasPrevious, valueStart + previous.valueLength < end,
                bytesEqual(base + previous.valueStart, base + valueStart, previous.valueLength),
                base[valueStart + previous.valueLength] == quote {
-                pos = valueStart + previous.valueLength
+                index = valueStart + previous.valueLength
                 raw.sameValue = true
             } else {
-                (pos, raw.escaped) = try scanLabelValue(labelStart, labelLength)
+                (index, raw.escaped) = try scanLabelValue(from: valueStart, labelStart, labelLength)
             }
-            raw.valueLength = pos - valueStart
+            raw.valueLength = index - valueStart
             currentRaw[count] = raw
             count += 1
-            pos += 1
+            index += 1
 
-            skipBlanks()
-            byte = at(pos)
+            skip(&index)
+            let byte = at(index)
             if byte == UInt8(ascii: ",") {
-                pos += 1
+                index += 1
             } else if byte == UInt8(ascii: "}") {
-                pos += 1
+                index += 1
                 break
             } else {
-                throw fail("expected ',' or '}' after value of label \(quoted(labelStart, labelLength)), got \(shown(at: pos))")
+                throw fail("expected ',' or '}' after value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))")
             }
         }
+        pos = index
         // The previous sample's names were already found distinct; the same names in the same order still are.
         if !(sameNamesAsPrevious && count == previousCount) && count > 1 {
             for later in 1..<count {
@@ -862,10 +875,10 @@ private struct Parser {
         currentRaw = previousIsFirst ? rawStorage.second : rawStorage.first
     }
 
-    /// Checks a label value's escapes from `pos`; returns the index of its closing quote and whether the value
+    /// Checks a label value's escapes from `start`; returns the index of its closing quote and whether the value
     /// holds escapes. (Mutating only so that calling it does not copy the parser.)
-    mutating func scanLabelValue(_ labelStart: Int, _ labelLength: Int) throws(ParseError) -> (Int, Bool) {
-        var index = pos
+    mutating func scanLabelValue(from start: Int, _ labelStart: Int, _ labelLength: Int) throws(ParseError) -> (Int, Bool) {
+        var index = start
         var escaped = false
         while true {
             guard index < end else { throw fail("unterminated value of label \(quoted(labelStart, labelLength))") }

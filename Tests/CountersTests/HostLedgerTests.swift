@@ -155,7 +155,7 @@ private func reading(
 
     @Test func conservationAcrossManyHostsAndCountersNeverDecrease() {
         // Pseudo-random but deterministic workloads; the ledger must equal an independent integration.
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededRandom(seed: 42)
         var ledger = HostLedger(attributionLabels: ["cloud_project_name", "user"], graceSeconds: 1e9)
         let profile = PowerProfile(cpuWattsPerCore: 12, cpuIdleWattsPerCore: 3, ramWatts: 6, otherWatts: 18, pue: 1.2)
         var expected = 0.0
@@ -187,18 +187,5 @@ private func reading(
         }
         let total = ledger.snapshot().accounts.reduce(0) { $0 + ($1.busyEnergy + $1.idleEnergy).value }
         #expect(abs(total - expected) / expected < 1e-9)
-    }
-}
-
-/// A tiny deterministic generator so the conservation test is reproducible.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

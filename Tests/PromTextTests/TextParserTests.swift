@@ -274,6 +274,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase(#"x 1 # {a="b"} 1"#, line: 1, ##"expected integer as timestamp, got "#""##),
         ErrorCase("x 1 2 3", line: 1, #"spurious string after timestamp: "3""#),
         ErrorCase("x 1\rx 2", line: 1, #"expected float as value, got "1\rx""#),
+        ErrorCase("x 1\n\rx 2", line: 2, #"invalid metric name "\rx""#),
         ErrorCase("# HELP x A.\n# HELP x B.\n", line: 2, #"second HELP line for metric name "x""#),
         ErrorCase("# TYPE x gauge\n# TYPE x counter\n", line: 2, #"second TYPE line for metric name "x", or TYPE reported after samples"#),
         ErrorCase("x 1\n# TYPE x gauge\n", line: 2, #"second TYPE line for metric name "x", or TYPE reported after samples"#),
