@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Load test of /metrics: a release exporter tracking HOSTS hosts (synthetic Prometheus) under wrk for
+# DURATION with CONNECTIONS connections. Prints wrk's latency distribution, errors, RSS before and after,
+# and whether collections kept their period during the load.
+# usage: bench/load.sh [HOSTS] [DURATION] [CONNECTIONS]      (needs Debian's wrk)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HOSTS="${1:-1000}"; DURATION="${2:-60s}"; CONNECTIONS="${3:-64}"
+PROM_PORT=19491; EXPORTER_PORT=19492
+command -v wrk >/dev/null || "$ROOT/scripts/install-deps.sh" wrk
+(cd "$ROOT" && swift build -c release --product footprint_exporter >/dev/null)
+BIN="$(cd "$ROOT" && swift build -c release --product footprint_exporter --show-bin-path)/footprint_exporter"
+TMP="$(mktemp -d)"; trap 'kill $FAKE $EXPORTER 2>/dev/null; rm -rf "$TMP"' EXIT
+python3 "$ROOT/bench/fleet_prometheus.py" "$PROM_PORT" "$HOSTS" & FAKE=$!
+cat >"$TMP/config.yml" <<YAML
+collect_interval: 5s
+source: {kind: prometheus, prometheus: {url: "http://127.0.0.1:$PROM_PORT", attribution_labels: [cloud_project_name, user, machine_name], timeout: 30s}}
+carbon_intensity: {provider: static, static_grams_per_kwh: 180}
+YAML
+sleep 1
+"$BIN" --config.file="$TMP/config.yml" --web.listen-address="127.0.0.1:$EXPORTER_PORT" --storage.path="$TMP/state.sqlite" --log.level=warn & EXPORTER=$!
+until curl -sf "127.0.0.1:$EXPORTER_PORT/-/ready" >/dev/null; do sleep 0.3; done
+sleep 6
+rss() { awk '/VmRSS/{print $2" kB"}' "/proc/$EXPORTER/status"; }
+last() { curl -s "127.0.0.1:$EXPORTER_PORT/metrics" | awk '/^footprint_last_collection_timestamp_seconds /{print $2}'; }
+echo "hosts=$HOSTS metrics_bytes=$(curl -s "127.0.0.1:$EXPORTER_PORT/metrics" | wc -c) rss_before=$(rss)"
+before=$(last); start=$(date +%s.%N)
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$EXPORTER_PORT/metrics" | sed -n '1,20p'
+after=$(last); end=$(date +%s.%N)
+echo "rss_after=$(rss) vmhwm=$(awk '/VmHWM/{print $2" kB"}' /proc/$EXPORTER/status)"
+python3 - "$before" "$after" "$start" "$end" <<'PY'
+import sys
+before, after, start, end = map(float, sys.argv[1:])
+print(f"last collection advanced {after - before:.1f} s over {end - start:.1f} s of load (collect_interval 5 s)")
+PY
