@@ -20,6 +20,8 @@ public final class Application: Sendable {
         var configuration: Configuration
         var collector: Collector
         var loops: [BackgroundLoop]
+        /// Rendered answers of this collector; a reload starts with an empty one.
+        var cache: ResponseCache
     }
 
     /// The reload outcome of this application's configuration file.
@@ -73,13 +75,14 @@ public final class Application: Sendable {
     }
 
     private func routes(_ telemetryPath: String) -> WebRoutes {
-        let collector = runtime.withLock { $0.collector }
+        let (collector, cache) = runtime.withLock { ($0.collector, $0.cache) }
         let reload = reloadStatus.withLock { $0 }
         return WebRoutes(
             telemetryPath: telemetryPath,
             collector: collector,
             reloadStatus: reload,
-            reload: { [weak self] in self?.reload() ?? .rejected("exporter is stopping") }
+            reload: { [weak self] in self?.reload() ?? .rejected("exporter is stopping") },
+            cache: cache
         )
     }
 
@@ -141,7 +144,7 @@ public final class Application: Sendable {
             // The carbon loop runs first so the first intervals already use a provider value when it answers.
             loops.insert(BackgroundLoop(name: "carbon", interval: configuration.carbonIntensity.refresh) { carbon.refresh() }, at: 0)
         }
-        return Runtime(configuration: configuration, collector: collector, loops: loops)
+        return Runtime(configuration: configuration, collector: collector, loops: loops, cache: ResponseCache(clock: clock))
     }
 
     /// The bound port (useful with port 0).

@@ -25,6 +25,8 @@ final class Collector: Sendable {
         var durationSeconds = 0.0
         var errors = 0.0
         var targets: [ExporterStatus.Target] = []
+        /// Counts collections, so cached answers never outlive the data they were rendered from.
+        var generation = 0
     }
 
     let configuration: Configuration
@@ -61,6 +63,9 @@ final class Collector: Sendable {
         let snapshot = ledger.snapshot()
         state = Mutex(State(ledger: ledger, snapshot: snapshot, prepared: SnapshotRenderer().prepare(snapshot)))
     }
+
+    /// The number of successful collections so far.
+    var generation: Int { state.withLock { $0.generation } }
 
     /// The counters, for handing over to a replacement collector.
     var ledger: HostLedger { state.withLock { $0.ledger } }
@@ -102,6 +107,7 @@ final class Collector: Sendable {
                 state.ledger.finishCollection(hostsSeen: read.readings.count, at: finished)
                 state.snapshot = state.ledger.snapshot()
                 state.prepared = SnapshotRenderer().prepare(state.snapshot)
+                state.generation += 1
             case .failure:
                 state.up = false
                 state.errors += 1

@@ -8,6 +8,7 @@ struct WebRoutes: Sendable {
     let collector: Collector
     let reloadStatus: ExporterStatus.Reload
     let reload: @Sendable () -> Application.ReloadOutcome
+    let cache: ResponseCache
 
     func handle(_ request: ServerRequest) -> ServerResponse {
         if request.path == "/-/reload" {
@@ -24,12 +25,16 @@ struct WebRoutes: Sendable {
         switch request.path {
         case telemetryPath:
             let format = AcceptNegotiation.format(forAccept: request.header("accept"))
-            let response = ServerResponse(
-                status: 200,
-                headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
-                body: collector.render(format: format, reload: reloadStatus)
-            )
-            return response.gzipped(for: request)
+            let gzip = ContentCoding.acceptsGzip(request.header("accept-encoding"))
+            let key = ResponseCache.Key(
+                format: format, gzip: gzip, reloadSuccessful: reloadStatus.successful, reloadTime: reloadStatus.lastSuccess)
+            return cache.response(for: key, generation: collector.generation) {
+                ServerResponse(
+                    status: 200,
+                    headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
+                    body: collector.render(format: format, reload: reloadStatus)
+                ).gzipped(for: request)
+            }
         case "/":
             return ServerResponse(
                 status: 200,

@@ -1,0 +1,50 @@
+import MetricsServer
+import Model
+import PromText
+import Synchronization
+
+/// The last rendered (and compressed) `/metrics` answer per format and encoding, reused for up to a second
+/// or until the next collection.
+///
+/// Scrapes between collections would render identical host data again; under many concurrent scrapers
+/// that work, not the data, is what costs. One renderer at a time fills the cache (the others wait and
+/// reuse its result), so a burst of scrapes costs one render. Ages and durations in the answer may be up to
+/// `maximumAge` old.
+final class ResponseCache: Sendable {
+    struct Key: Hashable {
+        var format: ExpositionFormat
+        var gzip: Bool
+        var reloadSuccessful: Bool
+        var reloadTime: Double
+    }
+
+    private struct Entry {
+        var generation: Int
+        var createdAt: Double
+        var response: ServerResponse
+    }
+
+    let maximumAge: Double
+    private let clock: any WallClock
+    private let entries = Mutex<[Key: Entry]>([:])
+
+    init(maximumAge: Double = 1, clock: any WallClock) {
+        self.maximumAge = maximumAge
+        self.clock = clock
+    }
+
+    /// The cached answer for `key` at `generation`, or the one `make` renders (while holding the cache).
+    func response(for key: Key, generation: Int, make: () -> ServerResponse) -> ServerResponse {
+        entries.withLock { entries in
+            let now = clock.now()
+            if let entry = entries[key], entry.generation == generation, now - entry.createdAt < maximumAge,
+                now >= entry.createdAt
+            {
+                return entry.response
+            }
+            let response = make()
+            entries[key] = Entry(generation: generation, createdAt: now, response: response)
+            return response
+        }
+    }
+}
