@@ -94,16 +94,8 @@ import Testing
         let node = try TestStack.nodeExporter(port: nodePort)
         defer { node.stop() }
         let rules = Self.repository.appendingPathComponent("alerts").path
-        let jobs = """
-              - job_name: node
-                static_configs:
-                  - targets: ["\(host)"]
-                    labels: {cloud_project_name: isis, user: jane.doe, machine_name: "Artemis (Matlab)"}
-              - job_name: footprint_exporter
-                static_configs:
-                  - targets: ["127.0.0.1:\(exporterPort)"]
-            rule_files: ["\(rules)/footprint_exporter.rules.yml", "\(rules)/footprint_exporter.alerts.yml"]
-            """
+        let jobs = TestStack.bridgeJobs(node: host, exporterPort: exporterPort, exporterJob: "footprint_exporter")
+            + "\nrule_files: [\"\(rules)/footprint_exporter.rules.yml\", \"\(rules)/footprint_exporter.alerts.yml\"]\n"
         let prometheus = try TestStack.prometheus(port: prometheusPort, directory: directory, jobs: jobs)
         defer { prometheus.stop() }
         let config = """
@@ -120,7 +112,7 @@ import Testing
         // Enough scrapes for rates over a few seconds and for the recording rules to have run. The rate
         // interval stands in for Grafana's: several scrape intervals (1 s here), so a loaded machine that
         // misses a scrape still leaves two samples in every window.
-        let ready = try TestStack.eventually(timeout: 30) {
+        let ready = try TestStack.eventually(timeout: 60) {
             let recorded = try TestStack.query(prometheusPort, "count(cloud_project_name:footprint_host_energy_joules:rate5m)") ?? 0
             let rated = try TestStack.query(prometheusPort, "count(rate(footprint_host_energy_joules_total[8s]) > 0)") ?? 0
             // The dashboards' range totals: increases over the rate interval summed over the range.

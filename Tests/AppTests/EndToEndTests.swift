@@ -19,15 +19,7 @@ import Testing
 
         let node = try TestStack.nodeExporter(port: nodePort)
         defer { node.stop() }
-        let jobs = """
-              - job_name: node
-                static_configs:
-                  - targets: ["\(host)"]
-                    labels: {cloud_project_name: isis, user: jane.doe, machine_name: "Artemis (Matlab)"}
-              - job_name: footprint
-                static_configs:
-                  - targets: ["127.0.0.1:\(exporterPort)"]
-            """
+        let jobs = TestStack.bridgeJobs(node: host, exporterPort: exporterPort, exporterJob: "footprint")
         var prometheus = try TestStack.prometheus(port: prometheusPort, directory: directory, jobs: jobs)
         defer { prometheus.stop() }
 

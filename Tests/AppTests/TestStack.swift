@@ -63,6 +63,20 @@ enum TestStack {
         return process
     }
 
+    /// scrape_configs entries: job `node` for one node_exporter with the test target labels, and a job
+    /// scraping the exporter itself.
+    static func bridgeJobs(node host: String, exporterPort: UInt16, exporterJob: String) -> String {
+        """
+          - job_name: node
+            static_configs:
+              - targets: ["\(host)"]
+                labels: {cloud_project_name: isis, user: jane.doe, machine_name: "Artemis (Matlab)"}
+          - job_name: \(exporterJob)
+            static_configs:
+              - targets: ["127.0.0.1:\(exporterPort)"]
+        """
+    }
+
     static func exporter(port: UInt16, config: String, directory: String, extraArguments: [String] = []) throws -> ExternalProcess {
         let configPath = "\(directory)/footprint.yml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
