@@ -14,6 +14,7 @@ public final class CurlHTTPClient: HTTPFetching {
     public let maxRedirects: Int
     private let maxIdleHandles: Int
     private let idleHandles = Mutex<[EasyHandle]>([])
+    private let multiHandle = Mutex<MultiHandle?>(nil)
 
     /// Creates a client, initialising libcurl on first use.
     ///
@@ -54,7 +55,20 @@ public final class CurlHTTPClient: HTTPFetching {
     /// Each request keeps its own timeouts and body limit. Blocks until every request has finished.
     /// - Returns: One result per request, in the order given.
     public func fetchAll(_ requests: [HTTPRequest], maxConcurrent: Int) -> [Result<HTTPResponse, HTTPClientError>] {
-        CurlMulti(client: self).run(requests, maxConcurrent: max(1, maxConcurrent))
+        // Batches run one at a time on the shared multi handle (a multi handle is not thread-safe).
+        multiHandle.withLock { box -> [Result<HTTPResponse, HTTPClientError>] in
+            if box == nil, let raw = curl_multi_init() {
+                // Enough cached connections for every target of a fleet-sized batch.
+                _ = ccurl_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, 4096)
+                box = MultiHandle(raw)
+            }
+            guard let multi = box?.raw else {
+                return requests.map {
+                    .failure(.local(.initializationFailed, request: $0, detail: "curl_multi_init returned NULL"))
+                }
+            }
+            return CurlMulti(client: self, multi: multi).run(requests, maxConcurrent: max(1, maxConcurrent))
+        }
     }
 
     func checkOut(for request: HTTPRequest) throws(HTTPClientError) -> EasyHandle {
@@ -85,4 +99,14 @@ public final class CurlHTTPClient: HTTPFetching {
 // handle on one thread at a time, which is all curl requires.
 struct EasyHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
+}
+
+/// Owns a curl multi handle; cleaned up with the client.
+final class MultiHandle: @unchecked Sendable {
+    // @unchecked: only used under the client's mutex, one batch at a time.
+    let raw: UnsafeMutableRawPointer
+
+    init(_ raw: UnsafeMutableRawPointer) { self.raw = raw }
+
+    deinit { curl_multi_cleanup(raw) }
 }

@@ -3,6 +3,9 @@ import CCurl
 /// Drives a batch of transfers through one curl multi handle on the calling thread.
 struct CurlMulti {
     let client: CurlHTTPClient
+    /// The client's long-lived multi handle: its connection cache carries connections from one batch to the
+    /// next, so targets scraped every cycle keep their connections.
+    let multi: UnsafeMutableRawPointer
 
     private struct Active {
         let index: Int
@@ -12,12 +15,6 @@ struct CurlMulti {
 
     func run(_ requests: [HTTPRequest], maxConcurrent: Int) -> [Result<HTTPResponse, HTTPClientError>] {
         guard !requests.isEmpty else { return [] }
-        guard let multi = curl_multi_init() else {
-            return requests.map {
-                .failure(.local(.initializationFailed, request: $0, detail: "curl_multi_init returned NULL"))
-            }
-        }
-        defer { curl_multi_cleanup(multi) }
 
         var results = [Result<HTTPResponse, HTTPClientError>?](repeating: nil, count: requests.count)
         var active: [UnsafeMutableRawPointer: Active] = [:]
