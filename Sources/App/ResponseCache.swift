@@ -33,17 +33,21 @@ final class ResponseCache: Sendable {
         self.clock = clock
     }
 
+    /// Bodies larger than this are not kept: a large fleet's uncompressed exposition is megabytes, and
+    /// scrapers ask for gzip, whose body is a tenth of that.
+    static let maximumBodyBytes = 4 << 20
+
     /// The cached answer for `key` at `generation`, or the one `make` renders (while holding the cache).
     func response(for key: Key, generation: Int, make: () -> ServerResponse) -> ServerResponse {
         entries.withLock { entries in
             let now = clock.now()
-            if let entry = entries[key], entry.generation == generation, now - entry.createdAt < maximumAge,
-                now >= entry.createdAt
-            {
-                return entry.response
-            }
+            // Stale answers go first, so an old and a new exposition are never held at once.
+            entries = entries.filter { $0.value.generation == generation && now - $0.value.createdAt < maximumAge && now >= $0.value.createdAt }
+            if let entry = entries[key] { return entry.response }
             let response = make()
-            entries[key] = Entry(generation: generation, createdAt: now, response: response)
+            if response.body.count <= Self.maximumBodyBytes {
+                entries[key] = Entry(generation: generation, createdAt: now, response: response)
+            }
             return response
         }
     }

@@ -36,7 +36,7 @@ public struct Serve: ParsableCommand {
     @Option(name: .customLong("web.telemetry-path"), help: "Path under which metrics are served.")
     var telemetryPath = "/metrics"
 
-    @Option(name: .customLong("storage.path"), help: "SQLite file keeping the counters across restarts; empty to keep them in memory only.")
+    @Option(name: .customLong("storage.path"), help: "SQLite file keeping the counters across restarts; an empty value (--storage.path '') keeps them in memory only.")
     var storagePath = "data/footprint_exporter.sqlite"
 
     @Option(name: .customLong("storage.max-gap"), help: "Longest gap since the last stored reading that is integrated after a restart (e.g. 6h).")

@@ -32,6 +32,8 @@ public final class StateStore: Sendable {
         var configuration = GRDB.Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A small page cache: the state is written whole once per collection and read once at start.
+            try db.execute(sql: "PRAGMA cache_size = -1024")
         }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
