@@ -17,7 +17,6 @@ import Synchronization
 final class Collector: Sendable {
     private struct State {
         var ledger: HostLedger
-        var snapshot: Snapshot
         /// The snapshot with its labels escaped, made once per collection for every scrape until the next.
         var prepared: SnapshotRenderer.Prepared
         var up = false
@@ -60,8 +59,7 @@ final class Collector: Sendable {
         self.equivalencies = configuration.equivalencyTable
         var ledger = inherited ?? HostLedger(attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod)
         ledger.graceSeconds = configuration.hostGracePeriod
-        let snapshot = ledger.snapshot()
-        state = Mutex(State(ledger: ledger, snapshot: snapshot, prepared: SnapshotRenderer().prepare(snapshot)))
+        state = Mutex(State(ledger: ledger, prepared: SnapshotRenderer().prepare(ledger.snapshot())))
     }
 
     /// The number of successful collections so far.
@@ -105,8 +103,7 @@ final class Collector: Sendable {
                     }
                 }
                 state.ledger.finishCollection(hostsSeen: read.readings.count, at: finished)
-                state.snapshot = state.ledger.snapshot()
-                state.prepared = SnapshotRenderer().prepare(state.snapshot)
+                state.prepared = SnapshotRenderer().prepare(state.ledger.snapshot())
                 state.generation += 1
             case .failure:
                 state.up = false
@@ -184,5 +181,5 @@ final class Collector: Sendable {
     }
 
     /// The latest snapshot, for tests and diagnostics.
-    var snapshot: Snapshot { state.withLock { $0.snapshot } }
+    var snapshot: Snapshot { state.withLock { $0.prepared.snapshot } }
 }
