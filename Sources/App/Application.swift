@@ -40,6 +40,9 @@ public final class Application: Sendable {
     private let clock: any WallClock
     private let fetcher: any HTTPFetching
     private let configurationFile: String?
+    private let webConfigurationFile: String?
+    /// The web configuration in force and the guard built from it; swapped together on reload.
+    private let web: Mutex<(configuration: WebConfiguration, guard: WebGuard)>
     private let store: StateStore?
 
     public init(
@@ -51,6 +54,8 @@ public final class Application: Sendable {
         clock: any WallClock = SystemClock(),
         fetcher: any HTTPFetching,
         serverLimits: ServerLimits = ServerLimits(),
+        web: WebConfiguration = WebConfiguration(),
+        webConfigurationFile: String? = nil,
         store: StateStore? = nil,
         maxGap: Double = 6 * 3_600
     ) throws {
@@ -58,6 +63,11 @@ public final class Application: Sendable {
         self.clock = clock
         self.fetcher = fetcher
         self.configurationFile = configurationFile
+        self.webConfigurationFile = webConfigurationFile
+        self.web = Mutex((web, WebGuard(web, clock: clock)))
+        if web.http2Requested {
+            logger.notice("http_server_config.http2 is set, but this server speaks HTTP/1.1 only")
+        }
         self.store = store
         let restored = try Self.restore(from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
         let runtime = try Self.makeRuntime(
@@ -67,9 +77,10 @@ public final class Application: Sendable {
         self.reloadStatus = reloadStatus
         // The routes reach the application weakly: the server lives inside it.
         let box = WeakApplication()
-        server = try MetricsServer(listenAddress: listenAddress, limits: serverLimits) { request in
+        server = try MetricsServer(listenAddress: listenAddress, limits: serverLimits, tls: web.tls) { request in
             guard let application = box.application else { return .internalServerError }
-            return application.routes(telemetryPath).handle(request)
+            let guarding = application.web.withLock { $0.guard }
+            return guarding.handle(request) { application.routes(telemetryPath).handle($0) }
         }
         box.set(self)
     }
@@ -160,7 +171,8 @@ public final class Application: Sendable {
             "footprint_exporter started",
             metadata: [
                 "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)",
-                "listen": "\(server.listenAddress)", "source": "\(configuration.source.kind.rawValue)",
+                "listen": "\(server.listenAddress)", "tls": "\(server.usesTLS)",
+                "basic_auth": "\(web.withLock { $0.guard.authenticator != nil })", "source": "\(configuration.source.kind.rawValue)",
                 "carbon_provider": "\(configuration.carbonIntensity.provider.rawValue)",
             ]
         )
@@ -174,24 +186,31 @@ public final class Application: Sendable {
         logger.info("footprint_exporter stopped")
     }
 
-    /// Re-reads the configuration file. A valid new configuration replaces the running one, keeping every
-    /// counter; an invalid one is rejected and the old one keeps running. Changing the attribution label
-    /// names is refused: existing series could not keep their counters under other label names.
+    /// Re-reads the configuration file and the web configuration file. A valid new configuration replaces the
+    /// running one, keeping every counter; an invalid one (either file) is rejected and the old ones keep
+    /// running. Changing the attribution label names is refused: existing series could not keep their counters
+    /// under other label names. TLS settings take effect at the next start; users, headers and the rate limit
+    /// at once.
     @discardableResult
     public func reload() -> ReloadOutcome {
         reloading.withLock { _ in
-            guard let configurationFile else {
+            guard configurationFile != nil || webConfigurationFile != nil else {
                 return finishReload(.unchanged)
             }
-            let new: Configuration
+            let loaded: Configuration?
+            let newWeb: WebConfiguration?
             do {
-                new = try ConfigurationLoader.load(path: configurationFile)
+                loaded = try configurationFile.map { path throws(ConfigurationError) in try ConfigurationLoader.load(path: path) }
+                newWeb = try webConfigurationFile.map { path throws(ConfigurationError) in try ConfigurationLoader.loadWeb(path: path) }
             } catch {
                 logger.error("configuration reload rejected; keeping the running configuration", metadata: ["err": "\(error)"])
                 return finishReload(.rejected("\(error)"))
             }
             let current = runtime.withLock { $0 }
-            guard new != current.configuration else { return finishReload(.unchanged) }
+            let new = loaded ?? current.configuration
+            guard new != current.configuration else {
+                return finishReload(applyWeb(newWeb) ? .reloaded : .unchanged)
+            }
             guard new.attributionLabels == current.configuration.attributionLabels else {
                 let message = "changing the attribution labels (\(current.configuration.attributionLabels) to \(new.attributionLabels)) needs a restart"
                 logger.error("configuration reload rejected; keeping the running configuration", metadata: ["err": "\(message)"])
@@ -203,7 +222,8 @@ public final class Application: Sendable {
                     new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store)
                 runtime.withLock { $0 = replacement }
                 for loop in replacement.loops { loop.start() }
-                logger.info("configuration reloaded", metadata: ["file": "\(configurationFile)"])
+                applyWeb(newWeb)
+                logger.info("configuration reloaded", metadata: ["file": "\(configurationFile ?? "")"])
                 return finishReload(.reloaded)
             } catch {
                 // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
@@ -217,6 +237,20 @@ public final class Application: Sendable {
                 return finishReload(.rejected("\(error)"))
             }
         }
+    }
+
+    /// Puts a re-read web configuration in force; returns whether it differs from the running one.
+    @discardableResult
+    private func applyWeb(_ new: WebConfiguration?) -> Bool {
+        guard let new else { return false }
+        let old = web.withLock { $0.configuration }
+        guard new != old else { return false }
+        if new.tls != old.tls {
+            logger.warning("tls_server_config changed; the new TLS settings take effect at the next start")
+        }
+        web.withLock { $0 = (new, WebGuard(new, clock: clock)) }
+        logger.info("web configuration reloaded", metadata: ["file": "\(webConfigurationFile ?? "")"])
+        return true
     }
 
     private func finishReload(_ outcome: ReloadOutcome) -> ReloadOutcome {

@@ -232,7 +232,7 @@ struct ConfigurationLoader {
     }
 
     /// Relative file names are taken relative to the configuration file, as Prometheus does.
-    private func resolve(_ path: String) -> String {
+    func resolve(_ path: String) -> String {
         guard !path.hasPrefix("/") else { return path }
         let directory = (file as NSString).deletingLastPathComponent
         return directory.isEmpty ? path : "\(directory)/\(path)"
@@ -506,7 +506,7 @@ struct ConfigurationLoader {
         duration(node, path, allowZero: false, assign)
     }
 
-    private mutating func duration(_ node: Node, _ path: String, allowZero: Bool, _ assign: (Double) -> Void) {
+    mutating func duration(_ node: Node, _ path: String, allowZero: Bool, _ assign: (Double) -> Void) {
         guard let text = string(node, path) else { return }
         guard let seconds = PrometheusDuration.parse(text), allowZero || seconds > 0 else {
             problem(node, "\(path) must be a \(allowZero ? "" : "positive ")duration such as 30s, 5m or 2h; got \"\(text)\"")
@@ -515,7 +515,7 @@ struct ConfigurationLoader {
         assign(seconds)
     }
 
-    private mutating func number(_ node: Node, _ path: String) -> Double? {
+    mutating func number(_ node: Node, _ path: String) -> Double? {
         guard let text = string(node, path) else { return nil }
         guard let number = Double(text), number.isFinite, !text.lowercased().contains("x") else {
             problem(node, "\(path) must be a number; got \"\(text)\"")
@@ -524,7 +524,7 @@ struct ConfigurationLoader {
         return number
     }
 
-    private mutating func nonEmptyString(_ node: Node, _ path: String) -> String? {
+    mutating func nonEmptyString(_ node: Node, _ path: String) -> String? {
         guard let text = string(node, path) else { return nil }
         guard !text.isEmpty else {
             problem(node, "\(path) must not be empty")
@@ -533,7 +533,7 @@ struct ConfigurationLoader {
         return text
     }
 
-    private mutating func string(_ node: Node, _ path: String) -> String? {
+    mutating func string(_ node: Node, _ path: String) -> String? {
         guard case .scalar(let scalar) = node else {
             problem(node, "\(path) must be a single value")
             return nil
@@ -549,7 +549,7 @@ struct ConfigurationLoader {
         return Array(items)
     }
 
-    private mutating func mapping(_ node: Node, _ path: String) -> [(key: String, value: Node, line: Int)]? {
+    mutating func mapping(_ node: Node, _ path: String) -> [(key: String, value: Node, line: Int)]? {
         guard case .mapping(let mapping) = node else {
             if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" {
                 return []  // `key:` with nothing under it
@@ -574,11 +574,11 @@ struct ConfigurationLoader {
         return entries
     }
 
-    private mutating func unknown(_ key: String, _ line: Int, in path: String) {
+    mutating func unknown(_ key: String, _ line: Int, in path: String) {
         problem(line: line, "unknown key \"\(key)\" in \(path)")
     }
 
-    private mutating func problem(_ node: Node, _ message: String) {
+    mutating func problem(_ node: Node, _ message: String) {
         problem(line: node.mark?.line ?? 0, message)
     }
 
@@ -586,7 +586,7 @@ struct ConfigurationLoader {
         problems.append(.init(file: file, line: line, message: message))
     }
 
-    private static func line(of error: YamlError) -> Int {
+    static func line(of error: YamlError) -> Int {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark.line
@@ -595,7 +595,7 @@ struct ConfigurationLoader {
         }
     }
 
-    private static func describe(_ error: YamlError) -> String {
+    static func describe(_ error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
             return problem

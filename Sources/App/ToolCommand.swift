@@ -36,6 +36,21 @@ public struct Serve: ParsableCommand {
     @Option(name: .customLong("web.telemetry-path"), help: "Path under which metrics are served.")
     var telemetryPath = "/metrics"
 
+    @Option(name: .customLong("web.config.file"), help: "Web configuration (exporter-toolkit format) enabling TLS, basic authentication, headers and a rate limit.")
+    var webConfigFile: String?
+
+    @Option(name: .customLong("web.max-connections"), help: "Concurrent connections served; further ones are refused.")
+    var maxConnections = ServerLimits().connectionLimit
+
+    @Option(name: .customLong("web.max-connections-per-ip"), help: "Concurrent connections from one client address (0: no limit), so one client cannot take every connection.")
+    var maxConnectionsPerIP = ServerLimits().perAddressConnectionLimit
+
+    @Option(name: .customLong("web.connection-timeout"), help: "Idle time after which a connection is closed (e.g. 30s).")
+    var connectionTimeout = "\(ServerLimits().connectionTimeoutSeconds)s"
+
+    @Option(name: .customLong("web.max-request-header-bytes"), help: "Memory for one request's line and headers; larger requests are refused.")
+    var maxRequestHeaderBytes = ServerLimits().maxRequestHeaderBytes
+
     @Option(name: .customLong("storage.path"), help: "SQLite file keeping the counters across restarts; an empty value (--storage.path '') keeps them in memory only.")
     var storagePath = "data/footprint_exporter.sqlite"
 
@@ -62,6 +77,23 @@ public struct Serve: ParsableCommand {
         guard let gap = PrometheusDuration.parse(storageMaxGap), gap > 0 else {
             throw ValidationError("--storage.max-gap must be a positive duration such as 6h")
         }
+        guard maxConnections >= 1 else { throw ValidationError("--web.max-connections must be at least 1") }
+        guard maxConnectionsPerIP >= 0 else { throw ValidationError("--web.max-connections-per-ip must not be negative") }
+        guard let timeout = PrometheusDuration.parse(connectionTimeout), timeout >= 1 else {
+            throw ValidationError("--web.connection-timeout must be a duration of at least 1s")
+        }
+        guard maxRequestHeaderBytes >= 4096 else {
+            throw ValidationError("--web.max-request-header-bytes must be at least 4096")
+        }
+    }
+
+    /// The connection limits the flags ask for.
+    var serverLimits: ServerLimits {
+        ServerLimits(
+            connectionLimit: maxConnections,
+            perAddressConnectionLimit: maxConnectionsPerIP,
+            connectionTimeoutSeconds: Int((PrometheusDuration.parse(connectionTimeout) ?? 30).rounded(.up)),
+            maxRequestHeaderBytes: maxRequestHeaderBytes)
     }
 
     public func run() throws {
@@ -82,6 +114,15 @@ public struct Serve: ParsableCommand {
         } else {
             configuration = Configuration()
         }
+        var web = WebConfiguration()
+        if let webConfigFile {
+            do {
+                web = try ConfigurationLoader.loadWeb(path: webConfigFile)
+            } catch {
+                logger.error("invalid web configuration", metadata: ["file": "\(webConfigFile)", "err": "\(error)"])
+                throw ExitCode(2)
+            }
+        }
 
         // Block the stop signals before any thread starts, so every thread inherits the mask and only the
         // sigwait below receives them.
@@ -100,6 +141,9 @@ public struct Serve: ParsableCommand {
                 telemetryPath: telemetryPath,
                 logger: logger,
                 fetcher: try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)"),
+                serverLimits: serverLimits,
+                web: web,
+                webConfigurationFile: webConfigFile,
                 store: store,
                 maxGap: PrometheusDuration.parse(storageMaxGap) ?? 6 * 3_600
             )
@@ -130,14 +174,29 @@ public struct CheckConfig: ParsableCommand {
     )
 
     @Argument(help: "The YAML configuration file.")
-    var path: String
+    var path: String?
+
+    @Option(name: .customLong("web.config.file"), help: "Also validate this web configuration file (TLS, basic auth).")
+    var webConfigFile: String?
 
     public init() {}
 
+    public func validate() throws {
+        guard path != nil || webConfigFile != nil else {
+            throw ValidationError("give a configuration file, --web.config.file, or both")
+        }
+    }
+
     public func run() throws {
         do {
-            let configuration = try ConfigurationLoader.load(path: path)
-            print(configuration.yamlDescription, terminator: "")
+            if let path {
+                let configuration = try ConfigurationLoader.load(path: path)
+                print(configuration.yamlDescription, terminator: "")
+            }
+            if let webConfigFile {
+                let web = try ConfigurationLoader.loadWeb(path: webConfigFile)
+                print(web.summary, terminator: "")
+            }
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)

@@ -7,6 +7,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
+#include <gnutls/gnutls.h>
 
 // MHD_start_daemon is variadic in C; this takes its options as one MHD_OPTION_ARRAY instead.
 static inline struct MHD_Daemon *cmhd_start(unsigned int flags, uint16_t port,
@@ -34,6 +35,34 @@ typedef void *(*cmhd_uri_log_callback)(void *cls, const char *uri, struct MHD_Co
 static inline struct MHD_OptionItem cmhd_option_uri_log(cmhd_uri_log_callback callback, void *cls) {
     struct MHD_OptionItem item = { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t) callback, cls };
     return item;
+}
+
+// What a TLS connection's client presented, as checked against the trusted client CAs.
+enum cmhd_client_certificate {
+    CMHD_CLIENT_CERT_NOT_TLS = 0,
+    CMHD_CLIENT_CERT_NONE = 1,
+    CMHD_CLIENT_CERT_VERIFIED = 2,
+    CMHD_CLIENT_CERT_INVALID = 3,
+};
+
+// MHD_get_connection_info is variadic in C. GnuTLS verifies the peer's chain against the trust list
+// libmicrohttpd loaded from MHD_OPTION_HTTPS_MEM_TRUST.
+static inline enum cmhd_client_certificate cmhd_client_certificate(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (info == NULL || info->tls_session == NULL) return CMHD_CLIENT_CERT_NOT_TLS;
+    gnutls_session_t session = (gnutls_session_t) info->tls_session;
+    unsigned int count = 0;
+    if (gnutls_certificate_get_peers(session, &count) == NULL || count == 0) return CMHD_CLIENT_CERT_NONE;
+    unsigned int status = 0;
+    if (gnutls_certificate_verify_peers2(session, &status) != GNUTLS_E_SUCCESS || status != 0) {
+        return CMHD_CLIENT_CERT_INVALID;
+    }
+    return CMHD_CLIENT_CERT_VERIFIED;
+}
+
+// Whether this libmicrohttpd was built with TLS support.
+static inline int cmhd_supports_tls(void) {
+    return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
 }
 
 #endif

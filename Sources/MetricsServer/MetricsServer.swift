@@ -18,6 +18,9 @@ public final class MetricsServer: Sendable {
     private let context: ServerContext
     private let daemon: Mutex<Daemon?>
 
+    /// Whether connections use TLS.
+    public var usesTLS: Bool { context.tls != nil }
+
     /// The bound TCP port.
     public var port: UInt16 { listenAddress.port }
 
@@ -28,10 +31,14 @@ public final class MetricsServer: Sendable {
     public init(
         listenAddress: ListenAddress,
         limits: ServerLimits = .init(),
+        tls: ServerTLS? = nil,
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse
     ) throws(MetricsServerError) {
+        if tls != nil && cmhd_supports_tls() == 0 {
+            throw .startFailed(listenAddress, "this libmicrohttpd was built without TLS support")
+        }
         let socket = try ListeningSocket.open(listenAddress)
-        let context = ServerContext(handler: handler, limits: limits)
+        let context = ServerContext(handler: handler, limits: limits, tls: tls)
         // The server owns the context and outlives the daemon (stop() joins its threads), so an
         // unretained pointer is enough.
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
@@ -44,14 +51,28 @@ public final class MetricsServer: Sendable {
                 option: .CONNECTION_MEMORY_LIMIT, value: max(4096, limits.maxRequestHeaderBytes), ptr_value: nil),
             cmhd_option_uri_log(mhdStartRequest, contextPointer),
             cmhd_option_notify_completed(mhdFinishRequest, contextPointer),
-            MHD_OptionItem(option: .END, value: 0, ptr_value: nil),
         ]
+        if limits.perAddressConnectionLimit > 0 {
+            options.append(
+                MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: limits.perAddressConnectionLimit, ptr_value: nil))
+        }
+        if let material = context.tlsMaterial {
+            options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: material.certificate))
+            options.append(MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: material.privateKey))
+            options.append(MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: material.priorities))
+            if let clientCA = material.clientCA {
+                // With a trust list, libmicrohttpd asks every client for a certificate; the request callback decides.
+                options.append(MHD_OptionItem(option: .HTTPS_MEM_TRUST, value: 0, ptr_value: clientCA))
+            }
+        }
+        options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
         // Thread per connection rather than a pool: a pool thread busy in the handler would stall
         // every other connection it owns. Error logging stays off (no MHD_USE_ERROR_LOG): a library
         // must not write to stderr.
-        let flags =
+        var flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue
             | MHD_USE_AUTO.rawValue
+        if tls != nil { flags |= MHD_USE_TLS.rawValue }
         let started = options.withUnsafeMutableBufferPointer { items in
             cmhd_start(flags, socket.address.port, mhdHandleRequest, contextPointer, items.baseAddress)
         }
@@ -60,7 +81,11 @@ public final class MetricsServer: Sendable {
             if fcntl(socket.descriptor, F_GETFD) != -1 {
                 close(socket.descriptor)
             }
-            throw .startFailed(socket.address, "libmicrohttpd refused to start (out of threads or memory?)")
+            let reason =
+                tls == nil
+                ? "libmicrohttpd refused to start (out of threads or memory?)"
+                : "libmicrohttpd refused to start: check that the TLS certificate and key are valid PEM and belong together"
+            throw .startFailed(socket.address, reason)
         }
         self.listenAddress = socket.address
         self.context = context

@@ -43,6 +43,10 @@ func mhdHandleRequest(
 
     if !state.headersSeen {
         state.headersSeen = true
+        if let tls = server.tls, !tls.admits(clientCertificateOutcome(connection)) {
+            state.responded = true
+            return queue(.clientCertificateRequired, on: connection)
+        }
         // Refusing a declared oversize body now saves reading it; libmicrohttpd then closes the connection.
         if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
             let length = Int(String(cString: declared)), length > maxBodyBytes
@@ -113,6 +117,15 @@ private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> 
         }
     }
     return MHD_queue_response(connection, UInt32(response.status), created)
+}
+
+private func clientCertificateOutcome(_ connection: OpaquePointer) -> ClientCertificateOutcome {
+    switch cmhd_client_certificate(connection) {
+    case CMHD_CLIENT_CERT_NONE: .none
+    case CMHD_CLIENT_CERT_VERIFIED: .verified
+    case CMHD_CLIENT_CERT_INVALID: .invalid
+    default: .notTLS
+    }
 }
 
 private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(String, String)] {

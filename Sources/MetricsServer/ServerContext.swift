@@ -1,10 +1,45 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// What the libmicrohttpd callbacks need from the server, reached through their `cls` pointer.
 final class ServerContext: Sendable {
     let handler: @Sendable (ServerRequest) -> ServerResponse
     let limits: ServerLimits
+    let tls: ServerTLS?
+    /// C copies of the TLS settings; libmicrohttpd keeps pointers to them for the daemon's lifetime.
+    let tlsMaterial: TLSMaterial?
 
-    init(handler: @escaping @Sendable (ServerRequest) -> ServerResponse, limits: ServerLimits) {
+    init(handler: @escaping @Sendable (ServerRequest) -> ServerResponse, limits: ServerLimits, tls: ServerTLS?) {
         self.handler = handler
         self.limits = limits
+        self.tls = tls
+        self.tlsMaterial = tls.map(TLSMaterial.init)
+    }
+}
+
+/// NUL-terminated copies of the PEM texts and priority string, freed (key wiped first) with the server.
+// Unchecked because it holds C pointers; they are written once in init and only read by libmicrohttpd after.
+final class TLSMaterial: @unchecked Sendable {
+    let certificate: UnsafeMutablePointer<CChar>
+    let privateKey: UnsafeMutablePointer<CChar>
+    let clientCA: UnsafeMutablePointer<CChar>?
+    let priorities: UnsafeMutablePointer<CChar>
+
+    init(_ tls: ServerTLS) {
+        certificate = strdup(tls.certificatePEM)
+        privateKey = strdup(tls.privateKeyPEM)
+        clientCA = tls.clientCAPEM.map { strdup($0) }
+        priorities = strdup(tls.priorities)
+    }
+
+    deinit {
+        explicit_bzero(privateKey, strlen(privateKey))
+        free(certificate)
+        free(privateKey)
+        free(clientCA)
+        free(priorities)
     }
 }

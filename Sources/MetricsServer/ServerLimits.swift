@@ -2,6 +2,9 @@
 public struct ServerLimits: Sendable, Equatable {
     /// Concurrent connections; each one holds a thread while open. Further connections are refused.
     public var connectionLimit: Int
+    /// Concurrent connections from one client address (0: no per-address limit), so that one client
+    /// holding connections open (a slow-loris attack) cannot take every slot from Prometheus.
+    public var perAddressConnectionLimit: Int
     /// Idle time after which a connection is closed, in whole seconds.
     public var connectionTimeoutSeconds: Int
     /// Memory per connection for the request line and headers, in bytes; larger requests get 431/414.
@@ -11,11 +14,13 @@ public struct ServerLimits: Sendable, Equatable {
 
     public init(
         connectionLimit: Int = 64,
+        perAddressConnectionLimit: Int = 16,
         connectionTimeoutSeconds: Int = 30,
         maxRequestHeaderBytes: Int = 64 << 10,
         maxBodyBytes: Int = 1 << 20
     ) {
         self.connectionLimit = connectionLimit
+        self.perAddressConnectionLimit = perAddressConnectionLimit
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
         self.maxRequestHeaderBytes = maxRequestHeaderBytes
         self.maxBodyBytes = maxBodyBytes
