@@ -111,10 +111,12 @@ final class Collector: Sendable {
             }
             return previous
         }
+        // Freed decode buffers go back to the system before the save allocates, so the two peaks do not add up.
+        ReleaseMemory.now()
         if let persist, case .success = result {
             persist(state.withLock { $0.ledger }, finished)
+            ReleaseMemory.now()
         }
-        ReleaseMemory.now()
         switch result {
         case .success(let read):
             for skipped in read.skipped {

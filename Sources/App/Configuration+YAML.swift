@@ -40,8 +40,10 @@ extension Configuration {
             lines.append("      username: \(quote(auth.username))")
             if auth.password != nil { lines.append("      password: <secret>") }
             if let file = auth.passwordFile { lines.append("      password_file: \(quote(file))") }
+            if let name = auth.passwordEnv { lines.append("      password_env: \(name)") }
         }
         if let file = prometheus.bearerTokenFile { lines.append("    bearer_token_file: \(quote(file))") }
+        if let name = prometheus.bearerTokenEnv { lines.append("    bearer_token_env: \(name)") }
         let scrape = source.scrape
         lines.append("  scrape:")
         lines.append("    file_sd: [\(scrape.fileSD.map(quote).joined(separator: ", "))]")
@@ -68,6 +70,7 @@ extension Configuration {
             lines.append("      username: \(quote(auth.username))")
             if auth.password != nil { lines.append("      password: <secret>") }
             if let file = auth.passwordFile { lines.append("      password_file: \(quote(file))") }
+            if let name = auth.passwordEnv { lines.append("      password_env: \(name)") }
         }
         let carbon = carbonIntensity
         lines.append("carbon_intensity:")

@@ -25,12 +25,16 @@ public struct Configuration: Sendable, Equatable {
         public var timeout = 10.0
         public var basicAuth: BasicAuth?
         public var bearerTokenFile: String?
+        /// Name of an environment variable holding the bearer token.
+        public var bearerTokenEnv: String?
     }
 
     public struct BasicAuth: Sendable, Equatable {
         public var username: String
         public var password: String?
         public var passwordFile: String?
+        /// Name of an environment variable holding the password.
+        public var passwordEnv: String?
     }
 
     /// A group of scrape targets sharing labels, as in Prometheus' static_configs and file_sd files.

@@ -138,8 +138,15 @@ struct ConfigurationLoader {
             case "timeout": positiveDuration(value, path) { prometheus.timeout = $0 }
             case "basic_auth": prometheus.basicAuth = basicAuth(value, path)
             case "bearer_token_file": if let text = nonEmptyString(value, path) { prometheus.bearerTokenFile = resolve(text) }
+            case "bearer_token_env": prometheus.bearerTokenEnv = environmentName(value, path)
             default: unknown(key, line, in: "source.prometheus")
             }
+        }
+        if prometheus.bearerTokenFile != nil && prometheus.bearerTokenEnv != nil {
+            problem(node, "source.prometheus: give bearer_token_file or bearer_token_env, not both")
+        }
+        if prometheus.basicAuth != nil && (prometheus.bearerTokenFile != nil || prometheus.bearerTokenEnv != nil) {
+            problem(node, "source.prometheus: give basic_auth or a bearer token, not both")
         }
         return prometheus
     }
@@ -246,14 +253,27 @@ struct ConfigurationLoader {
             case "username": auth.username = string(value, "\(path).username") ?? ""
             case "password": auth.password = string(value, "\(path).password")
             case "password_file": auth.passwordFile = nonEmptyString(value, "\(path).password_file").map(resolve)
+            case "password_env": auth.passwordEnv = environmentName(value, "\(path).password_env")
             default: unknown(key, line, in: path)
             }
         }
         if auth.username.isEmpty { problem(node, "\(path).username is required") }
-        if auth.password != nil && auth.passwordFile != nil {
-            problem(node, "\(path): give password or password_file, not both")
+        if [auth.password != nil, auth.passwordFile != nil, auth.passwordEnv != nil].filter({ $0 }).count > 1 {
+            problem(node, "\(path): give one of password, password_file and password_env")
         }
         return auth
+    }
+
+    /// The name of an environment variable holding a secret; its value is only read at start.
+    mutating func environmentName(_ node: Node, _ path: String) -> String? {
+        guard let text = nonEmptyString(node, path) else { return nil }
+        guard text.first.map({ $0 == "_" || ($0.isASCII && $0.isLetter) }) == true,
+            text.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
+        else {
+            problem(node, "\(path) must be an environment variable name such as PROMETHEUS_PASSWORD; got \"\(text)\"")
+            return nil
+        }
+        return text
     }
 
     private mutating func carbonIntensity(_ node: Node) -> Configuration.CarbonIntensity {

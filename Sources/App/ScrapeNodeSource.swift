@@ -26,8 +26,7 @@ final class ScrapeNodeSource: NodeSource {
         self.clock = clock
         self.discovery = TargetDiscovery(staticGroups: settings.staticTargets, patterns: settings.fileSD, logger: logger)
         if let auth = settings.basicAuth {
-            let password = try auth.passwordFile.map { try Secrets.read($0) } ?? auth.password ?? ""
-            headers = [HTTPHeader(name: "Authorization", value: "Basic \(Data("\(auth.username):\(password)".utf8).base64EncodedString())")]
+            headers = [try Secrets.basicAuthorization(auth)]
         } else {
             headers = []
         }

@@ -9,14 +9,29 @@ enum Secrets {
 
     static func authorizationHeaders(for prometheus: Configuration.PrometheusSource) throws -> [HTTPHeader] {
         if let auth = prometheus.basicAuth {
-            let password = try auth.passwordFile.map { try read($0) } ?? auth.password ?? ""
-            let token = Data("\(auth.username):\(password)".utf8).base64EncodedString()
-            return [HTTPHeader(name: "Authorization", value: "Basic \(token)")]
+            return [try basicAuthorization(auth)]
         }
         if let file = prometheus.bearerTokenFile {
             return [HTTPHeader(name: "Authorization", value: "Bearer \(try read(file))")]
         }
+        if let name = prometheus.bearerTokenEnv {
+            return [HTTPHeader(name: "Authorization", value: "Bearer \(try environment(name))")]
+        }
         return []
+    }
+
+    /// `Authorization: Basic ...` with the password from its file, environment variable or the configuration.
+    static func basicAuthorization(_ auth: Configuration.BasicAuth) throws -> HTTPHeader {
+        let password = try auth.passwordFile.map { try read($0) } ?? auth.passwordEnv.map { try environment($0) } ?? auth.password ?? ""
+        return HTTPHeader(name: "Authorization", value: "Basic \(Data("\(auth.username):\(password)".utf8).base64EncodedString())")
+    }
+
+    /// A secret from the environment; unset or empty is an error, so a typo does not become an empty password.
+    static func environment(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw SecretError(description: "environment variable \(name) is not set or empty")
+        }
+        return value
     }
 
     /// A secret file's content without the trailing newline editors add.

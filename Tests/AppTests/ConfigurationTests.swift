@@ -1,4 +1,5 @@
 @testable import App
+import Foundation
 import Model
 import Testing
 
@@ -148,6 +149,48 @@ import Testing
         let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "s.yml")
         #expect(!configuration.yamlDescription.contains("hunter2"))
         #expect(configuration.yamlDescription.contains("password: <secret>"))
+    }
+
+    @Test func secretsFromTheEnvironment() throws {
+        let yaml = """
+            source:
+              kind: prometheus
+              prometheus:
+                basic_auth: {username: reader, password_env: FOOTPRINT_TEST_PROMETHEUS_PASSWORD}
+            """
+        let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "s.yml")
+        let auth = try #require(configuration.source.prometheus.basicAuth)
+        #expect(auth.passwordEnv == "FOOTPRINT_TEST_PROMETHEUS_PASSWORD")
+        // Only the variable's name is printed; the value is read at start and never stored in the configuration.
+        #expect(configuration.yamlDescription.contains("password_env: FOOTPRINT_TEST_PROMETHEUS_PASSWORD"))
+        setenv("FOOTPRINT_TEST_PROMETHEUS_PASSWORD", "pa55:word", 1)
+        defer { unsetenv("FOOTPRINT_TEST_PROMETHEUS_PASSWORD") }
+        let header = try Secrets.basicAuthorization(auth)
+        #expect(header.value == "Basic " + Data("reader:pa55:word".utf8).base64EncodedString())
+        unsetenv("FOOTPRINT_TEST_PROMETHEUS_PASSWORD")
+        #expect(throws: Secrets.SecretError.self) { try Secrets.basicAuthorization(auth) }
+
+        var bearer = Configuration.PrometheusSource()
+        bearer.bearerTokenEnv = "FOOTPRINT_TEST_TOKEN"
+        setenv("FOOTPRINT_TEST_TOKEN", "t0ken", 1)
+        defer { unsetenv("FOOTPRINT_TEST_TOKEN") }
+        #expect(try Secrets.authorizationHeaders(for: bearer).map(\.value) == ["Bearer t0ken"])
+    }
+
+    @Test(arguments: [
+        ("basic_auth: {username: u, password: a, password_env: B}", "s.yml:4: source.prometheus.basic_auth: give one of password, password_file and password_env"),
+        ("basic_auth: {username: u, password_env: 1BAD}", "s.yml:4: source.prometheus.basic_auth.password_env must be an environment variable name"),
+        ("{bearer_token_env: A, bearer_token_file: t}", "s.yml:3: source.prometheus: give bearer_token_file or bearer_token_env, not both"),
+        ("{bearer_token_env: A, basic_auth: {username: u, password: p}}", "s.yml:3: source.prometheus: give basic_auth or a bearer token, not both"),
+    ])
+    func conflictingSecretsAreRejected(prometheus: String, expected: String) {
+        let yaml = "source:\n  kind: prometheus\n  prometheus:\(prometheus.hasPrefix("{") ? " " + prometheus : "\n    " + prometheus)\n"
+        do {
+            _ = try ConfigurationLoader.parse(yaml: yaml, file: "s.yml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.contains { $0.description.hasPrefix(expected) }, "\(error)")
+        }
     }
 
     @Test(arguments: [("30s", 30.0), ("5m", 300), ("2h", 7_200), ("1h30m", 5_400), ("500ms", 0.5), ("1d", 86_400), ("1w", 604_800)])
