@@ -30,3 +30,13 @@ enum Secrets {
         }
     }
 }
+
+extension Secrets {
+    /// A secret from an environment variable, which must be set and not empty.
+    static func environment(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw SecretError(description: "environment variable \(name) is not set")
+        }
+        return value
+    }
+}
