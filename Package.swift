@@ -59,7 +59,10 @@ let package = Package(
 
         .testTarget(name: "PromTextTests", dependencies: ["PromText"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "CountersTests", dependencies: ["Counters", "Model", "TestSupport", "StateStore"]),
+        .testTarget(
+            name: "CountersTests",
+            dependencies: ["Counters", "Model", "TestSupport", "StateStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReadersTests",

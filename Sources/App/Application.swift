@@ -109,9 +109,14 @@ public final class Application: Sendable {
                 metadata: ["stored": "\(saved.attributionLabels)", "configured": "\(configuration.attributionLabels)"])
             return nil
         }
+        // Accounts stored before hosts had regions take the region the host maps to now.
+        let regions = RegionMapper(configuration: configuration)
         var ledger = HostLedger(
             attributionLabels: saved.attributionLabels, graceSeconds: configuration.hostGracePeriod,
-            accounts: saved.accounts, baselines: saved.baselines)
+            accounts: saved.accounts, baselines: saved.baselines,
+            regionOfUnmapped: { account in
+                regions.region(host: account.host, labels: Dictionary(zip(saved.attributionLabels, account.attribution)) { $1 })
+            })
         let skipped = ledger.dropBaselines(olderThan: maxGap, now: now)
         if !skipped.isEmpty {
             logger.warning(
@@ -127,13 +132,7 @@ public final class Application: Sendable {
         _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger,
         store: StateStore?
     ) throws -> Runtime {
-        let carbon = CarbonIntensityService(
-            settings: configuration.carbonIntensity,
-            region: configuration.gridRegion,
-            fetcher: fetcher,
-            clock: clock,
-            logger: logger
-        )
+        let carbon = try CarbonIntensityService(configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
         let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
         var persist: (@Sendable (HostLedger, Double) -> Void)?
         if let store {
@@ -155,6 +154,10 @@ public final class Application: Sendable {
             // The carbon loop runs first so the first intervals already use a provider value when it answers.
             loops.insert(BackgroundLoop(name: "carbon", interval: configuration.carbonIntensity.refresh) { carbon.refresh() }, at: 0)
         }
+        if configuration.carbonIntensity.forecast && carbon.hasForecasts {
+            loops.append(
+                BackgroundLoop(name: "forecast", interval: configuration.carbonIntensity.forecastRefresh) { carbon.refreshForecasts() })
+        }
         return Runtime(configuration: configuration, collector: collector, loops: loops, cache: ResponseCache(clock: clock))
     }
 
@@ -173,7 +176,7 @@ public final class Application: Sendable {
                 "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)",
                 "listen": "\(server.listenAddress)", "tls": "\(server.usesTLS)",
                 "basic_auth": "\(web.withLock { $0.guard.authenticator != nil })", "source": "\(configuration.source.kind.rawValue)",
-                "carbon_provider": "\(configuration.carbonIntensity.provider.rawValue)",
+                "carbon_providers": "\(configuration.gridRegions.map { "\($0.name)=\($0.providers.map(\.rawValue).joined(separator: ","))" }.joined(separator: " "))",
             ]
         )
         for loop in loops { loop.start() }
@@ -269,6 +272,9 @@ public final class Application: Sendable {
 
     /// Refreshes the carbon intensity now, outside the loop (for tests and tools).
     public func refreshCarbonIntensityNow() { runtime.withLock { $0.collector }.carbon.refresh() }
+
+    /// Refreshes the carbon intensity forecasts now, outside the loop (for tests and tools).
+    public func refreshForecastsNow() { runtime.withLock { $0.collector }.carbon.refreshForecasts() }
 
     static func makeSource(
         _ configuration: Configuration, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger

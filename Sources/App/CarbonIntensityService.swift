@@ -1,15 +1,25 @@
+import Foundation
 import HTTPClient
 import Logging
 import Model
 import Readers
 import Synchronization
 
-/// Keeps the grid carbon intensity in force: refreshed in the background, never per scrape.
+/// Keeps the grid carbon intensity in force for every grid region: refreshed in the background, never per
+/// scrape.
 ///
-/// After a failed refresh the last good value stays in force until it is older than `max_age`; then the
-/// configured fallback is used. Each change between a fresh value and the fallback is logged once.
+/// Each region has a failover chain of providers. A refresh walks each chain in order and stops at the first
+/// provider with a fresh value (obtained within `max_age`), asking a provider only when it is due: a provider
+/// that failed waits an exponential backoff with jitter, one that answered HTTP 429 is not asked before the
+/// time its `Retry-After` names, and one whose answer can never be used (a relative index) is not asked again
+/// until the configuration is reloaded. A provider shared by several regions (same settings) is one
+/// provider, asked at most once per refresh, whatever the number of hosts or regions.
+///
+/// The value in force for a region is the first fresh value along its chain, with that provider's name as
+/// provenance; when none is fresh the region's fallback is used and flagged, under the name of the chain's
+/// first provider. Each change between a fresh value and the fallback is logged once per region.
 final class CarbonIntensityService: Sendable {
-    /// The value in force at one moment, with its provenance.
+    /// The value in force for one region, with its provenance.
     struct InForce: Sendable, Equatable {
         var value: GramsPerKilowattHour
         var provider: String
@@ -18,138 +28,345 @@ final class CarbonIntensityService: Sendable {
         var fallback: Bool
     }
 
-    private struct State {
-        var lastGood: (value: GramsPerKilowattHour, obtainedAt: Double)?
-        var up = false
-        var attempted = false
+    /// A region's forecast summary over the next 24 hours.
+    struct ForecastSummary: Sendable, Equatable {
+        var provider: String
+        var region: String
+        var minimum: IntensityPeriod
+        var mean: GramsPerKilowattHour
+    }
+
+    /// One provider instance and what is known about it.
+    final class Provider: Sendable {
+        struct State {
+            var lastGood: (value: GramsPerKilowattHour, obtainedAt: Double)?
+            var failures = 0
+            /// Not asked before this time (backoff, Retry-After, or never again for an unusable answer).
+            var notBefore = -Double.infinity
+            /// The time the last HTTP 429 named; it binds forecast requests too.
+            var retryAt = -Double.infinity
+            /// Whether the last request succeeded; nil before the first.
+            var up: Bool?
+        }
+
+        let name: String
+        let key: String
+        let reader: (any CarbonIntensityReading)?
+        let staticValue: GramsPerKilowattHour?
+        let forecaster: (any CarbonIntensityForecasting)?
+        let state = Mutex(State())
+
+        init(
+            name: String, key: String, reader: (any CarbonIntensityReading)?, staticValue: GramsPerKilowattHour? = nil,
+            forecaster: (any CarbonIntensityForecasting)? = nil
+        ) {
+            self.name = name
+            self.key = key
+            self.reader = reader
+            self.staticValue = staticValue
+            self.forecaster = forecaster
+        }
+    }
+
+    struct Region: Sendable {
+        var name: String
+        var chain: [Provider]
+        var fallback: GramsPerKilowattHour
+    }
+
+    private struct Status {
+        var up = true
         var durationSeconds = 0.0
         var errors = 0.0
-        var onFallback: Bool?
+        /// Per region: whether the fallback was in force when last looked at.
+        var onFallback: [String: Bool] = [:]
+        var forecasts: [String: (provider: String, forecast: IntensityForecast)] = [:]
     }
 
     let settings: Configuration.CarbonIntensity
-    let region: String
-    private let reader: UKCarbonIntensityReader?
+    let regions: [Region]
+    let defaultRegion: String
+    private let providers: [Provider]
     private let clock: any WallClock
     private let logger: Logger
+    private let jitter: @Sendable () -> Double
     private let startedAt: Double
-    private let state = Mutex(State())
+    private let status = Mutex(Status())
 
-    init(settings: Configuration.CarbonIntensity, region: String, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger) {
+    /// - Parameter jitter: a random number in 0..<1 per backoff, injectable for tests.
+    /// - Throws: `Secrets.SecretError` when a provider's token or password cannot be read.
+    init(
+        configuration: Configuration, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) throws {
+        let settings = configuration.carbonIntensity
         self.settings = settings
-        self.region = region
         self.clock = clock
         self.logger = logger
+        self.jitter = jitter
         self.startedAt = clock.now()
-        switch settings.provider {
-        case .static:
-            reader = nil
-        case .uk:
-            let ukRegion: UKCarbonIntensityReader.Region =
-                if let id = settings.uk.regionID {
-                    .regionID(id)
-                } else if let postcode = settings.uk.postcode {
-                    .postcode(postcode)
+        self.defaultRegion = configuration.gridRegion
+        var byKey: [String: Provider] = [:]
+        var ordered: [Provider] = []
+        var regions: [Region] = []
+        for region in configuration.gridRegions {
+            var chain: [Provider] = []
+            for kind in region.providers {
+                let made = try Self.makeProvider(kind, region: region, timeout: settings.timeout, fetcher: fetcher)
+                if let existing = byKey[made.key] {
+                    chain.append(existing)
                 } else {
-                    .national
+                    byKey[made.key] = made
+                    ordered.append(made)
+                    chain.append(made)
                 }
-            reader = UKCarbonIntensityReader(
-                baseURL: settings.uk.url,
-                region: ukRegion,
-                timeoutSeconds: settings.timeout,
-                fetcher: fetcher
-            )
+            }
+            regions.append(Region(name: region.name, chain: chain, fallback: GramsPerKilowattHour(region.fallbackGramsPerKilowattHour)))
+        }
+        self.regions = regions
+        self.providers = ordered
+    }
+
+    private static func makeProvider(
+        _ kind: Configuration.CarbonProvider, region: Configuration.GridRegion, timeout: Double, fetcher: any HTTPFetching
+    ) throws -> Provider {
+        switch kind {
+        case .static:
+            let value = GramsPerKilowattHour(region.staticGramsPerKilowattHour)
+            return Provider(name: kind.rawValue, key: "static|\(value.value)", reader: nil, staticValue: value)
+        case .uk:
+            let uk = region.uk
+            let ukRegion: UKCarbonIntensityReader.Region =
+                if let id = uk.regionID { .regionID(id) } else if let postcode = uk.postcode { .postcode(postcode) } else { .national }
+            let reader = UKCarbonIntensityReader(baseURL: uk.url, region: ukRegion, timeoutSeconds: timeout, fetcher: fetcher)
+            return Provider(name: kind.rawValue, key: "uk|\(reader.url)", reader: reader, forecaster: reader)
+        case .electricitymaps:
+            let maps = region.electricityMaps
+            let token: String? =
+                if let file = maps.tokenFile { try Secrets.read(file) } else if let name = maps.tokenEnv { try Secrets.environment(name) } else { nil }
+            let reader = ElectricityMapsReader(
+                baseURL: maps.url, zone: maps.zone ?? "", endpoint: maps.endpoint == .history ? .history : .latest, token: token,
+                timeoutSeconds: timeout, fetcher: fetcher)
+            return Provider(name: kind.rawValue, key: "electricitymaps|\(reader.url)|\(maps.tokenFile ?? maps.tokenEnv ?? "")", reader: reader)
+        case .watttime:
+            let watt = region.wattTime
+            let password =
+                if let file = watt.passwordFile { try Secrets.read(file) } else if let name = watt.passwordEnv { try Secrets.environment(name) } else { "" }
+            let reader = WattTimeReader(
+                baseURL: watt.url, region: watt.region ?? "", path: watt.endpoint.path, username: watt.username ?? "", password: password,
+                timeoutSeconds: timeout, fetcher: fetcher)
+            return Provider(
+                name: kind.rawValue, key: "watttime|\(reader.url)|\(watt.username ?? "")", reader: reader,
+                forecaster: watt.endpoint == .forecast ? reader : nil)
+        case .file:
+            let reader = IntensityFileReader(path: region.file.path ?? "")
+            return Provider(name: kind.rawValue, key: "file|\(reader.path)", reader: reader, forecaster: reader)
         }
     }
 
-    /// Whether the provider needs asking at all (a static value does not).
-    var needsRefresh: Bool { reader != nil }
+    /// Whether any provider needs asking at all (static values do not).
+    var needsRefresh: Bool { providers.contains { $0.reader != nil } }
 
-    /// Asks the provider once and records the outcome.
+    /// Whether any region has a provider that publishes forecasts.
+    var hasForecasts: Bool { regions.contains { $0.chain.contains { $0.forecaster != nil } } }
+
+    /// One refresh: walks each region's chain, asking providers that are due, until one has a fresh value.
     func refresh() {
-        guard let reader else { return }
         let started = clock.now()
-        let result = Result { () throws(ReaderError) in try reader.read(now: started) }
+        var asked: Set<String> = []
+        var failed = 0
+        for region in regions {
+            for provider in region.chain {
+                guard provider.reader != nil else { break }  // a static value is always fresh
+                if !asked.contains(provider.key), isDue(provider, at: clock.now()) {
+                    asked.insert(provider.key)
+                    if !ask(provider) { failed += 1 }
+                }
+                if freshValue(of: provider, at: clock.now()) != nil { break }
+            }
+        }
         let finished = clock.now()
-        let wasUp = state.withLock { state -> Bool? in
-            let previous = state.attempted ? state.up : nil
-            state.attempted = true
-            state.durationSeconds = max(finished - started, 0)
+        guard !asked.isEmpty else { return }
+        status.withLock { status in
+            status.up = failed == 0
+            status.durationSeconds = max(finished - started, 0)
+            status.errors += Double(failed)
+        }
+    }
+
+    private func isDue(_ provider: Provider, at now: Double) -> Bool {
+        provider.state.withLock { now >= $0.notBefore }
+    }
+
+    /// Asks one provider once; returns whether it answered with a value.
+    private func ask(_ provider: Provider) -> Bool {
+        guard let reader = provider.reader else { return true }
+        let now = clock.now()
+        let result = Result { () throws(ReaderError) in try reader.read(now: now) }
+        let finished = clock.now()
+        let (wasUp, delay) = provider.state.withLock { state -> (Bool?, Double) in
+            let previous = state.up
             switch result {
             case .success(let value):
                 state.lastGood = (value, finished)
+                state.failures = 0
+                state.notBefore = -.infinity
                 state.up = true
-            case .failure:
+                return (previous, 0)
+            case .failure(let error):
+                state.failures += 1
                 state.up = false
-                state.errors += 1
+                if error.isUnusable {
+                    state.notBefore = .infinity
+                    return (previous, .infinity)
+                }
+                if let retryAt = error.retryAt { state.retryAt = retryAt }
+                state.notBefore = max(finished + backoff(failures: state.failures), error.retryAt ?? -.infinity)
+                return (previous, state.notBefore - finished)
             }
-            return previous
         }
+        let metadata: Logger.Metadata = ["provider": "\(provider.name)", "url": "\(reader.url)"]
         switch result {
         case .success(let value):
-            logger.debug("carbon intensity refreshed", metadata: ["grams_per_kwh": "\(value.value)", "url": "\(reader.url)"])
-            if wasUp == false { logger.notice("carbon intensity provider recovered", metadata: ["provider": "\(settings.provider.rawValue)"]) }
+            logger.debug("carbon intensity refreshed", metadata: metadata.merging(["grams_per_kwh": "\(value.value)"]) { $1 })
+            if wasUp == false { logger.notice("carbon intensity provider recovered", metadata: metadata) }
+            return true
         case .failure(let error):
-            if wasUp != false {
-                logger.error(
-                    "carbon intensity provider failed",
-                    metadata: ["provider": "\(settings.provider.rawValue)", "err": "\(error)"]
-                )
+            var details = metadata.merging(["err": "\(error)"]) { $1 }
+            if delay.isFinite { details["retry_in_seconds"] = "\(Int(delay.rounded()))" }
+            if error.isUnusable {
+                logger.error("carbon intensity provider unusable; not asked again until a reload", metadata: details)
+            } else if wasUp != false {
+                logger.error("carbon intensity provider failed", metadata: details)
             } else {
-                logger.debug("carbon intensity provider still failing", metadata: ["err": "\(error)"])
+                logger.debug("carbon intensity provider still failing", metadata: details)
             }
+            return false
         }
     }
 
-    /// The intensity in force now.
-    func current() -> InForce {
+    /// Exponential backoff from the refresh interval, capped at an hour (or the interval if longer), with
+    /// jitter so that several exporters behind one outage do not come back in step.
+    func backoff(failures: Int) -> Double {
+        let cap = max(3_600, settings.refresh)
+        let base = min(settings.refresh * pow(2, Double(max(failures - 1, 0))), cap)
+        return base * (0.5 + 0.5 * jitter())
+    }
+
+    private func freshValue(of provider: Provider, at now: Double) -> (value: GramsPerKilowattHour, age: Double)? {
+        if let value = provider.staticValue { return (value, 0) }
+        return provider.state.withLock { state in
+            guard let lastGood = state.lastGood else { return nil }
+            let age = max(now - lastGood.obtainedAt, 0)
+            return age <= settings.maxAge ? (lastGood.value, age) : nil
+        }
+    }
+
+    /// The intensity in force now in every region, the default region last.
+    func current() -> [InForce] {
         let now = clock.now()
-        guard reader != nil else {
-            return InForce(
-                value: GramsPerKilowattHour(settings.staticGramsPerKilowattHour),
-                provider: settings.provider.rawValue,
-                region: region,
-                ageSeconds: 0,
-                fallback: false
-            )
-        }
-        let (inForce, changed) = state.withLock { state -> (InForce, Bool) in
-            var inForce = InForce(
-                value: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour),
-                provider: settings.provider.rawValue,
-                region: region,
-                // Without any good value yet, the age counts from start so staleness alerts still see it.
-                ageSeconds: max(now - startedAt, 0),
-                fallback: true
-            )
-            if let lastGood = state.lastGood {
-                inForce.ageSeconds = max(now - lastGood.obtainedAt, 0)
-                if inForce.ageSeconds <= settings.maxAge {
-                    inForce.value = lastGood.value
-                    inForce.fallback = false
-                }
-            }
-            // Only a provider that has been asked can be on fallback in a way worth logging.
-            let changed = state.attempted && state.onFallback != inForce.fallback
-            if state.attempted { state.onFallback = inForce.fallback }
-            return (inForce, changed)
-        }
-        if changed {
-            if inForce.fallback {
-                logger.warning(
-                    "no fresh carbon intensity; using the fallback value",
-                    metadata: ["grams_per_kwh": "\(inForce.value.value)", "age_seconds": "\(Int(inForce.ageSeconds))"]
-                )
-            } else {
-                logger.info("fresh carbon intensity in force", metadata: ["grams_per_kwh": "\(inForce.value.value)"])
+        return regions.map { current(in: $0, now: now) }
+    }
+
+    /// The intensity in force now in one region (the default region for an unknown name).
+    func current(region name: String) -> InForce {
+        let region = regions.first { $0.name == name } ?? regions[regions.count - 1]
+        return current(in: region, now: clock.now())
+    }
+
+    private func current(in region: Region, now: Double) -> InForce {
+        for provider in region.chain {
+            if let fresh = freshValue(of: provider, at: now) {
+                let inForce = InForce(value: fresh.value, provider: provider.name, region: region.name, ageSeconds: fresh.age, fallback: false)
+                noteFallback(false, inForce)
+                return inForce
             }
         }
+        // Without any good value yet, the age counts from start so staleness alerts still see it.
+        let newest = region.chain.compactMap { provider in provider.state.withLock { $0.lastGood?.obtainedAt } }.max()
+        let inForce = InForce(
+            value: region.fallback, provider: region.chain.first?.name ?? "static", region: region.name,
+            ageSeconds: max(now - (newest ?? startedAt), 0), fallback: true)
+        noteFallback(true, inForce)
         return inForce
     }
 
-    /// The `carbon_intensity` source's status for exposition.
+    private func noteFallback(_ fallback: Bool, _ inForce: InForce) {
+        // Only a region whose providers have been asked can be on fallback in a way worth logging.
+        let attempted = regions.first { $0.name == inForce.region }?.chain.contains { provider in provider.state.withLock { $0.up != nil } } ?? false
+        guard attempted else { return }
+        let changed = status.withLock { status in
+            defer { status.onFallback[inForce.region] = fallback }
+            return status.onFallback[inForce.region] != fallback
+        }
+        guard changed else { return }
+        let metadata: Logger.Metadata = [
+            "grid_region": "\(inForce.region)", "provider": "\(inForce.provider)", "grams_per_kwh": "\(inForce.value.value)",
+        ]
+        if fallback {
+            logger.warning(
+                "no fresh carbon intensity; using the fallback value",
+                metadata: metadata.merging(["age_seconds": "\(Int(inForce.ageSeconds))"]) { $1 })
+        } else {
+            logger.info("fresh carbon intensity in force", metadata: metadata)
+        }
+    }
+
+    /// The `carbon_intensity` source's status for exposition: whether every provider asked in the last
+    /// refresh answered, that refresh's duration, and failed requests so far.
     func sourceStatus() -> (up: Bool, durationSeconds: Double, errors: Double) {
-        guard reader != nil else { return (true, 0, 0) }
-        return state.withLock { ($0.up, $0.durationSeconds, $0.errors) }
+        status.withLock { ($0.up, $0.durationSeconds, $0.errors) }
+    }
+
+    // MARK: - Forecasts
+
+    /// Fetches each region's forecast from the first provider of its chain that publishes one and answers.
+    /// A region whose providers all fail keeps its previous forecast (it shrinks as time passes).
+    func refreshForecasts() {
+        let now = clock.now()
+        var fetched: [String: Result<[IntensityPeriod], ReaderError>] = [:]
+        for region in regions {
+            for provider in region.chain {
+                guard let forecaster = provider.forecaster else { continue }
+                // The forecast shares the provider's rate limit but not its backoff: it is asked rarely anyway.
+                let barred = provider.state.withLock { $0.notBefore == .infinity || now < $0.retryAt }
+                if barred { continue }
+                let result = fetched[provider.key] ?? Result { () throws(ReaderError) in try forecaster.forecast(now: now) }
+                fetched[provider.key] = result
+                switch result {
+                case .success(let periods):
+                    let forecast = IntensityForecast(periods: periods)
+                    status.withLock { $0.forecasts[region.name] = (provider.name, forecast) }
+                    logger.debug("carbon intensity forecast refreshed", metadata: ["grid_region": "\(region.name)", "provider": "\(provider.name)", "half_hours": "\(forecast.slots.count)"])
+                case .failure(let error):
+                    if let retryAt = error.retryAt {
+                        provider.state.withLock { state in
+                            state.retryAt = max(state.retryAt, retryAt)
+                            state.notBefore = max(state.notBefore, retryAt)
+                        }
+                    }
+                    logger.debug("carbon intensity forecast failed", metadata: ["grid_region": "\(region.name)", "provider": "\(provider.name)", "err": "\(error)"])
+                    continue
+                }
+                break
+            }
+        }
+    }
+
+    /// Every region's forecast summary over the next 24 hours from now.
+    func forecastSummaries() -> [ForecastSummary] {
+        let now = clock.now()
+        let forecasts = status.withLock { $0.forecasts }
+        return regions.compactMap { region in
+            guard let entry = forecasts[region.name], let minimum = entry.forecast.minimum(from: now),
+                let mean = entry.forecast.mean(from: now)
+            else { return nil }
+            return ForecastSummary(provider: entry.provider, region: region.name, minimum: minimum, mean: mean)
+        }
+    }
+
+    /// A region's forecast, for the `forecast` command.
+    func forecast(region name: String) -> (provider: String, forecast: IntensityForecast)? {
+        status.withLock { $0.forecasts[name] }
     }
 }

@@ -30,6 +30,7 @@ final class Collector: Sendable {
 
     let configuration: Configuration
     let carbon: CarbonIntensityService
+    private let regions: RegionMapper
     private let source: any NodeSource
     private let clock: any WallClock
     private let logger: Logger
@@ -54,6 +55,7 @@ final class Collector: Sendable {
         self.configuration = configuration
         self.source = source
         self.carbon = carbon
+        self.regions = RegionMapper(configuration: configuration)
         self.clock = clock
         self.logger = logger
         self.equivalencies = configuration.equivalencyTable
@@ -76,7 +78,9 @@ final class Collector: Sendable {
         let started = clock.now()
         let result = Result { () throws(ReaderError) in try source.read(now: started, logger: logger) }
         let finished = clock.now()
-        let intensity = carbon.current()
+        // Each host is charged its own region's intensity, looked up once per region per collection.
+        var intensities: [String: GramsPerKilowattHour] = [:]
+        for inForce in carbon.current() { intensities[inForce.region] = inForce.value }
         var tally = (integrated: 0, baseline: 0, noProgress: 0, skipped: 0)
         let wasUp = state.withLock { state -> Bool? in
             let previous = state.attempted ? state.up : nil
@@ -89,7 +93,9 @@ final class Collector: Sendable {
                 state.targets = read.targets
                 for reading in read.readings {
                     let profile = configuration.power.profile(for: reading.labels)
-                    let outcome = state.ledger.record(reading, profile: profile, intensity: intensity.value, at: finished)
+                    let region = regions.region(host: reading.host, labels: reading.labels)
+                    let intensity = intensities[region] ?? carbon.current(region: region).value
+                    let outcome = state.ledger.record(reading, profile: profile, intensity: intensity, region: region, at: finished)
                     switch outcome {
                     case .integrated, .restarted: tally.integrated += 1
                     case .baseline: tally.baseline += 1
@@ -149,7 +155,6 @@ final class Collector: Sendable {
                 state.targets
             )
         }
-        let intensity = carbon.current()
         let carbonStatus = carbon.sourceStatus()
         var sources = [sourceStatus]
         sources.append(
@@ -162,20 +167,25 @@ final class Collector: Sendable {
         )
         var status = ExporterStatus(
             sources: sources,
-            grids: [
+            grids: carbon.current().map { inForce in
                 ExporterStatus.Grid(
-                    provider: intensity.provider,
-                    region: intensity.region,
-                    gramsPerKilowattHour: intensity.value.value,
-                    ageSeconds: intensity.ageSeconds,
-                    fallback: intensity.fallback
+                    provider: inForce.provider,
+                    region: inForce.region,
+                    gramsPerKilowattHour: inForce.value.value,
+                    ageSeconds: inForce.ageSeconds,
+                    fallback: inForce.fallback
                 )
-            ],
+            },
             version: BuildInfo.version,
             revision: BuildInfo.revision,
             equivalencies: equivalencies
         )
         status.targets = targets
+        status.forecasts = carbon.forecastSummaries().map { summary in
+            ExporterStatus.Forecast(
+                provider: summary.provider, region: summary.region, minimumGramsPerKilowattHour: summary.minimum.value.value,
+                minimumStart: summary.minimum.start, meanGramsPerKilowattHour: summary.mean.value)
+        }
         status.reload = reload
         let bytes = SnapshotRenderer().render(prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
         lastRenderSize.withLock { $0 = bytes.count }

@@ -73,12 +73,34 @@ extension Configuration {
             if let name = auth.passwordEnv { lines.append("      password_env: \(name)") }
         }
         let carbon = carbonIntensity
+        func providerLines(
+            uk: UKProvider, electricityMaps: ElectricityMapsProvider, wattTime: WattTimeProvider, file: FileProvider, indent: String
+        ) {
+            var ukLine = "\(indent)uk: {url: \(quote(uk.url))"
+            if let id = uk.regionID { ukLine += ", region_id: \(id)" }
+            if let postcode = uk.postcode { ukLine += ", postcode: \(postcode)" }
+            if uk.regionID == nil && uk.postcode == nil { ukLine += ", national: true" }
+            lines.append(ukLine + "}")
+            var maps = "\(indent)electricitymaps: {url: \(quote(electricityMaps.url)), endpoint: \(electricityMaps.endpoint.rawValue)"
+            if let zone = electricityMaps.zone { maps += ", zone: \(quote(zone))" }
+            if let file = electricityMaps.tokenFile { maps += ", token_file: \(quote(file))" }
+            if let name = electricityMaps.tokenEnv { maps += ", token_env: \(name)" }
+            lines.append(maps + "}")
+            var watt = "\(indent)watttime: {url: \(quote(wattTime.url)), endpoint: \(wattTime.endpoint.rawValue)"
+            if let region = wattTime.region { watt += ", region: \(quote(region))" }
+            if let username = wattTime.username { watt += ", username: \(quote(username))" }
+            if let file = wattTime.passwordFile { watt += ", password_file: \(quote(file))" }
+            if let name = wattTime.passwordEnv { watt += ", password_env: \(name)" }
+            lines.append(watt + "}")
+            lines.append("\(indent)file: {\(file.path.map { "path: \(quote($0))" } ?? "")}")
+        }
         lines.append("carbon_intensity:")
-        lines.append("  provider: \(carbon.provider.rawValue)")
-        var uk = "  uk: {url: \(quote(carbon.uk.url))"
-        if let id = carbon.uk.regionID { uk += ", region_id: \(id)" }
-        if let postcode = carbon.uk.postcode { uk += ", postcode: \(postcode)" }
-        lines.append(uk + "}")
+        if let chain = carbon.providers {
+            lines.append("  providers: [\(chain.map(\.rawValue).joined(separator: ", "))]")
+        } else {
+            lines.append("  provider: \(carbon.provider.rawValue)")
+        }
+        providerLines(uk: carbon.uk, electricityMaps: carbon.electricityMaps, wattTime: carbon.wattTime, file: carbon.file, indent: "  ")
         lines.append("  static_grams_per_kwh: \(number(carbon.staticGramsPerKilowattHour))")
         lines.append("  refresh: \(PrometheusDuration.format(carbon.refresh))")
         lines.append("  max_age: \(PrometheusDuration.format(carbon.maxAge))")
@@ -88,6 +110,19 @@ extension Configuration {
             lines.append("  grid_region: \(quote(region))")
         } else {
             lines.append("  # grid_region (derived): \(gridRegion)")
+        }
+        lines.append("  forecast: \(carbon.forecast)")
+        lines.append("  forecast_refresh: \(PrometheusDuration.format(carbon.forecastRefresh))")
+        lines.append(carbon.regions.isEmpty ? "  regions: []" : "  regions:")
+        for region in carbon.regions {
+            lines.append("    - name: \(quote(region.name))")
+            if !region.match.isEmpty { lines.append("      match: \(labels(region.match))") }
+            if let pattern = region.hostPattern { lines.append("      host_pattern: '\(pattern.replacingOccurrences(of: "'", with: "''"))'") }
+            lines.append("      providers: [\(region.providers.map(\.rawValue).joined(separator: ", "))]")
+            providerLines(
+                uk: region.uk, electricityMaps: region.electricityMaps, wattTime: region.wattTime, file: region.file, indent: "      ")
+            lines.append("      static_grams_per_kwh: \(number(region.staticGramsPerKilowattHour))")
+            lines.append("      fallback_grams_per_kwh: \(number(region.fallbackGramsPerKilowattHour))")
         }
         lines.append("power:")
         lines.append("  default:")

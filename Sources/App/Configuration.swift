@@ -75,7 +75,10 @@ public struct Configuration: Sendable, Equatable {
 
     public enum CarbonProvider: String, Sendable, Equatable, CaseIterable {
         case uk
+        case electricitymaps
+        case watttime
         case `static`
+        case file
     }
 
     public struct UKProvider: Sendable, Equatable {
@@ -84,16 +87,83 @@ public struct Configuration: Sendable, Equatable {
         public var postcode: String?
     }
 
-    public struct CarbonIntensity: Sendable, Equatable {
-        public var provider = CarbonProvider.uk
+    public struct ElectricityMapsProvider: Sendable, Equatable {
+        public enum Endpoint: String, Sendable, Equatable, CaseIterable {
+            case latest
+            case history
+        }
+
+        public var url = "https://api.electricitymap.org/v3"
+        public var zone: String?
+        public var endpoint = Endpoint.latest
+        /// File holding the `auth-token` value.
+        public var tokenFile: String?
+        /// Name of the environment variable holding the `auth-token` value.
+        public var tokenEnv: String?
+    }
+
+    public struct WattTimeProvider: Sendable, Equatable {
+        public enum Endpoint: String, Sendable, Equatable, CaseIterable {
+            case forecast
+            case signalIndex = "signal-index"
+
+            var path: String { "/v3/\(rawValue)" }
+        }
+
+        public var url = "https://api.watttime.org"
+        public var region: String?
+        public var endpoint = Endpoint.forecast
+        public var username: String?
+        public var passwordFile: String?
+        public var passwordEnv: String?
+    }
+
+    public struct FileProvider: Sendable, Equatable {
+        /// A CSV or JSON time series, resolved relative to the configuration file.
+        public var path: String?
+    }
+
+    /// One grid region: its providers, tried in order, and the hosts it feeds.
+    public struct GridRegion: Sendable, Equatable {
+        /// The `grid_region` label value.
+        public var name: String
+        /// Label equality on the host's labels; every pair must hold.
+        public var match: [String: String] = [:]
+        /// A regular expression the whole host name must match.
+        public var hostPattern: String?
+        /// The failover chain: the first provider with a fresh value supplies the intensity.
+        public var providers: [CarbonProvider]
         public var uk = UKProvider()
+        public var electricityMaps = ElectricityMapsProvider()
+        public var wattTime = WattTimeProvider()
+        public var file = FileProvider()
+        public var staticGramsPerKilowattHour = 200.0
+        public var fallbackGramsPerKilowattHour = 250.0
+    }
+
+    public struct CarbonIntensity: Sendable, Equatable {
+        /// The default region's single provider; `providers` replaces it with a chain.
+        public var provider = CarbonProvider.uk
+        public var providers: [CarbonProvider]?
+        public var uk = UKProvider()
+        public var electricityMaps = ElectricityMapsProvider()
+        public var wattTime = WattTimeProvider()
+        public var file = FileProvider()
         public var staticGramsPerKilowattHour = 200.0
         public var refresh = 300.0
         public var maxAge = 7_200.0
         public var fallbackGramsPerKilowattHour = 250.0
         public var timeout = 10.0
-        /// Overrides the `grid_region` label derived from the provider settings.
+        /// Overrides the default region's `grid_region` label derived from the provider settings.
         public var gridRegion: String?
+        /// Whether forecasts are fetched (for regions whose chain has a provider that publishes one).
+        public var forecast = true
+        public var forecastRefresh = 1_800.0
+        /// Regions besides the default one, matched in order; settings not given come from the top level.
+        public var regions: [GridRegion] = []
+
+        /// The default region's failover chain.
+        public var chain: [CarbonProvider] { providers ?? [provider] }
     }
 
     /// A power profile and the host labels it applies to.
@@ -142,15 +212,28 @@ public struct Configuration: Sendable, Equatable {
         }
     }
 
-    /// The `grid_region` label value of the configured provider.
+    /// The `grid_region` label value of the default region.
     public var gridRegion: String {
-        if let region = carbonIntensity.gridRegion { return region }
-        switch carbonIntensity.provider {
-        case .static: return "default"
+        let carbon = carbonIntensity
+        if let region = carbon.gridRegion { return region }
+        switch carbon.chain.first ?? .static {
         case .uk:
-            if let id = carbonIntensity.uk.regionID { return "GB-\(id)" }
-            if let postcode = carbonIntensity.uk.postcode { return "GB-\(postcode)" }
+            if let id = carbon.uk.regionID { return "GB-\(id)" }
+            if let postcode = carbon.uk.postcode { return "GB-\(postcode)" }
             return "GB"
+        case .electricitymaps: return carbon.electricityMaps.zone ?? "default"
+        case .watttime: return carbon.wattTime.region ?? "default"
+        case .static, .file: return "default"
         }
+    }
+
+    /// Every grid region: the configured ones in order, then the default region (which matches every host).
+    public var gridRegions: [GridRegion] {
+        let carbon = carbonIntensity
+        let fallbackRegion = GridRegion(
+            name: gridRegion, providers: carbon.chain, uk: carbon.uk, electricityMaps: carbon.electricityMaps,
+            wattTime: carbon.wattTime, file: carbon.file, staticGramsPerKilowattHour: carbon.staticGramsPerKilowattHour,
+            fallbackGramsPerKilowattHour: carbon.fallbackGramsPerKilowattHour)
+        return carbon.regions + [fallbackRegion]
     }
 }

@@ -87,7 +87,7 @@ extension ConfigurationLoader {
                 clientAuthentication = parsed
             case "min_version": tlsVersion(value, keyPath).map { minVersion = $0 }
             case "max_version": tlsVersion(value, keyPath).map { maxVersion = $0 }
-            case "prefer_server_cipher_suites": boolean(value, keyPath).map { preferServer = $0 }
+            case "prefer_server_cipher_suites": bool(value, keyPath).map { preferServer = $0 }
             case "cipher_suites", "curve_preferences", "client_allowed_sans":
                 // Go names with no faithful GnuTLS counterpart: refusing beats silently ignoring a security setting.
                 if case .sequence(let items) = value, items.isEmpty { continue }
@@ -156,17 +156,6 @@ extension ConfigurationLoader {
         return version
     }
 
-    private mutating func boolean(_ node: Node, _ path: String) -> Bool? {
-        switch string(node, path) {
-        case "true": return true
-        case "false": return false
-        case nil: return nil
-        default:
-            problem(node, "\(path) must be true or false")
-            return nil
-        }
-    }
-
     // MARK: - http_server_config
 
     private mutating func httpServer(_ node: Node, into web: inout WebConfiguration) {
@@ -174,7 +163,7 @@ extension ConfigurationLoader {
         guard let entries = mapping(node, path) else { return }
         for (name, value, line) in entries {
             switch name {
-            case "http2": boolean(value, "\(path).http2").map { web.http2Requested = $0 }
+            case "http2": bool(value, "\(path).http2").map { web.http2Requested = $0 }
             case "headers": web.headers = headers(value, "\(path).headers")
             default: unknown(name, line, in: path)
             }

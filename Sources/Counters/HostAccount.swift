@@ -5,6 +5,9 @@ public struct HostAccount: Sendable, Equatable {
     public var host: String
     /// Attribution label values in the order of the configured attribution label names.
     public var attribution: [String]
+    /// The grid region whose intensity the host's emissions use; nil for an account stored before regions
+    /// existed (it takes the host's current region when the host is next seen).
+    public var gridRegion: String?
     public var profileName: String
     public var busyEnergy = Joules.zero
     public var idleEnergy = Joules.zero
@@ -21,9 +24,10 @@ public struct HostAccount: Sendable, Equatable {
     /// Wall-clock time the source last listed the host.
     public var lastSeen: Double
 
-    public init(host: String, attribution: [String], profileName: String, cores: Double, lastSeen: Double) {
+    public init(host: String, attribution: [String], gridRegion: String? = nil, profileName: String, cores: Double, lastSeen: Double) {
         self.host = host
         self.attribution = attribution
+        self.gridRegion = gridRegion
         self.profileName = profileName
         self.cores = cores
         self.lastSeen = lastSeen

@@ -9,14 +9,16 @@ import Model
 ///
 /// A value type: the owner serialises access (the app keeps it behind a mutex).
 public struct HostLedger: Sendable {
-    /// Identity of one exported series set: the host and its attribution values.
+    /// Identity of one exported series set: the host, its attribution values and its grid region.
     public struct AccountKey: Hashable, Sendable, Comparable {
         public var host: String
         public var attribution: [String]
+        public var gridRegion: String
 
         public static func < (lhs: AccountKey, rhs: AccountKey) -> Bool {
             if lhs.host != rhs.host { return lhs.host < rhs.host }
-            return lhs.attribution.lexicographicallyPrecedes(rhs.attribution)
+            if lhs.attribution != rhs.attribution { return lhs.attribution.lexicographicallyPrecedes(rhs.attribution) }
+            return lhs.gridRegion < rhs.gridRegion
         }
     }
 
@@ -39,6 +41,9 @@ public struct HostLedger: Sendable {
     public let attributionLabels: [String]
     public var graceSeconds: Double
     private var accounts: [AccountKey: HostAccount] = [:]
+    /// Restored accounts whose region was stored without one (or guessed at restore): the first reading of
+    /// the host under the same attribution takes them over in whatever region it maps to.
+    private var provisional: Set<AccountKey> = []
     private var baselines: [String: HostReading] = [:]
     private var hostsInLastCollection = 0
     private var lastCollection: Double?
@@ -50,10 +55,22 @@ public struct HostLedger: Sendable {
 
     /// Restores a ledger from saved accounts and baselines (the state store), so counters continue where a
     /// previous process left them and the gap since its last reading is integrated like any interval.
-    public init(attributionLabels: [String], graceSeconds: Double, accounts: [HostAccount], baselines: [HostReading]) {
+    ///
+    /// - Parameter regionOfUnmapped: the region for an account saved without one (before regions existed):
+    ///   the host's current mapping as far as its name and attribution tell. Such an account is provisional:
+    ///   if the host's first reading maps it elsewhere (on a label that is not an attribution label), the
+    ///   account moves there with its totals.
+    public init(
+        attributionLabels: [String], graceSeconds: Double, accounts: [HostAccount], baselines: [HostReading],
+        regionOfUnmapped: (HostAccount) -> String = { _ in "" }
+    ) {
         self.init(attributionLabels: attributionLabels, graceSeconds: graceSeconds)
-        for account in accounts {
-            self.accounts[AccountKey(host: account.host, attribution: account.attribution)] = account
+        for var account in accounts {
+            if account.gridRegion == nil {
+                account.gridRegion = regionOfUnmapped(account)
+                provisional.insert(Self.key(account))
+            }
+            self.accounts[Self.key(account)] = account
         }
         for baseline in baselines {
             self.baselines[baseline.host] = baseline
@@ -84,15 +101,26 @@ public struct HostLedger: Sendable {
         _ reading: HostReading,
         profile: PowerProfile,
         intensity: GramsPerKilowattHour,
+        region: String = "",
         at now: Double
     ) -> Outcome {
         guard reading.isValid else { return .invalid }
-        let key = AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" })
+        let key = AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" }, gridRegion: region)
+        if !provisional.isEmpty {
+            let stored = provisional.filter { $0.host == key.host && $0.attribution == key.attribution }
+            if accounts[key] == nil, let first = stored.first {
+                // A restored account without a stored region continues in the region the host maps to now.
+                accounts[key] = accounts.removeValue(forKey: first)
+                accounts[key]?.gridRegion = region
+            }
+            provisional.subtract(stored)
+        }
         var account =
             accounts[key]
             ?? HostAccount(
                 host: reading.host,
                 attribution: key.attribution,
+                gridRegion: region,
                 profileName: profile.name,
                 cores: reading.cores,
                 lastSeen: now
@@ -137,6 +165,7 @@ public struct HostLedger: Sendable {
         lastCollection = now
         let cutoff = now - graceSeconds
         accounts = accounts.filter { $0.value.lastSeen >= cutoff }
+        provisional = provisional.filter { accounts[$0] != nil }
         let liveHosts = Set(accounts.keys.map(\.host))
         baselines = baselines.filter { liveHosts.contains($0.key) }
     }
@@ -151,6 +180,10 @@ public struct HostLedger: Sendable {
             hostsInLastCollection: hostsInLastCollection,
             lastCollection: lastCollection
         )
+    }
+
+    private static func key(_ account: HostAccount) -> AccountKey {
+        AccountKey(host: account.host, attribution: account.attribution, gridRegion: account.gridRegion ?? "")
     }
 
     /// The current baseline of a host, for tests and diagnostics.

@@ -34,6 +34,24 @@ public struct ExporterStatus: Sendable, Equatable {
         }
     }
 
+    /// A grid region's forecast over the next 24 hours.
+    public struct Forecast: Sendable, Equatable {
+        public var provider: String
+        public var region: String
+        public var minimumGramsPerKilowattHour: Double
+        /// Start of the lowest half-hour, Unix seconds.
+        public var minimumStart: Double
+        public var meanGramsPerKilowattHour: Double
+
+        public init(provider: String, region: String, minimumGramsPerKilowattHour: Double, minimumStart: Double, meanGramsPerKilowattHour: Double) {
+            self.provider = provider
+            self.region = region
+            self.minimumGramsPerKilowattHour = minimumGramsPerKilowattHour
+            self.minimumStart = minimumStart
+            self.meanGramsPerKilowattHour = meanGramsPerKilowattHour
+        }
+    }
+
     /// Outcome of the latest scrape of one target (direct scraping only).
     public struct Target: Sendable, Equatable {
         public var host: String
@@ -63,6 +81,7 @@ public struct ExporterStatus: Sendable, Equatable {
     public var reload: Reload?
     public var targets: [Target] = []
     public var grids: [Grid]
+    public var forecasts: [Forecast] = []
     public var version: String
     public var revision: String
     /// The equivalency table in force, exported as per-unit factors.

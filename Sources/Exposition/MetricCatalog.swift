@@ -34,7 +34,8 @@ public enum MetricCatalog {
         name: "footprint_host_emissions_grams_total",
         type: .counter,
         help: "Emissions of the host's modelled energy, in grams of CO2-equivalent, split by state=busy|idle: "
-            + "energy in kWh times the grid carbon intensity in force when each interval ended. "
+            + "energy in kWh times the carbon intensity of the host's grid region in force when each interval "
+            + "ended. "
             + integrationRule
     )
     public static let hostBusySeconds = MetricDefinition(
@@ -71,21 +72,39 @@ public enum MetricCatalog {
     public static let gridIntensity = MetricDefinition(
         name: "footprint_grid_carbon_intensity_grams_per_kilowatt_hour",
         type: .gauge,
-        help: "Grid carbon intensity in force, in grams of CO2-equivalent per kilowatt-hour. Cached: the "
-            + "provider is asked in the background; its last good value is used until it is too old, then the "
-            + "configured fallback."
+        help: "Grid carbon intensity in force per grid region, in grams of CO2-equivalent per kilowatt-hour; "
+            + "provider names who supplied it. Cached: providers are asked in the background in failover "
+            + "order; the first with a value younger than max_age supplies it, else the configured fallback."
     )
     public static let gridIntensityAge = MetricDefinition(
         name: "footprint_grid_carbon_intensity_age_seconds",
         type: .gauge,
         help: "Seconds since the carbon intensity in force was obtained from its provider "
-            + "(0 for a static value)."
+            + "(0 for a static value); with the fallback in force, since any provider of the region last had one."
     )
     public static let gridIntensityFallback = MetricDefinition(
         name: "footprint_grid_carbon_intensity_fallback",
         type: .gauge,
         help: "1 while the configured fallback carbon intensity is used because no fresh provider value "
             + "exists, else 0."
+    )
+    public static let forecastMin = MetricDefinition(
+        name: "footprint_grid_carbon_intensity_forecast_min_grams_per_kilowatt_hour",
+        type: .gauge,
+        help: "Lowest forecast grid carbon intensity of a half-hour in the next 24 hours, in grams of "
+            + "CO2-equivalent per kilowatt-hour. Cached: the forecast is fetched in the background."
+    )
+    public static let forecastMinStart = MetricDefinition(
+        name: "footprint_grid_carbon_intensity_forecast_min_start_timestamp_seconds",
+        type: .gauge,
+        help: "Start of the half-hour with the lowest forecast grid carbon intensity in the next 24 hours "
+            + "(the earliest of equal ones), in Unix seconds."
+    )
+    public static let forecastMean = MetricDefinition(
+        name: "footprint_grid_carbon_intensity_forecast_mean_grams_per_kilowatt_hour",
+        type: .gauge,
+        help: "Mean forecast grid carbon intensity over the next 24 hours (time-weighted), in grams of "
+            + "CO2-equivalent per kilowatt-hour."
     )
     public static let sourceUp = MetricDefinition(
         name: "footprint_source_up",
@@ -152,7 +171,8 @@ public enum MetricCatalog {
     /// Every definition, sorted by name.
     public static let all: [MetricDefinition] = [
         hostPower, hostEnergy, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores, hostMemoryActiveRatio,
-        hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, sourceUp, sourceDuration,
+        hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, forecastMin, forecastMinStart,
+        forecastMean, sourceUp, sourceDuration,
         sourceErrors, lastCollection, buildInfo, equivalencyGrams, equivalencyJoules,
         targetUp, targetDuration, reloadSuccessful, reloadTimestamp,
     ].sorted { $0.name < $1.name }

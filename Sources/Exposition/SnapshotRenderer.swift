@@ -4,8 +4,8 @@ import PromText
 
 /// Turns a snapshot and the exporter's status into an exposition, families sorted by name.
 ///
-/// Host series carry `host` and then the attribution labels in configured order (a missing one has an empty
-/// value); series appear in host order. Unknown values (power before a host's first interval, memory a
+/// Host series carry `host`, then the attribution labels in configured order (a missing one has an empty
+/// value), then `grid_region`; series appear in host order. Unknown values (power before a host's first interval, memory a
 /// source did not report) are omitted, never written as zero.
 public struct SnapshotRenderer: Sendable {
     public init() {}
@@ -28,6 +28,7 @@ public struct SnapshotRenderer: Sendable {
             for (name, value) in zip(snapshot.attributionLabels, account.attribution) {
                 labels.append(Label(name, value))
             }
+            labels.append(Label("grid_region", account.gridRegion ?? ""))
             return EscapedLabels(LabelSet(labels))
         }
         return Prepared(snapshot: snapshot, hostLabels: hostLabels, hostLabelBytes: hostLabels.reduce(0) { $0 + $1.bytes.count })
@@ -104,6 +105,15 @@ public struct SnapshotRenderer: Sendable {
             }
         }
 
+        func perForecast(_ value: (ExporterStatus.Forecast) -> Double) {
+            guard !status.forecasts.isEmpty else { return }
+            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            for forecast in status.forecasts.sorted(by: { ($0.provider, $0.region) < ($1.provider, $1.region) }) {
+                writer.writeSample(
+                    name: definition.name, labels: ["provider": forecast.provider, "grid_region": forecast.region], value: value(forecast))
+            }
+        }
+
         func perTarget(_ value: (ExporterStatus.Target) -> Double) {
             guard !status.targets.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
@@ -133,6 +143,9 @@ public struct SnapshotRenderer: Sendable {
         case MetricCatalog.gridIntensity: perGrid(\.gramsPerKilowattHour)
         case MetricCatalog.gridIntensityAge: perGrid(\.ageSeconds)
         case MetricCatalog.gridIntensityFallback: perGrid { $0.fallback ? 1 : 0 }
+        case MetricCatalog.forecastMin: perForecast(\.minimumGramsPerKilowattHour)
+        case MetricCatalog.forecastMinStart: perForecast(\.minimumStart)
+        case MetricCatalog.forecastMean: perForecast(\.meanGramsPerKilowattHour)
         case MetricCatalog.sourceUp: perSource { $0.up ? 1 : 0 }
         case MetricCatalog.sourceDuration: perSource(\.durationSeconds)
         case MetricCatalog.sourceErrors: perSource(\.errors)

@@ -7,7 +7,7 @@ import Model
 /// National answers carry `actual` (an estimate; null for periods not yet closed) and `forecast`; the value
 /// used is `actual` when present, else `forecast`. Regional answers only have `forecast`. `data` is decoded
 /// as an array or a single object, since the API returns both for the same kind of request.
-public struct UKCarbonIntensityReader: Sendable {
+public struct UKCarbonIntensityReader: CarbonIntensityReading {
     public enum Region: Sendable, Equatable, CustomStringConvertible {
         case national
         case regionID(Int)
@@ -34,7 +34,7 @@ public struct UKCarbonIntensityReader: Sendable {
     public let baseURL: String
     public let region: Region
     public let timeoutSeconds: Double
-    private let fetcher: any HTTPFetching
+    let fetcher: any HTTPFetching
 
     public init(baseURL: String, region: Region, timeoutSeconds: Double = 10, fetcher: any HTTPFetching) {
         self.baseURL = baseURL
@@ -47,22 +47,9 @@ public struct UKCarbonIntensityReader: Sendable {
 
     /// The intensity of the half-hour containing `now` (or the first period given), in g/kWh.
     public func read(now: Double) throws(ReaderError) -> GramsPerKilowattHour {
-        let request = HTTPRequest(
-            url: url,
-            headers: [HTTPHeader(name: "Accept", value: "application/json")],
-            timeoutSeconds: timeoutSeconds,
-            maxBodyBytes: 4 << 20
-        )
-        let response: HTTPResponse
-        do {
-            response = try fetcher.fetch(request)
-        } catch {
-            throw .transport(error)
-        }
-        guard response.isSuccess else {
-            throw .badStatus(response.status, "\(url): \(Self.errorMessage(response.body))")
-        }
-        return try Self.decode(response.body, region: region, now: now)
+        let body = try IntensityHTTP.getJSON(
+            url, timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: now, errorMessage: Self.errorMessage)
+        return try Self.decode(body, region: region, now: now)
     }
 
     static func decode(_ body: [UInt8], region: Region, now: Double) throws(ReaderError) -> GramsPerKilowattHour {

@@ -60,6 +60,22 @@ public final class StateStore: Sendable {
                     cpu_total_seconds REAL NOT NULL, cores REAL NOT NULL, memory_active_ratio REAL, boot_time REAL);
                 """)
         }
+        // Hosts gained a grid region, which is part of an account's identity. Rows saved before keep an empty
+        // region, read back as nil: the host's current mapping, taken when it is next seen.
+        migrator.registerMigration("v2-grid-region") { db in
+            try db.execute(sql: """
+                CREATE TABLE accounts_v2 (
+                    host TEXT NOT NULL, attribution TEXT NOT NULL, grid_region TEXT NOT NULL DEFAULT '', profile TEXT NOT NULL,
+                    busy_joules REAL NOT NULL, idle_joules REAL NOT NULL, busy_grams REAL NOT NULL, idle_grams REAL NOT NULL,
+                    busy_seconds REAL NOT NULL, power_watts REAL, idle_ratio REAL, cores REAL NOT NULL,
+                    memory_active_ratio REAL, boot_time REAL, last_seen REAL NOT NULL,
+                    PRIMARY KEY (host, attribution, grid_region));
+                INSERT INTO accounts_v2 SELECT host, attribution, '', profile, busy_joules, idle_joules, busy_grams, idle_grams,
+                    busy_seconds, power_watts, idle_ratio, cores, memory_active_ratio, boot_time, last_seen FROM accounts;
+                DROP TABLE accounts;
+                ALTER TABLE accounts_v2 RENAME TO accounts;
+                """)
+        }
         try migrator.migrate(database)
     }
 
@@ -74,12 +90,12 @@ public final class StateStore: Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('attribution_labels', ?), ('saved_at', ?)",
                            arguments: [labels, String(now)])
             let insertAccount = try db.makeStatement(sql: """
-                INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for account in accounts {
                 let attribution = String(decoding: try JSONEncoder().encode(account.attribution), as: UTF8.self)
                 try insertAccount.execute(arguments: [
-                    account.host, attribution, account.profileName, account.busyEnergy.value, account.idleEnergy.value,
+                    account.host, attribution, account.gridRegion ?? "", account.profileName, account.busyEnergy.value, account.idleEnergy.value,
                     account.busyEmissions.value, account.idleEmissions.value, account.busySeconds.value,
                     account.power?.value, account.idleRatio, account.cores, account.memoryActiveRatio, account.bootTime,
                     account.lastSeen,
@@ -104,11 +120,13 @@ public final class StateStore: Sendable {
             else { return nil }
             let labels = try JSONDecoder().decode([String].self, from: Data(labelsText.utf8))
             var accounts: [HostAccount] = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY host, attribution") {
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY host, attribution, grid_region") {
                 let attributionText: String = row["attribution"]
+                let region: String = row["grid_region"]
                 var account = HostAccount(
                     host: row["host"],
                     attribution: try JSONDecoder().decode([String].self, from: Data(attributionText.utf8)),
+                    gridRegion: region.isEmpty ? nil : region,
                     profileName: row["profile"],
                     cores: row["cores"],
                     lastSeen: row["last_seen"]

@@ -75,7 +75,7 @@ import Testing
         Bad(yaml: "source:\n  prometheus:\n    attribution_labels: [instance]", expected: "is reserved"),
         Bad(yaml: "source:\n  prometheus:\n    timeout: -1s", expected: "bad.yml:3: source.prometheus.timeout must be a positive duration"),
         Bad(yaml: "source:\n  prometheus:\n    basic_auth: {password: x}", expected: "source.prometheus.basic_auth.username is required"),
-        Bad(yaml: "carbon_intensity:\n  provider: moon", expected: "bad.yml:2: carbon_intensity.provider must be one of uk, static"),
+        Bad(yaml: "carbon_intensity:\n  provider: moon", expected: "bad.yml:2: carbon_intensity.provider must be one of uk, electricitymaps, watttime, static, file"),
         Bad(yaml: "carbon_intensity:\n  uk: {region_id: 40}", expected: "bad.yml:2: carbon_intensity.uk.region_id must be a GB region id from 1 to 17"),
         Bad(yaml: "carbon_intensity:\n  uk: {postcode: 'RG10 6AB'}", expected: "carbon_intensity.uk.postcode must be an outward postcode"),
         Bad(yaml: "carbon_intensity:\n  static_grams_per_kwh: -3", expected: "bad.yml:2: carbon_intensity.static_grams_per_kwh must be between 0 and 2000"),

@@ -50,7 +50,7 @@ import Testing
         let exporter = try TestStack.exporter(port: exporterPort, config: config, directory: directory)
         defer { exporter.stop() }
         let metricsURL = "http://127.0.0.1:\(exporterPort)/metrics"
-        let labels = #"host="\#(host)",cloud_project_name="isis",user="jane.doe""#
+        let labels = #"host="\#(host)",cloud_project_name="isis",user="jane.doe",grid_region="GB""#
         let busy = #"footprint_host_energy_joules_total{\#(labels),state="busy"}"#
         let idle = #"footprint_host_energy_joules_total{\#(labels),state="idle"}"#
 
@@ -140,7 +140,7 @@ import Testing
             """
         let exporter = try TestStack.exporter(port: port, config: config, directory: directory)
         defer { exporter.stop() }
-        let labels = #"host="test-host",cloud_project_name="dev",user="alice""#
+        let labels = #"host="test-host",cloud_project_name="dev",user="alice",grid_region="default""#
         #expect(
             try TestStack.eventually(timeout: 10) {
                 let text = String(decoding: try TestStack.get("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)

@@ -17,8 +17,8 @@ import Testing
         second.timestamp = 160
         second.cpuIdleSeconds = 70
         second.cpuTotalSeconds = 140
-        ledger.record(first, profile: profile, intensity: GramsPerKilowattHour(200), at: 100)
-        ledger.record(second, profile: profile, intensity: GramsPerKilowattHour(200), at: 160)
+        ledger.record(first, profile: profile, intensity: GramsPerKilowattHour(200), region: "GB", at: 100)
+        ledger.record(second, profile: profile, intensity: GramsPerKilowattHour(200), region: "GB", at: 160)
         try store.save(ledger, at: 160)
         let saved = try #require(try store.load())
         #expect(saved.attributionLabels == ["cloud_project_name", "user"])
@@ -44,7 +44,7 @@ import Testing
             carbon_intensity: {provider: static, static_grams_per_kwh: 100}
             power: {default: {cpu_watts_per_core: 10, cpu_idle_watts_per_core: 10, ram_watts: 0, other_watts: 20}}
             """
-        let labels = #"host="127.0.0.1:\#(nodePort)",cloud_project_name="",user="alice""#
+        let labels = #"host="127.0.0.1:\#(nodePort)",cloud_project_name="",user="alice",grid_region="default""#
         let energyKeys = ["busy", "idle"].map { #"footprint_host_energy_joules_total{\#(labels),state="\#($0)"}"# }
         var exporter = try TestStack.exporter(port: port, config: config, directory: directory)
         defer { exporter.stop() }

@@ -41,7 +41,7 @@ import Testing
         let base = "http://127.0.0.1:\(application.port)"
         func metrics() throws -> [String: Double] { TestStack.samples(String(decoding: try TestStack.get("\(base)/metrics").body, as: UTF8.self)) }
         func post() throws -> HTTPResponse { try TestStack.fetcher.fetch(HTTPRequest(url: "\(base)/-/reload", method: .post, timeoutSeconds: 10)) }
-        let energy = #"footprint_host_energy_joules_total{host="ws",cloud_project_name="dev",user="alice",state="busy"}"#
+        let energy = #"footprint_host_energy_joules_total{host="ws",cloud_project_name="dev",user="alice",grid_region="default",state="busy"}"#
         let intensity = #"footprint_grid_carbon_intensity_grams_per_kilowatt_hour{provider="static",grid_region="default"}"#
 
         application.collectNow()

@@ -41,7 +41,7 @@ import Testing
         let exporter = try TestStack.exporter(port: port, config: config, directory: directory)
         defer { exporter.stop() }
         let url = "http://127.0.0.1:\(port)/metrics"
-        let energy = #"footprint_host_energy_joules_total{host="\#(good[0])",cloud_project_name="isis",user="jane.doe",state="idle"}"#
+        let energy = #"footprint_host_energy_joules_total{host="\#(good[0])",cloud_project_name="isis",user="jane.doe",grid_region="default",state="idle"}"#
         #expect(try TestStack.eventually(timeout: 15) {
             (TestStack.samples(String(decoding: try TestStack.get(url).body, as: UTF8.self))[energy] ?? 0) > 0
         }, "\(exporter.output.suffix(3_000))")
@@ -57,7 +57,7 @@ import Testing
         #expect((samples[#"footprint_source_errors_total{source="scrape"}"#] ?? 0) >= 4)
         // The hanging target costs its timeout, not the cycle: the whole read stays near one second.
         #expect((samples[#"footprint_source_duration_seconds{source="scrape"}"#] ?? 99) < 1.8)
-        #expect(samples[#"footprint_host_cpu_cores{host="\#(good[1])",cloud_project_name="astro",user="bob"}"#] ?? 0 >= 1)
+        #expect(samples[#"footprint_host_cpu_cores{host="\#(good[1])",cloud_project_name="astro",user="bob",grid_region="default"}"#] ?? 0 >= 1)
     }
 
     @Test func fileSDChangesArePickedUpAndBrokenFilesKeepTheirTargets() throws {

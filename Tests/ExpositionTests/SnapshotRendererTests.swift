@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct SnapshotRendererTests {
     static func fixedSnapshot() -> Snapshot {
-        var busy = HostAccount(host: "10.0.0.5:9100", attribution: ["isis", "jane.doe"], profileName: "default", cores: 2, lastSeen: 0)
+        var busy = HostAccount(host: "10.0.0.5:9100", attribution: ["isis", "jane.doe"], gridRegion: "GB-13", profileName: "default", cores: 2, lastSeen: 0)
         busy.busyEnergy = Joules(4500)
         busy.idleEnergy = Joules(1500)
         busy.busyEmissions = Grams(0.25)
@@ -18,8 +18,8 @@ import Testing
         busy.idleRatio = 0.25
         busy.memoryActiveRatio = 0.5
         busy.bootTime = 1_795_343_106
-        // A host seen once: counters at zero, power and idle ratio not known yet, so not exported.
-        var fresh = HostAccount(host: "ws-\"odd\"\\name", attribution: ["", "bob\nsmith"], profileName: "default", cores: 4, lastSeen: 0)
+        // A host seen once, in another grid region: counters at zero, power and idle ratio not known yet, so not exported.
+        var fresh = HostAccount(host: "ws-\"odd\"\\name", attribution: ["", "bob\nsmith"], gridRegion: "DE", profileName: "default", cores: 4, lastSeen: 0)
         fresh.memoryActiveRatio = nil
         return Snapshot(
             attributionLabels: ["cloud_project_name", "user"],
@@ -45,6 +45,9 @@ import Testing
             .init(host: "10.0.0.6:9100", up: false, durationSeconds: 5),
         ]
         status.reload = .init(successful: true, lastSuccess: 1_795_340_000)
+        status.forecasts = [
+            .init(provider: "uk", region: "GB-13", minimumGramsPerKilowattHour: 98, minimumStart: 1_795_350_600, meanGramsPerKilowattHour: 131.5)
+        ]
         return status
     }()
 

@@ -1,0 +1,46 @@
+import HTTPClient
+
+/// The HTTP exchange every carbon-intensity reader shares: one GET for JSON, status and content type checked,
+/// HTTP 429 turned into `rateLimited` with the time `Retry-After` names.
+enum IntensityHTTP {
+    static func getJSON(
+        _ url: String,
+        headers: [HTTPHeader] = [],
+        timeoutSeconds: Double,
+        fetcher: any HTTPFetching,
+        now: Double,
+        errorMessage: ([UInt8]) -> String = { String(decoding: $0.prefix(200), as: UTF8.self) }
+    ) throws(ReaderError) -> [UInt8] {
+        let request = HTTPRequest(
+            url: url,
+            headers: [HTTPHeader(name: "Accept", value: "application/json")] + headers,
+            timeoutSeconds: timeoutSeconds,
+            maxBodyBytes: 4 << 20
+        )
+        let response: HTTPResponse
+        do {
+            response = try fetcher.fetch(request)
+        } catch {
+            throw .transport(error)
+        }
+        if response.status == 429 {
+            let retryAt = response.header("Retry-After").flatMap { retryAfter($0, now: now) }
+            throw .rateLimited(retryAt: retryAt, "\(url): \(errorMessage(response.body))")
+        }
+        guard response.isSuccess else {
+            throw .badStatus(response.status, "\(url): \(errorMessage(response.body))")
+        }
+        // A captive portal or proxy error page comes back 200 with HTML; say so instead of a JSON error.
+        if let type = response.contentType?.lowercased(), !type.contains("json") {
+            throw .malformed("\(url): expected JSON, got content type \(type)")
+        }
+        return response.body
+    }
+
+    /// The time a `Retry-After` value names: delay seconds or an HTTP-date.
+    static func retryAfter(_ value: String, now: Double) -> Double? {
+        let text = value.trimmingSpaces
+        if let seconds = Int(text), seconds >= 0 { return now + Double(seconds) }
+        return ISO8601Time.parseHTTPDate(text)
+    }
+}
