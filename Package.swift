@@ -32,11 +32,14 @@ let package = Package(
         ),
         .target(name: "Counters", dependencies: ["Model"]),
         .target(name: "Exposition", dependencies: ["Counters", "Model", "PromText"]),
+        // Reports over past spans: history -> counters -> buckets -> json/csv/table/openmetrics. Pure (no I/O), so
+        // it depends only on the layers below it and App does the reading.
+        .target(name: "Report", dependencies: ["Model", "Counters", "Exposition", "PromText"]),
         .target(name: "StateStore", dependencies: ["Counters", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "App",
             dependencies: [
-                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc", "StateStore",
+                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc", "StateStore", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "PromTextTests", dependencies: ["PromText"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "CountersTests", dependencies: ["Counters", "Model", "TestSupport", "StateStore"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Counters", "Model", "TestSupport"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReadersTests",

@@ -87,7 +87,7 @@ public struct HostLedger: Sendable {
         at now: Double
     ) -> Outcome {
         guard reading.isValid else { return .invalid }
-        let key = AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" })
+        let key = accountKey(for: reading)
         var account =
             accounts[key]
             ?? HostAccount(
@@ -152,6 +152,14 @@ public struct HostLedger: Sendable {
             lastCollection: lastCollection
         )
     }
+
+    /// The key of the account a reading is counted in.
+    public func accountKey(for reading: HostReading) -> AccountKey {
+        AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" })
+    }
+
+    /// One account's counters as they stand; nil before its first reading or after it expired.
+    public func account(_ key: AccountKey) -> HostAccount? { accounts[key] }
 
     /// The current baseline of a host, for tests and diagnostics.
     public func baseline(of host: String) -> HostReading? { baselines[host] }
