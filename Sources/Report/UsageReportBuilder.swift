@@ -78,6 +78,9 @@ public struct UsageReportBuilder: Sendable {
         var clipped = gap
         clipped.start = max(gap.start, from)
         clipped.end = min(gap.end, to)
+        // Upstream error bodies may span lines; a cause is one line in every format.
+        clipped.cause = gap.cause.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+            .joined(separator: " ")
         if clipped.end > clipped.start { gaps.append(clipped) }
     }
 
@@ -176,5 +179,14 @@ public struct UsageReportBuilder: Sendable {
         // Gaps of one kind never overlap each other, and failed and missing stretches come from different steps.
         if covered >= (end - start) * (1 - 1e-9) { return (failed ? .failed : .missing, overlapping) }
         return (covered > 0 ? .partial : .ok, overlapping)
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var text = self
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        return text
     }
 }
