@@ -20,6 +20,11 @@ public struct PrometheusRangeReader: Sendable {
     public struct Chunk: Sendable, Equatable {
         public var start: Double
         public var end: Double
+
+        public init(start: Double, end: Double) {
+            self.start = start
+            self.end = end
+        }
     }
 
     /// Prometheus refuses more than 11,000 points per series in one request; stay well below it.
