@@ -101,6 +101,9 @@ extension Configuration {
             lines.append("  - {equivalency: \(entry.name), unit: \(entry.unit), \(factor): \(number(entry.perUnit)), "
                 + "description: \(quote(entry.description)), source: \(quote(entry.source)), vintage: \(quote(entry.vintage))}")
         }
+        lines.append("workspaces:")
+        lines.append("  owner_label: \(workspaces.ownerLabel)")
+        if let directory = workspaces.userDirectory { lines.append("  user_directory: \(quote(directory))") }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -111,6 +111,14 @@ public struct Configuration: Sendable, Equatable {
 
     public static let defaultAttributionLabels = ["cloud_project_name", "user"]
 
+    /// How `footprint_exporter workspaces` names owners and finds their details.
+    public struct Workspaces: Sendable, Equatable {
+        /// The target label naming a workspace's owner (a platform user name).
+        public var ownerLabel = "user"
+        /// A CSV or YAML file mapping platform user names to name, email and uid; none when nil.
+        public var userDirectory: String?
+    }
+
     public var collectInterval = 60.0
     /// How long a host the source no longer lists keeps being exported with its final totals.
     public var hostGracePeriod = 900.0
@@ -119,6 +127,7 @@ public struct Configuration: Sendable, Equatable {
     public var power = Power()
     /// Equivalency entries that replace built-in ones (same equivalency and unit) or add to them.
     public var equivalencies: [Equivalency] = []
+    public var workspaces = Workspaces()
 
     public init() {}
 

@@ -68,6 +68,7 @@ struct ConfigurationLoader {
             case "carbon_intensity": configuration.carbonIntensity = carbonIntensity(value)
             case "power": configuration.power = power(value)
             case "equivalencies": configuration.equivalencies = equivalencies(value)
+            case "workspaces": configuration.workspaces = workspaces(value)
             default: unknown(key, line, in: "the configuration")
             }
         }
@@ -376,6 +377,26 @@ struct ConfigurationLoader {
             problem(node, "\(path): cpu_idle_watts_per_core (\(profile.cpuIdleWattsPerCore)) must not exceed cpu_watts_per_core (\(profile.cpuWattsPerCore))")
         }
         return profile
+    }
+
+    private mutating func workspaces(_ node: Node) -> Configuration.Workspaces {
+        var workspaces = Configuration.Workspaces()
+        guard let fields = mapping(node, "workspaces") else { return workspaces }
+        for (key, value, line) in fields {
+            switch key {
+            case "owner_label": if let name = labelName(value, "workspaces.owner_label") { workspaces.ownerLabel = name }
+            case "user_directory":
+                if let path = nonEmptyString(value, "workspaces.user_directory") {
+                    guard path.hasSuffix(".csv") || path.hasSuffix(".yml") || path.hasSuffix(".yaml") else {
+                        problem(value, "workspaces.user_directory must be a .csv, .yml or .yaml file")
+                        continue
+                    }
+                    workspaces.userDirectory = resolve(path)
+                }
+            default: unknown(key, line, in: "workspaces")
+            }
+        }
+        return workspaces
     }
 
     private mutating func equivalencies(_ node: Node) -> [Equivalency] {

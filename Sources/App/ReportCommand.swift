@@ -118,16 +118,8 @@ public struct ReportCommand: ParsableCommand {
             failure: { builder.addFailure(start: $0, end: $1, cause: $2) })
         for gap in outcome.intensityGaps { builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause) }
         let provenance = ReportProvenance(
-            configSHA256: SHA256.hex(configBytes), toolVersion: BuildInfo.version, from: start, to: end, step: stepSeconds,
-            resolution: resolutionSeconds, groupBy: groups, queries: outcome.queries, chunks: outcome.requests,
-            intensityProvider: configuration.carbonIntensity.provider.rawValue, intensityRegion: configuration.gridRegion,
-            intensityDetail: configuration.carbonIntensity.provider == .static
-                ? "static \(configuration.carbonIntensity.staticGramsPerKilowattHour) g/kWh" : outcome.intensityDetail,
-            fallbackIntensity: configuration.carbonIntensity.fallbackGramsPerKilowattHour,
-            attributionLabels: configuration.attributionLabels, hostGracePeriod: configuration.hostGracePeriod,
-            defaultProfile: configuration.power.defaultProfile,
-            profiles: configuration.power.profiles.map { (profile: $0.profile, match: $0.match) },
-            equivalencyTableVersion: EquivalencyTable.version, equivalencyOverrides: configuration.equivalencies.count)
+            configuration: configuration, configBytes: configBytes, from: start, to: end, step: stepSeconds, resolution: resolutionSeconds,
+            groupBy: groups, outcome: outcome)
         let report = builder.finish(
             provenance: provenance, attributionLabels: configuration.attributionLabels, equivalencies: configuration.equivalencyTable)
         let bytes: [UInt8] =

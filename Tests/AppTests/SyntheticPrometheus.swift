@@ -14,6 +14,8 @@ final class SyntheticPrometheus: Sendable {
         var idlePerSecond: Double
         var totalPerSecond: Double
         var memoryActiveRatio: Double
+        /// The host reboots at this time (its boot time and counters start again there).
+        var rebootAt: Double? = nil
         /// Times at which the host is not listed at all.
         var absent: @Sendable (Double) -> Bool = { _ in false }
     }
@@ -52,7 +54,8 @@ final class SyntheticPrometheus: Sendable {
                 index += 1
                 guard !host.absent(time) else { continue }
                 let sampled = (time / scrapeInterval).rounded(.down) * scrapeInterval
-                let up = sampled - host.bootTime
+                let boot = host.rebootAt.map { sampled >= $0 ? $0 : host.bootTime } ?? host.bootTime
+                let up = sampled - boot
                 let value: Double
                 if query.contains("timestamp(") {
                     value = sampled
@@ -61,7 +64,7 @@ final class SyntheticPrometheus: Sendable {
                 } else if query.contains("node_memory_Active_bytes") {
                     value = host.memoryActiveRatio
                 } else if query.contains("node_boot_time_seconds") {
-                    value = host.bootTime
+                    value = boot
                 } else if query.contains(#"mode="idle""#) {
                     value = host.idlePerSecond * up
                 } else if query.contains("node_cpu_seconds_total") {
