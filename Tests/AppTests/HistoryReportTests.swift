@@ -93,6 +93,28 @@ import Testing
         #expect(try report("csv", "again.csv") == csv)
         #expect(String(decoding: csv, as: UTF8.self).contains("total,"))
 
+        // The same window as workspaces: one running workspace of the host, from its boot, with the report's usage.
+        let workspacesPath = "\(directory)/workspaces.json"
+        let workspacesRun = try ExternalProcess(
+            TestStack.exporterBinary,
+            [
+                "workspaces", "--config.file=\(configPath)", "--from", "\(Int(windowStart))", "--to", "\(Int(windowEnd))", "--resolution", "1s",
+                "--format", "json", "--output", workspacesPath,
+            ])
+        #expect(workspacesRun.waitForExit(timeout: 60) == 0, "\(workspacesRun.output)")
+        let workspacesJSON = try String(contentsOfFile: workspacesPath, encoding: .utf8)
+        try SchemaCheck.expectValid(workspacesJSON, directory: directory)
+        let workspaces = try #require(
+            (try JSONSerialization.jsonObject(with: Data(workspacesJSON.utf8)) as? [String: Any])?["workspaces"] as? [[String: Any]])
+        #expect(workspaces.count == 1)
+        let workspace = try #require(workspaces.first)
+        #expect(workspace["status"] as? String == "processed")
+        #expect(workspace["owner"] as? String == "jane.doe")
+        let bootTime = try #require(try Self.query(prometheusPort, #"node_boot_time_seconds{job="node"}"#))
+        #expect(workspace["id"] as? String == "\(host)@\(Int64(bootTime.rounded()))")
+        let workspaceKWh = ((workspace["usage"] as? [String: Any])?["kwh"] as? Double) ?? 0
+        #expect(abs(workspaceKWh * 3_600_000 - reported) < 1e-9 * reported)
+
         // The backfill file: promtool accepts it and a Prometheus started on the blocks answers with the totals.
         let openMetrics = try report("openmetrics", "backfill.om")
         #expect(String(decoding: openMetrics, as: UTF8.self).hasSuffix("# EOF\n"))
