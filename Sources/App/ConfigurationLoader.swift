@@ -69,6 +69,7 @@ struct ConfigurationLoader {
             case "power": configuration.power = power(value)
             case "equivalencies": configuration.equivalencies = equivalencies(value)
             case "workspaces": configuration.workspaces = workspaces(value)
+            case "auditor": configuration.auditor = auditor(value)
             default: unknown(key, line, in: "the configuration")
             }
         }
@@ -397,6 +398,54 @@ struct ConfigurationLoader {
             }
         }
         return workspaces
+    }
+
+    private mutating func auditor(_ node: Node) -> Configuration.Auditor? {
+        var auditor = Configuration.Auditor()
+        guard let fields = mapping(node, "auditor") else { return nil }
+        for (key, value, line) in fields {
+            let path = "auditor.\(key)"
+            switch key {
+            case "url": if let url = httpURL(value, path) { auditor.url = url }
+            case "site_id": if let text = nonEmptyString(value, path) { auditor.siteID = text }
+            case "group_label": if let name = labelName(value, path) { auditor.groupLabel = name }
+            case "score":
+                guard let scoreFields = mapping(value, path) else { continue }
+                for (scoreKey, scoreValue, scoreLine) in scoreFields {
+                    switch scoreKey {
+                    case "name": if let text = nonEmptyString(scoreValue, "\(path).name") { auditor.scoreName = text }
+                    case "value":
+                        if let number = number(scoreValue, "\(path).value") {
+                            if number >= 0 { auditor.scoreValue = number } else { problem(scoreValue, "\(path).value must not be negative") }
+                        }
+                    default: unknown(scoreKey, scoreLine, in: path)
+                    }
+                }
+            case "timeout": positiveDuration(value, path) { auditor.timeout = $0 }
+            case "lookback": positiveDuration(value, path) { auditor.lookback = $0 }
+            case "backoff":
+                guard let backoffFields = mapping(value, path) else { continue }
+                for (backoffKey, backoffValue, backoffLine) in backoffFields {
+                    switch backoffKey {
+                    case "initial": positiveDuration(backoffValue, "\(path).initial") { auditor.initialBackoff = $0 }
+                    case "max": positiveDuration(backoffValue, "\(path).max") { auditor.maxBackoff = $0 }
+                    case "attempts":
+                        if let number = number(backoffValue, "\(path).attempts") {
+                            if number >= 1, number == number.rounded(), number <= 100 {
+                                auditor.attempts = Int(number)
+                            } else {
+                                problem(backoffValue, "\(path).attempts must be a whole number from 1 to 100")
+                            }
+                        }
+                    default: unknown(backoffKey, backoffLine, in: path)
+                    }
+                }
+            default: unknown(key, line, in: "auditor")
+            }
+        }
+        if auditor.url.isEmpty { problem(node, "auditor.url is required") }
+        if auditor.siteID.isEmpty { problem(node, "auditor.site_id is required") }
+        return auditor
     }
 
     private mutating func equivalencies(_ node: Node) -> [Equivalency] {

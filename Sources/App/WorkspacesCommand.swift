@@ -76,21 +76,39 @@ public struct WorkspacesCommand: ParsableCommand {
 
     func produce(fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try span()
-        let configBytes: [UInt8]
-        do {
-            configBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: configFile)))
-        } catch {
-            throw HistoryError("cannot read \(configFile): \(error.localizedDescription)")
-        }
-        let configuration = try ConfigurationLoader.load(path: configFile)
+        let (configuration, configBytes) = try Self.loadConfiguration(configFile)
         let users = try configuration.workspaces.userDirectory.map { try UserDirectory.load(path: $0) }
         let resolutionSeconds = resolution.flatMap(PrometheusDuration.parse) ?? configuration.collectInterval
-        // One bucket over the whole span: the report part supplies gaps, totals and provenance.
-        var builder = UsageReportBuilder(from: start, to: end, step: end - start, resolution: resolutionSeconds, groupBy: [], keepHostSeries: false)
+        let history = try Self.history(
+            configuration: configuration, configBytes: configBytes, from: start, to: end, resolution: resolutionSeconds, fetcher: fetcher,
+            logger: logger, progress: progress)
+        let text = WorkspacesJSONRenderer.render(
+            history.workspaces, report: history.report, ownerLabel: configuration.workspaces.ownerLabel, users: users,
+            equivalencies: configuration.equivalencyTable)
+        return (Array(text.utf8), history.readAnything)
+    }
+
+    /// A configuration file's bytes (for the provenance hash) and its validated contents.
+    static func loadConfiguration(_ path: String) throws -> (Configuration, [UInt8]) {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw HistoryError("cannot read \(path): \(error.localizedDescription)")
+        }
+        return (try ConfigurationLoader.load(path: path), bytes)
+    }
+
+    /// The workspaces of a span, with the one-bucket report that carries their gaps, totals and provenance.
+    static func history(
+        configuration: Configuration, configBytes: [UInt8], from start: Double, to end: Double, resolution: Double,
+        fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?
+    ) throws -> (workspaces: [Workspace], report: UsageReport, readAnything: Bool) {
+        var builder = UsageReportBuilder(from: start, to: end, step: end - start, resolution: resolution, groupBy: [], keepHostSeries: false)
         var tracker = WorkspaceTracker(from: start, to: end)
-        let history = HistoryReader(configuration: configuration, fetcher: fetcher, logger: logger, progress: progress)
-        let outcome = try history.read(
-            from: start, to: end, resolution: resolutionSeconds,
+        let reader = HistoryReader(configuration: configuration, fetcher: fetcher, logger: logger, progress: progress)
+        let outcome = try reader.read(
+            from: start, to: end, resolution: resolution,
             step: { time, result, intervals in
                 builder.add(stepAt: time, intervals: intervals, listedHosts: result.readings.count + result.skipped.count, skipped: result.skipped.map(\.reason))
                 tracker.add(time: time, readings: result.readings, intervals: intervals)
@@ -98,14 +116,10 @@ public struct WorkspacesCommand: ParsableCommand {
             failure: { builder.addFailure(start: $0, end: $1, cause: $2) })
         for gap in outcome.intensityGaps { builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause) }
         let provenance = ReportProvenance(
-            configuration: configuration, configBytes: configBytes, from: start, to: end, step: end - start, resolution: resolutionSeconds,
+            configuration: configuration, configBytes: configBytes, from: start, to: end, step: end - start, resolution: resolution,
             groupBy: [], outcome: outcome)
         let report = builder.finish(
             provenance: provenance, attributionLabels: configuration.attributionLabels, equivalencies: configuration.equivalencyTable)
-        let workspaces = tracker.finish(gaps: report.gaps)
-        let text = WorkspacesJSONRenderer.render(
-            workspaces, report: report, ownerLabel: configuration.workspaces.ownerLabel, users: users,
-            equivalencies: configuration.equivalencyTable)
-        return (Array(text.utf8), outcome.failedChunks < outcome.chunks)
+        return (tracker.finish(gaps: report.gaps), report, outcome.failedChunks < outcome.chunks)
     }
 }

@@ -28,6 +28,23 @@ public indirect enum JSONText: Sendable, Equatable {
         return out
     }
 
+    /// On one line without spaces, for request bodies.
+    public func compact() -> String {
+        switch self {
+        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        case .object(let members):
+            return "{" + members.map { key, value in
+                var text = ""
+                Self.writeString(key, to: &text)
+                return text + ":" + value.compact()
+            }.joined(separator: ",") + "}"
+        default:
+            var out = ""
+            write(to: &out, indent: 0)
+            return out
+        }
+    }
+
     private func write(to out: inout String, indent: Int) {
         switch self {
         case .null: out += "null"

@@ -20,7 +20,7 @@ public final class StateStore: Sendable {
         public var savedAt: Double
     }
 
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     public let path: String
 
     public init(path: String) throws {
@@ -58,6 +58,14 @@ public final class StateStore: Sendable {
                 CREATE TABLE baselines (
                     host TEXT PRIMARY KEY, timestamp REAL NOT NULL, cpu_idle_seconds REAL NOT NULL,
                     cpu_total_seconds REAL NOT NULL, cores REAL NOT NULL, memory_active_ratio REAL, boot_time REAL);
+                """)
+        }
+        migrator.registerMigration("v2-auditor") { db in
+            try db.execute(sql: """
+                CREATE TABLE auditor_records (record_id TEXT PRIMARY KEY, state TEXT NOT NULL);
+                CREATE TABLE auditor_queue (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, record_id TEXT NOT NULL, action TEXT NOT NULL, body TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, last_error TEXT);
                 """)
         }
         try migrator.migrate(database)
