@@ -63,35 +63,29 @@ public struct PrometheusRangeReader: Sendable {
     /// step never mixes fresh and missing data.
     public func read(_ chunk: Chunk, resolution: Double, logger: Logger) throws(ReaderError) -> [Step] {
         let queries = reader.queries
-        let up = try queryRange(queries.up, chunk, resolution, logger)
-        var perQuery: [[Int64: [String: Double]]] = []
+        let hostLabel = reader.settings.hostLabel
+        // Sorted by host so that everything downstream runs in the same order on every run.
+        var up = SeriesCursors(try queryRange(queries.up, chunk, resolution, logger), hostLabel: hostLabel)
+        var perQuery: [SeriesCursors] = []
         for promQL in [
             queries.cpuIdleSeconds, queries.cpuTotalSeconds, queries.cores, queries.memoryActiveRatio, queries.bootTime,
             queries.sampleTime,
         ] {
-            perQuery.append(byTimeAndHost(try queryRange(promQL, chunk, resolution, logger)))
-        }
-        var upByTime: [Int64: [PrometheusQueryResponse.VectorSample]] = [:]
-        for series in up.series {
-            for point in series.points {
-                upByTime[Self.key(point.time), default: []].append(
-                    PrometheusQueryResponse.VectorSample(labels: series.labels, timestamp: point.time, value: point.value))
-            }
+            perQuery.append(SeriesCursors(try queryRange(promQL, chunk, resolution, logger), hostLabel: hostLabel))
         }
         var steps: [Step] = []
-        var time = chunk.start
         var index = 0
+        var time = chunk.start
         while time <= chunk.end + resolution / 1_000 {
             let key = Self.key(time)
             var values = PrometheusReader.HostValues()
-            values.cpuIdle = perQuery[0][key] ?? [:]
-            values.cpuTotal = perQuery[1][key] ?? [:]
-            values.cores = perQuery[2][key] ?? [:]
-            values.memoryActiveRatio = perQuery[3][key] ?? [:]
-            values.bootTime = perQuery[4][key] ?? [:]
-            values.sampleTime = perQuery[5][key] ?? [:]
-            // Sorted by host so that everything downstream runs in the same order on every run.
-            let targets = (upByTime[key] ?? []).sorted { ($0.labels[reader.settings.hostLabel] ?? "") < ($1.labels[reader.settings.hostLabel] ?? "") }
+            values.cpuIdle = perQuery[0].values(at: key)
+            values.cpuTotal = perQuery[1].values(at: key)
+            values.cores = perQuery[2].values(at: key)
+            values.memoryActiveRatio = perQuery[3].values(at: key)
+            values.bootTime = perQuery[4].values(at: key)
+            values.sampleTime = perQuery[5].values(at: key)
+            let targets = up.samples(at: key)
             let result = reader.assemble(up: PrometheusQueryResponse(samples: targets, warnings: []), values: values)
             steps.append(Step(time: time, result: result))
             index += 1
@@ -103,13 +97,47 @@ public struct PrometheusRangeReader: Sendable {
     /// Milliseconds: the resolution of Prometheus' evaluation times, so keys match whatever the float text.
     static func key(_ time: Double) -> Int64 { Int64((time * 1_000).rounded()) }
 
-    private func byTimeAndHost(_ response: PrometheusMatrixResponse) -> [Int64: [String: Double]] {
-        var values: [Int64: [String: Double]] = [:]
-        for series in response.series {
-            guard let host = series.labels[reader.settings.hostLabel] else { continue }
-            for point in series.points { values[Self.key(point.time), default: [:]][host] = point.value }
+    /// Walks the series of one answer step by step. Each series keeps a position in its time-ordered points,
+    /// so a day of a large fleet is read without building a table per step and host.
+    struct SeriesCursors {
+        private var series: [PrometheusMatrixResponse.Series]
+        private var hosts: [String]
+        private var positions: [Int]
+
+        init(_ response: PrometheusMatrixResponse, hostLabel: String) {
+            let kept = response.series.filter { $0.labels[hostLabel] != nil }.sorted { ($0.labels[hostLabel] ?? "") < ($1.labels[hostLabel] ?? "") }
+            series = kept
+            hosts = kept.map { $0.labels[hostLabel] ?? "" }
+            positions = Array(repeating: 0, count: kept.count)
         }
-        return values
+
+        /// The value of every series with a point at `key`, by host (steps must be asked in increasing order).
+        mutating func values(at key: Int64) -> [String: Double] {
+            var values: [String: Double] = [:]
+            for index in advance(to: key) { values[hosts[index]] = series[index].points[positions[index]].value }
+            return values
+        }
+
+        /// Every series with a point at `key` as an instant sample (for `up`), in host order.
+        mutating func samples(at key: Int64) -> [PrometheusQueryResponse.VectorSample] {
+            advance(to: key).map { index in
+                let point = series[index].points[positions[index]]
+                return PrometheusQueryResponse.VectorSample(labels: series[index].labels, timestamp: point.time, value: point.value)
+            }
+        }
+
+        /// Moves every series to its first point at or after `key`; returns the series whose point is at `key`.
+        private mutating func advance(to key: Int64) -> [Int] {
+            var matching: [Int] = []
+            for index in series.indices {
+                var position = positions[index]
+                let count = series[index].points.count
+                while position < count, PrometheusRangeReader.key(series[index].points[position].time) < key { position += 1 }
+                positions[index] = position
+                if position < count, PrometheusRangeReader.key(series[index].points[position].time) == key { matching.append(index) }
+            }
+            return matching
+        }
     }
 
     func queryRange(_ promQL: String, _ chunk: Chunk, _ resolution: Double, _ logger: Logger) throws(ReaderError)
