@@ -44,6 +44,7 @@ struct HistoryReader {
         let prometheus = configuration.source.prometheus
         let settings = PrometheusReader.Settings(
             baseURL: prometheus.url, selector: prometheus.selector, hostLabel: prometheus.hostLabel,
+            // A day of range answers is far larger than an instant one: allow at least 30 s.
             timeoutSeconds: max(prometheus.timeout, 30), headers: try Secrets.authorizationHeaders(for: prometheus))
         let reader = PrometheusRangeReader(settings: settings, fetcher: fetcher)
         let (timeline, detail, intensityGaps) = readIntensity(from: from, to: to + resolution)
@@ -64,7 +65,7 @@ struct HistoryReader {
                 failed += 1
                 logger.warning("range read failed; marked as a gap", metadata: ["start": "\(UTCDate.format(chunk.start))", "err": "\(error)"])
                 integrator.forgetBaselines()
-                failure(chunk.start, chunk.end + resolution, "Prometheus range query failed: \(error)")
+                failure(chunk.start, chunk.end + resolution, "Prometheus range query failed: \(Self.oneLine(error))")
             }
         }
         progress?("")
@@ -95,7 +96,7 @@ struct HistoryReader {
                     unusable += result.unusable.count
                 } catch {
                     logger.warning("carbon intensity history failed; fallback used", metadata: ["err": "\(error)"])
-                    failures.append((piece.from, piece.to, "carbon intensity request failed (\(error)); fallback \(SampleValueText.string(settings.fallbackGramsPerKilowattHour)) g/kWh used"))
+                    failures.append((piece.from, piece.to, "carbon intensity request failed (\(Self.oneLine(error))); fallback \(SampleValueText.string(settings.fallbackGramsPerKilowattHour)) g/kWh used"))
                 }
             }
             let timeline = IntensityTimeline(periods: read, fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
@@ -116,6 +117,14 @@ struct HistoryReader {
                 }
             return (timeline, "GB Carbon Intensity API \(path), half-hourly, value of the half-hour in which each interval ends", gaps)
         }
+    }
+}
+
+extension HistoryReader {
+    /// An error's text without the line breaks upstream bodies may carry.
+    static func oneLine(_ error: any Error) -> String {
+        String(describing: error).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 

@@ -15,7 +15,7 @@ public enum ReportTableRenderer {
                 + s.bucketsByStatus.map { "\($0.status.rawValue) \($0.count)" }.joined(separator: ", "),
             "Total \(kwh(s.totals.joules)) kWh (busy \(kwh(s.totals.busyJoules)), idle \(kwh(s.totals.idleJoules))), "
                 + "\(grams(s.totals.grams)) g CO2e (busy \(grams(s.totals.busyGrams)), idle \(grams(s.totals.idleGrams)))",
-            "Averages: \(optional(s.kilowattHoursPerHost, kwh)) kWh and \(optional(s.gramsPerHost, grams)) g CO2e per host, "
+            "Averages: \(optional(s.kilowattHoursPerHost) { String(format: "%.4f", $0) }) kWh and \(optional(s.gramsPerHost, grams)) g CO2e per host, "
                 + "\(optional(s.meanPowerWatts) { String(format: "%.1f", $0) }) W per host, \(optional(s.meanIntensity) { String(format: "%.0f", $0) }) g/kWh",
         ]
         if !s.equivalencies.isEmpty {

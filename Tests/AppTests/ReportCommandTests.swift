@@ -166,6 +166,9 @@ import Testing
         let (table, _) = try run(base + ["--format", "table"])
         #expect(table.contains("step buckets ok 2, partial 0, failed 0, missing 1"))
         #expect(table.contains("missing: Prometheus listed no node_exporter host"))
+        // Both hosts' last reading before the hour is at 00:55 and they restart from a new baseline at 02:00:
+        // (32 W + 68 W) x 6,900 s over two hosts.
+        #expect(table.contains("Averages: 0.0958 kWh"), "\(table)")
 
         let (openMetrics, _) = try run(base + ["--format", "openmetrics"])
         #expect(openMetrics.hasPrefix("# TYPE footprint_host_busy_seconds counter\n"))
