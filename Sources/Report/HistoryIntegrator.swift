@@ -61,6 +61,7 @@ public struct HistoryIntegrator: Sendable {
             usage.busyGrams = after.busyEmissions.value - (before?.busyEmissions.value ?? 0)
             usage.idleGrams = after.idleEmissions.value - (before?.idleEmissions.value ?? 0)
             usage.busyWallSeconds = after.busySeconds.value - (before?.busySeconds.value ?? 0)
+            usage.hostSeconds = duration
             intervals.append(
                 IntervalUsage(
                     account: key, labels: reading.labels, start: reading.timestamp - duration, end: reading.timestamp,

@@ -118,6 +118,7 @@ public enum ReportJSONRenderer {
             ("busy_gco2eq", .number(usage.busyGrams)),
             ("idle_gco2eq", .number(usage.idleGrams)),
             ("gco2eq", .number(usage.grams)),
+            ("host_seconds", .number(usage.hostSeconds)),
         ])
     }
 

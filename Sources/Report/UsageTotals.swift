@@ -14,6 +14,9 @@ public struct UsageTotals: Sendable, Equatable {
     public var idleGrams = 0.0
     /// Wall-clock seconds weighted by the busy share (`footprint_host_busy_seconds_total`).
     public var busyWallSeconds = 0.0
+    /// Seconds of host time integrated (summed over hosts): zero means no host was observed, so zero energy
+    /// next to it says "nothing ran", not "nothing measured".
+    public var hostSeconds = 0.0
 
     public init() {}
 
@@ -28,5 +31,6 @@ public struct UsageTotals: Sendable, Equatable {
         busyGrams += other.busyGrams * factor
         idleGrams += other.idleGrams * factor
         busyWallSeconds += other.busyWallSeconds * factor
+        hostSeconds += other.hostSeconds * factor
     }
 }

@@ -155,10 +155,15 @@ import Testing
 
         let (csv, _) = try run(base + ["--format", "csv"])
         let rows = csv.split(separator: "\n").map(String.init)
-        #expect(rows.contains { $0.hasPrefix("# config_sha256=") })
-        #expect(rows.contains("resolution,start,end,status,cloud_project_name,user,cpu_busy_seconds,cpu_idle_seconds,busy_kwh,idle_kwh,busy_gco2eq,idle_gco2eq,causes"))
+        #expect(rows.first == "resolution,start,end,status,cloud_project_name,user,cpu_busy_seconds,cpu_idle_seconds,busy_kwh,idle_kwh,busy_gco2eq,idle_gco2eq,host_seconds,causes")
+        #expect(rows.contains { $0.hasPrefix("provenance,2026-11-21T00:00:00Z,2026-11-21T03:00:00Z,config_sha256,,,,,,,,,,") })
+        #expect(rows.contains { $0.hasPrefix("provenance,") && $0.contains(",query,") && $0.contains("timestamp(") })
+        #expect(rows.allSatisfy { $0.filter { $0 == "," }.count >= 13 })
         let missing = try #require(rows.first { $0.hasPrefix("step,2026-11-21T01:00:00Z,") })
-        #expect(missing.hasPrefix("step,2026-11-21T01:00:00Z,2026-11-21T02:00:00Z,missing,,,,,,,,,"))
+        #expect(missing.hasPrefix("step,2026-11-21T01:00:00Z,2026-11-21T02:00:00Z,missing,,,,,,,,,,"))
+        // The hour after the gap: both hosts observed for the whole hour again.
+        let after = try #require(rows.first { $0.hasPrefix("step,2026-11-21T02:00:00Z,2026-11-21T03:00:00Z,ok,isis,bob,") })
+        #expect(after.split(separator: ",", omittingEmptySubsequences: false)[12] == "3600")
         #expect(missing.contains("Prometheus listed no node_exporter host"))
         // The intensity API is down here (404 for every range): the fallback is used and said so.
         #expect(rows.contains { $0.contains("intensity_fallback") && $0.contains("HTTP status 404") })
