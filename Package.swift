@@ -34,11 +34,14 @@ let package = Package(
         ),
         .target(name: "Counters", dependencies: ["Model"]),
         .target(name: "Exposition", dependencies: ["Counters", "Model", "PromText"]),
+        // Reports over past spans: history -> counters -> buckets -> json/csv/table/openmetrics. Pure (no I/O), so
+        // it depends only on the layers below it and App does the reading.
+        .target(name: "Report", dependencies: ["Model", "Counters", "Exposition", "PromText"]),
         .target(name: "StateStore", dependencies: ["Counters", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "App",
             dependencies: [
-                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc", "CCrypt", "StateStore",
+                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc", "CCrypt", "StateStore", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -63,6 +66,7 @@ let package = Package(
             name: "CountersTests",
             dependencies: ["Counters", "Model", "TestSupport", "StateStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Counters", "Model", "TestSupport"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReadersTests",

@@ -139,6 +139,19 @@ extension Configuration {
             lines.append("  - {equivalency: \(entry.name), unit: \(entry.unit), \(factor): \(number(entry.perUnit)), "
                 + "description: \(quote(entry.description)), source: \(quote(entry.source)), vintage: \(quote(entry.vintage))}")
         }
+        lines.append("workspaces:")
+        lines.append("  owner_label: \(workspaces.ownerLabel)")
+        if let directory = workspaces.userDirectory { lines.append("  user_directory: \(quote(directory))") }
+        if let auditor {
+            lines.append("auditor:")
+            lines.append("  url: \(quote(auditor.url))")
+            lines.append("  site_id: \(quote(auditor.siteID))")
+            lines.append("  group_label: \(auditor.groupLabel)")
+            if let value = auditor.scoreValue { lines.append("  score: {name: \(quote(auditor.scoreName)), value: \(number(value))}") }
+            lines.append("  timeout: \(PrometheusDuration.format(auditor.timeout))")
+            lines.append("  lookback: \(PrometheusDuration.format(auditor.lookback))")
+            lines.append("  backoff: {initial: \(PrometheusDuration.format(auditor.initialBackoff)), max: \(PrometheusDuration.format(auditor.maxBackoff)), attempts: \(auditor.attempts)}")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -185,6 +185,14 @@ public struct Configuration: Sendable, Equatable {
 
     public static let defaultAttributionLabels = ["cloud_project_name", "user"]
 
+    /// How `footprint_exporter workspaces` names owners and finds their details.
+    public struct Workspaces: Sendable, Equatable {
+        /// The target label naming a workspace's owner (a platform user name).
+        public var ownerLabel = "user"
+        /// A CSV or YAML file mapping platform user names to name, email and uid; none when nil.
+        public var userDirectory: String?
+    }
+
     public var collectInterval = 60.0
     /// How long a host the source no longer lists keeps being exported with its final totals.
     public var hostGracePeriod = 900.0
@@ -193,6 +201,29 @@ public struct Configuration: Sendable, Equatable {
     public var power = Power()
     /// Equivalency entries that replace built-in ones (same equivalency and unit) or add to them.
     public var equivalencies: [Equivalency] = []
+    public var workspaces = Workspaces()
+    /// Where finished and running workspaces are accounted; none when nil.
+    public var auditor: Auditor?
+
+    /// An AUDITOR accounting server receiving one record per workspace (`footprint_exporter auditor-push`).
+    public struct Auditor: Sendable, Equatable {
+        public var url = ""
+        /// `meta.site_id` of every record.
+        public var siteID = ""
+        /// The target label whose value becomes `meta.group_id`.
+        public var groupLabel = "cloud_project_name"
+        /// Score attached to the NumCPUs component (e.g. HEPSPEC06 per core); none when `scoreValue` is nil.
+        public var scoreName = "HEPSPEC06"
+        public var scoreValue: Double?
+        public var timeout = 10.0
+        /// How far back each push looks for workspaces.
+        public var lookback = 30 * 86_400.0
+        /// First retry delay; doubled per failed attempt up to `maxBackoff`.
+        public var initialBackoff = 1.0
+        public var maxBackoff = 300.0
+        /// Attempts per record within one push; what still fails stays queued for the next push.
+        public var attempts = 5
+    }
 
     public init() {}
 

@@ -68,6 +68,8 @@ struct ConfigurationLoader {
             case "carbon_intensity": configuration.carbonIntensity = carbonIntensity(value)
             case "power": configuration.power = power(value)
             case "equivalencies": configuration.equivalencies = equivalencies(value)
+            case "workspaces": configuration.workspaces = workspaces(value)
+            case "auditor": configuration.auditor = auditor(value)
             default: unknown(key, line, in: "the configuration")
             }
         }
@@ -598,6 +600,74 @@ struct ConfigurationLoader {
             problem(node, "\(path): cpu_idle_watts_per_core (\(profile.cpuIdleWattsPerCore)) must not exceed cpu_watts_per_core (\(profile.cpuWattsPerCore))")
         }
         return profile
+    }
+
+    private mutating func workspaces(_ node: Node) -> Configuration.Workspaces {
+        var workspaces = Configuration.Workspaces()
+        guard let fields = mapping(node, "workspaces") else { return workspaces }
+        for (key, value, line) in fields {
+            switch key {
+            case "owner_label": if let name = labelName(value, "workspaces.owner_label") { workspaces.ownerLabel = name }
+            case "user_directory":
+                if let path = nonEmptyString(value, "workspaces.user_directory") {
+                    guard path.hasSuffix(".csv") || path.hasSuffix(".yml") || path.hasSuffix(".yaml") else {
+                        problem(value, "workspaces.user_directory must be a .csv, .yml or .yaml file")
+                        continue
+                    }
+                    workspaces.userDirectory = resolve(path)
+                }
+            default: unknown(key, line, in: "workspaces")
+            }
+        }
+        return workspaces
+    }
+
+    private mutating func auditor(_ node: Node) -> Configuration.Auditor? {
+        var auditor = Configuration.Auditor()
+        guard let fields = mapping(node, "auditor") else { return nil }
+        for (key, value, line) in fields {
+            let path = "auditor.\(key)"
+            switch key {
+            case "url": if let url = httpURL(value, path) { auditor.url = url }
+            case "site_id": if let text = nonEmptyString(value, path) { auditor.siteID = text }
+            case "group_label": if let name = labelName(value, path) { auditor.groupLabel = name }
+            case "score":
+                guard let scoreFields = mapping(value, path) else { continue }
+                for (scoreKey, scoreValue, scoreLine) in scoreFields {
+                    switch scoreKey {
+                    case "name": if let text = nonEmptyString(scoreValue, "\(path).name") { auditor.scoreName = text }
+                    case "value":
+                        if let number = number(scoreValue, "\(path).value") {
+                            if number >= 0 { auditor.scoreValue = number } else { problem(scoreValue, "\(path).value must not be negative") }
+                        }
+                    default: unknown(scoreKey, scoreLine, in: path)
+                    }
+                }
+            case "timeout": positiveDuration(value, path) { auditor.timeout = $0 }
+            case "lookback": positiveDuration(value, path) { auditor.lookback = $0 }
+            case "backoff":
+                guard let backoffFields = mapping(value, path) else { continue }
+                for (backoffKey, backoffValue, backoffLine) in backoffFields {
+                    switch backoffKey {
+                    case "initial": positiveDuration(backoffValue, "\(path).initial") { auditor.initialBackoff = $0 }
+                    case "max": positiveDuration(backoffValue, "\(path).max") { auditor.maxBackoff = $0 }
+                    case "attempts":
+                        if let number = number(backoffValue, "\(path).attempts") {
+                            if number >= 1, number == number.rounded(), number <= 100 {
+                                auditor.attempts = Int(number)
+                            } else {
+                                problem(backoffValue, "\(path).attempts must be a whole number from 1 to 100")
+                            }
+                        }
+                    default: unknown(backoffKey, backoffLine, in: path)
+                    }
+                }
+            default: unknown(key, line, in: "auditor")
+            }
+        }
+        if auditor.url.isEmpty { problem(node, "auditor.url is required") }
+        if auditor.siteID.isEmpty { problem(node, "auditor.site_id is required") }
+        return auditor
     }
 
     private mutating func equivalencies(_ node: Node) -> [Equivalency] {

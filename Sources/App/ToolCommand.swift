@@ -11,7 +11,9 @@ public struct ToolCommand: ParsableCommand {
         commandName: "footprint_exporter",
         abstract: "Prometheus exporter of per-host power, energy and carbon emissions, attributed to projects and users.",
         version: "footprint_exporter \(BuildInfo.version) (revision \(BuildInfo.revision))",
-        subcommands: [Serve.self, CheckConfig.self, EquivalenciesCommand.self, ForecastCommand.self],
+        subcommands: [Serve.self, CheckConfig.self, EquivalenciesCommand.self, ForecastCommand.self, ReportCommand.self, WorkspacesCommand.self,
+            AuditorPushCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 

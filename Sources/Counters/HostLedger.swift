@@ -105,7 +105,7 @@ public struct HostLedger: Sendable {
         at now: Double
     ) -> Outcome {
         guard reading.isValid else { return .invalid }
-        let key = AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" }, gridRegion: region)
+        let key = accountKey(for: reading, region: region)
         if !provisional.isEmpty {
             let stored = provisional.filter { $0.host == key.host && $0.attribution == key.attribution }
             if accounts[key] == nil, let first = stored.first {
@@ -185,6 +185,14 @@ public struct HostLedger: Sendable {
     private static func key(_ account: HostAccount) -> AccountKey {
         AccountKey(host: account.host, attribution: account.attribution, gridRegion: account.gridRegion ?? "")
     }
+
+    /// The key of the account a reading is counted in.
+    public func accountKey(for reading: HostReading, region: String = "") -> AccountKey {
+        AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" }, gridRegion: region)
+    }
+
+    /// One account's counters as they stand; nil before its first reading or after it expired.
+    public func account(_ key: AccountKey) -> HostAccount? { accounts[key] }
 
     /// The current baseline of a host, for tests and diagnostics.
     public func baseline(of host: String) -> HostReading? { baselines[host] }

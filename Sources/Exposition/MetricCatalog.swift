@@ -168,6 +168,15 @@ public enum MetricCatalog {
         help: "Time of the last successful configuration load, in Unix seconds."
     )
 
+    /// Provenance of a backfill file written by `footprint_exporter report --format openmetrics`; never served
+    /// on `/metrics`, so it is not part of `all`.
+    public static let reportInfo = MetricDefinition(
+        name: "footprint_report_info",
+        type: .gauge,
+        help: "Provenance of backfilled footprint counters: the configuration's SHA-256, the span and resolution "
+            + "read from Prometheus, the equivalency table version and the number of data gaps; the value is always 1."
+    )
+
     /// Every definition, sorted by name.
     public static let all: [MetricDefinition] = [
         hostPower, hostEnergy, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores, hostMemoryActiveRatio,

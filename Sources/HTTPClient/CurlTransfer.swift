@@ -120,9 +120,11 @@ final class CurlTransfer {
             try set(CURLOPT_HTTPGET, 1)
         case .head:
             try set(CURLOPT_NOBODY, 1)
-        case .post:
+        case .post, .put:
             let body = request.body ?? []
             try set(CURLOPT_POST, 1)
+            // curl sends a body only with POST; the method line is replaced for PUT.
+            if request.method == .put { try set(CURLOPT_CUSTOMREQUEST, "PUT") }
             // The size must precede COPYPOSTFIELDS so bodies containing NUL bytes are sent whole.
             try set(CURLOPT_POSTFIELDSIZE, body.count)
             if body.isEmpty {
@@ -151,7 +153,7 @@ final class CurlTransfer {
             // "Name:" would tell curl to remove the header; "Name;" sends it with an empty value.
             lines.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
         }
-        if request.method == .post && !request.headers.contains(where: { $0.name.lowercased() == "expect" }) {
+        if (request.method == .post || request.method == .put) && !request.headers.contains(where: { $0.name.lowercased() == "expect" }) {
             // curl otherwise waits for "100 Continue" before sending larger bodies.
             lines.append("Expect:")
         }

@@ -4,6 +4,8 @@ public enum HTTPMethod: String, Sendable, Hashable, CustomStringConvertible {
     case post = "POST"
     /// Like `get`, but the server sends no body.
     case head = "HEAD"
+    /// Like `post` (a body), for APIs that update with PUT (AUDITOR's `PUT /record`).
+    case put = "PUT"
 
     public var description: String { rawValue }
 }

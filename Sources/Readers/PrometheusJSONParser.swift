@@ -46,11 +46,25 @@ struct PrometheusJSONParser {
     private struct VectorData {
         var resultType: String
         var samples: [PrometheusQueryResponse.VectorSample]
+        var series: [PrometheusMatrixResponse.Series] = []
     }
 
     // MARK: Envelope
 
     mutating func parseResponse() throws(ReaderError) -> PrometheusQueryResponse {
+        let (data, warnings) = try parseEnvelope()
+        guard data.resultType == "vector" else { throw .malformed("expected a vector result, got \(data.resultType)") }
+        return PrometheusQueryResponse(samples: data.samples, warnings: warnings)
+    }
+
+    /// The envelope of a `query_range` answer: a matrix, each series with its points in time order.
+    mutating func parseMatrixResponse() throws(ReaderError) -> PrometheusMatrixResponse {
+        let (data, warnings) = try parseEnvelope()
+        guard data.resultType == "matrix" else { throw .malformed("expected a matrix result, got \(data.resultType)") }
+        return PrometheusMatrixResponse(series: data.series, warnings: warnings)
+    }
+
+    private mutating func parseEnvelope() throws(ReaderError) -> (VectorData, [String]) {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
         guard try nextByte() == UInt8(ascii: "{") else { throw failure("expected a JSON object") }
         index += 1
@@ -84,8 +98,7 @@ struct PrometheusJSONParser {
             throw .upstreamError("\(errorType ?? "unknown"): \(errorText ?? "no error message")")
         }
         guard let data else { throw .malformed("success without data") }
-        guard data.resultType == "vector" else { throw .malformed("expected a vector result, got \(data.resultType)") }
-        return PrometheusQueryResponse(samples: data.samples, warnings: warnings)
+        return (data, warnings)
     }
 
     private mutating func parseData() throws(ReaderError) -> VectorData? {
@@ -98,6 +111,7 @@ struct PrometheusJSONParser {
         index += 1
         var resultType: String?
         var samples: [PrometheusQueryResponse.VectorSample] = []
+        var series: [PrometheusMatrixResponse.Series] = []
         var sawResult = false
         // `result` before `resultType`: its shape is unknown until the type is, so it is read afterwards.
         var deferredResult: Int?
@@ -110,7 +124,13 @@ struct PrometheusJSONParser {
                     sawResult = true
                     if let resultType {
                         deferredResult = nil
-                        if resultType == "vector" { samples = try parseVector() } else { try skipValue() }
+                        if resultType == "vector" {
+                            samples = try parseVector()
+                        } else if resultType == "matrix" {
+                            series = try parseMatrix()
+                        } else {
+                            try skipValue()
+                        }
                     } else {
                         deferredResult = index
                         try skipValue()
@@ -121,16 +141,66 @@ struct PrometheusJSONParser {
             } while try nextInContainer(close: UInt8(ascii: "}"))
         }
         guard let resultType else { throw .malformed("missing key resultType in data") }
-        if resultType == "vector" {
+        if resultType == "vector" || resultType == "matrix" {
             guard sawResult else { throw .malformed("missing key result in data") }
             if let deferredResult {
                 let resume = index
                 index = deferredResult
-                samples = try parseVector()
+                if resultType == "vector" { samples = try parseVector() } else { series = try parseMatrix() }
                 index = resume
             }
         }
-        return VectorData(resultType: resultType, samples: samples)
+        return VectorData(resultType: resultType, samples: samples, series: series)
+    }
+
+    private mutating func parseMatrix() throws(ReaderError) -> [PrometheusMatrixResponse.Series] {
+        guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
+        index += 1
+        var result: [PrometheusMatrixResponse.Series] = []
+        if try startContainer(close: UInt8(ascii: "]")) {
+            repeat {
+                if let one = try parseRangeSeries() { result.append(one) }
+            } while try nextInContainer(close: UInt8(ascii: "]"))
+        }
+        return result
+    }
+
+    /// One matrix series; nil for a native-histogram series (`histograms` only), as for vectors.
+    private mutating func parseRangeSeries() throws(ReaderError) -> PrometheusMatrixResponse.Series? {
+        guard try nextByte() == UInt8(ascii: "{") else { throw failure("series is not an object") }
+        let start = index
+        index += 1
+        var labels: [String: String]?
+        var points: [PrometheusMatrixResponse.Point]?
+        var histogram = false
+        if try startContainer(close: UInt8(ascii: "}")) {
+            repeat {
+                let key = try readKey()
+                if equals(key, "metric") {
+                    labels = try parseLabels()
+                } else if equals(key, "values") {
+                    guard try nextByte() == UInt8(ascii: "[") else { throw failure("values is not an array") }
+                    index += 1
+                    var read: [PrometheusMatrixResponse.Point] = []
+                    if try startContainer(close: UInt8(ascii: "]")) {
+                        repeat {
+                            let point = try parsePoint()
+                            read.append(PrometheusMatrixResponse.Point(time: point.time, value: point.value))
+                        } while try nextInContainer(close: UInt8(ascii: "]"))
+                    }
+                    points = read
+                } else {
+                    if equals(key, "histograms") { histogram = true }
+                    try skipValue()
+                }
+            } while try nextInContainer(close: UInt8(ascii: "}"))
+        }
+        guard let points else {
+            if histogram { return nil }
+            throw .malformed("missing key values in the series at byte \(start)")
+        }
+        guard let labels else { throw .malformed("missing key metric in the series at byte \(start)") }
+        return PrometheusMatrixResponse.Series(labels: labels, points: points)
     }
 
     private mutating func parseVector() throws(ReaderError) -> [PrometheusQueryResponse.VectorSample] {

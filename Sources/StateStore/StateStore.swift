@@ -20,7 +20,7 @@ public final class StateStore: Sendable {
         public var savedAt: Double
     }
 
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     public let path: String
 
     public init(path: String) throws {
@@ -74,6 +74,14 @@ public final class StateStore: Sendable {
                     busy_seconds, power_watts, idle_ratio, cores, memory_active_ratio, boot_time, last_seen FROM accounts;
                 DROP TABLE accounts;
                 ALTER TABLE accounts_v2 RENAME TO accounts;
+                """)
+        }
+        migrator.registerMigration("v3-auditor") { db in
+            try db.execute(sql: """
+                CREATE TABLE auditor_records (record_id TEXT PRIMARY KEY, state TEXT NOT NULL);
+                CREATE TABLE auditor_queue (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, record_id TEXT NOT NULL, action TEXT NOT NULL, body TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, last_error TEXT);
                 """)
         }
         try migrator.migrate(database)

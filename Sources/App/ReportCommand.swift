@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import HTTPClient
+import Logging
+import Model
+import Readers
+import Report
+
+/// `footprint_exporter report`: a reproducible usage report over a past span, from Prometheus' history.
+public struct ReportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Usage report (CPU time, energy, emissions) per group and step over a past span, from Prometheus' history."
+    )
+
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case json
+        case csv
+        case table
+        case openmetrics
+    }
+
+    @Option(name: .customLong("config.file"), help: "YAML configuration with source.kind prometheus (the same file the exporter runs with).")
+    var configFile: String
+
+    @Option(name: .customLong("from"), help: "Start of the span, UTC: 2026-10-01T00:00Z (seconds optional), 2026-10-01, or Unix seconds.")
+    var from: String
+
+    @Option(name: .customLong("to"), help: "End of the span (exclusive), in the same forms.")
+    var to: String
+
+    @Option(name: .customLong("step"), help: "Bucket length of the report series, e.g. 1h, 15m, 1d.")
+    var step = "1h"
+
+    @Option(name: .customLong("resolution"), help: "Spacing of the readings taken from Prometheus; default: the configuration's collect_interval.")
+    var resolution: String?
+
+    @Option(name: .customLong("group-by"), help: "Comma-separated labels to group by (target labels, or host); default: the attribution labels.")
+    var groupBy: String?
+
+    @Option(name: .customLong("format"), help: "json, csv, table or openmetrics (backfill file for promtool).")
+    var format = Format.json
+
+    @Option(name: .customLong("output"), help: "File to write; default: standard output.")
+    var output: String?
+
+    @Option(name: .customLong("log.level"), help: "Only log messages at or above this level: debug, info, warn, error.")
+    var logLevel = LogLevelOption.warn
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try span()
+        guard let seconds = PrometheusDuration.parse(step), seconds > 0 else { throw ValidationError("--step must be a positive duration such as 1h") }
+        if let resolution {
+            guard let seconds = PrometheusDuration.parse(resolution), seconds > 0 else {
+                throw ValidationError("--resolution must be a positive duration such as 60s")
+            }
+        }
+        if let groupBy, Self.labels(groupBy).isEmpty { throw ValidationError("--group-by needs at least one label name") }
+    }
+
+    /// The span as Unix seconds.
+    func span() throws -> (from: Double, to: Double) {
+        guard let start = Self.parseTime(from) else { throw ValidationError("--from must be a UTC time such as 2026-10-01T00:00Z") }
+        guard let end = Self.parseTime(to) else { throw ValidationError("--to must be a UTC time such as 2026-11-01T00:00Z") }
+        guard end > start else { throw ValidationError("--to must be after --from") }
+        return (start, end)
+    }
+
+    static func parseTime(_ text: String) -> Double? {
+        if let seconds = Double(text), seconds.isFinite, text.allSatisfy({ $0.isNumber || $0 == "." }) { return seconds }
+        return UTCDate.parse(text)
+    }
+
+    static func labels(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    public func run() throws {
+        let level = logLevel.level
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: .logfmt) }
+        let logger = Logger(label: "footprint_exporter")
+        let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+        do {
+            let (bytes, complete) = try produce(fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
+            try OutputFile.write(bytes, to: output)
+            if !complete { throw ExitCode(3) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("report: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The rendered report, and whether any node data could be read at all.
+    func produce(fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?) throws -> (bytes: [UInt8], readAnything: Bool) {
+        let (start, end) = try span()
+        let configBytes: [UInt8]
+        do {
+            configBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: configFile)))
+        } catch {
+            throw HistoryError("cannot read \(configFile): \(error.localizedDescription)")
+        }
+        let configuration = try ConfigurationLoader.load(path: configFile)
+        let stepSeconds = PrometheusDuration.parse(step) ?? 3_600
+        let resolutionSeconds = resolution.flatMap(PrometheusDuration.parse) ?? configuration.collectInterval
+        let groups = groupBy.map(Self.labels) ?? configuration.attributionLabels
+        var builder = UsageReportBuilder(
+            from: start, to: end, step: stepSeconds, resolution: resolutionSeconds, groupBy: groups, keepHostSeries: format == .openmetrics)
+        let history = HistoryReader(configuration: configuration, fetcher: fetcher, logger: logger, progress: progress)
+        let outcome = try history.read(
+            from: start, to: end, resolution: resolutionSeconds,
+            step: { time, result, intervals in
+                builder.add(stepAt: time, intervals: intervals, listedHosts: result.readings.count + result.skipped.count, skipped: result.skipped.map(\.reason))
+            },
+            failure: { builder.addFailure(start: $0, end: $1, cause: $2) })
+        for gap in outcome.intensityGaps { builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause) }
+        let provenance = ReportProvenance(
+            configuration: configuration, configBytes: configBytes, from: start, to: end, step: stepSeconds, resolution: resolutionSeconds,
+            groupBy: groups, outcome: outcome)
+        let report = builder.finish(
+            provenance: provenance, attributionLabels: configuration.attributionLabels, equivalencies: configuration.equivalencyTable)
+        let bytes: [UInt8] =
+            switch format {
+            case .json: Array(ReportJSONRenderer.render(report).utf8)
+            case .csv: Array(ReportCSVRenderer.render(report).utf8)
+            case .table: Array(ReportTableRenderer.render(report).utf8)
+            case .openmetrics: ReportOpenMetricsRenderer.render(report)
+            }
+        return (bytes, outcome.failedChunks < outcome.chunks)
+    }
+}
+
+/// Writes command output to a file (atomically, through a temporary file beside it) or standard output.
+enum OutputFile {
+    static func write(_ bytes: [UInt8], to path: String?) throws {
+        guard let path else {
+            FileHandle.standardOutput.write(Data(bytes))
+            return
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw HistoryError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// One status line on standard error, rewritten in place; only when standard error is a terminal, so logs
+/// and pipes never see it.
+enum TerminalProgress {
+    static func standardError() -> ((String) -> Void)? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        return { message in
+            let line = message.isEmpty ? "\r\u{1B}[K" : "\r\u{1B}[K\(message)"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+}
