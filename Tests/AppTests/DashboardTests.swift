@@ -105,8 +105,15 @@ import Testing
               prometheus:
                 url: http://127.0.0.1:\(prometheusPort)
                 attribution_labels: [cloud_project_name, user, machine_name]
-            carbon_intensity: {provider: static, static_grams_per_kwh: 180}
+            carbon_intensity: {providers: [file, static], file: {path: intensity.csv}, static_grams_per_kwh: 180}
             """
+        // A site intensity file covering the next day, so the forecast panels have data: a dip at +6 h.
+        let start = (Date().timeIntervalSince1970 / 1_800).rounded(.down) * 1_800
+        let rows = (0..<60).map { index in
+            "\(Int(start) + index * 1_800),\(index == 12 ? 90 : 200 + index % 5)"
+        }
+        try (["start,grams_per_kwh"] + rows).joined(separator: "\n").write(
+            toFile: "\(directory)/intensity.csv", atomically: true, encoding: .utf8)
         let exporter = try TestStack.exporter(port: exporterPort, config: config, directory: directory)
         defer { exporter.stop() }
         // Enough scrapes for rates over a few seconds and for the recording rules to have run. The rate
