@@ -49,7 +49,7 @@ import Testing
     /// The fuzzer's first stop: a time of `1795341e999140` is JSON (an infinite number) that Foundation refuses.
     @Test func numbersBeyondDoubleAreStillJSON() throws {
         #expect(Self.isJSON(Array("[1e999, -2E+400, \"1e999\"]".utf8)))
-        #expect(!Self.isJSON(Array("[1e999, ]".utf8)))
+        #expect(!Self.isJSON(Array("[1e999, x]".utf8)))
         let input = try #require(try FuzzInputs.regressions("prometheus-json").first { $0.name.hasSuffix("crash-d68a2cd0a75432573e8ab63073b229a10e14210d") })
         let response = try PrometheusQueryResponse.decode(input.bytes)
         #expect(response.samples.first?.timestamp == .infinity)
