@@ -3,7 +3,7 @@
 #   make test    install what tests need (Prometheus, node_exporter, promtool), run every test and check
 #   make bench   release benchmarks side by side with the peer baselines
 #   make dashboard-images   redraw docs/dashboard-*.png from a live stack
-#   make fuzz    fuzz the exposition parser (libFuzzer), keeping the corpus in Fuzz/
+#   make fuzz    fuzz the parsers and decoders (libFuzzer), keeping the corpora in Fuzz/
 
 SWIFT        ?= swift
 ARGS         ?=
@@ -59,9 +59,10 @@ dashboard-images:
 	./scripts/install-deps.sh $(TEST_DEBS)
 	./scripts/dashboard-images.sh
 
-# Fuzzes the text parser with libFuzzer (SECONDS, default 600) and keeps the merged corpus in Fuzz/.
+# Fuzzes one target (TARGET=text-parser|config|prometheus-json|carbon-intensity) or all of them in turn, each for
+# SECONDS (default 600), and keeps the merged corpora in Fuzz/.
 fuzz:
-	./scripts/fuzz.sh $(or $(SECONDS),600)
+	./scripts/fuzz.sh $(or $(TARGET),all) $(or $(SECONDS),600)
 
 clean:
 	rm -rf .build $(REVISION_FILE)

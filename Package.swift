@@ -81,3 +81,20 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, one executable per input format. Declared only when FOOTPRINT_FUZZ=1 so that an ordinary
+// `swift build` neither sees nor builds them; scripts/fuzz.sh sets it and builds them with
+// -sanitize=fuzzer,address in a scratch path of their own.
+if Context.environment["FOOTPRINT_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Targets/CLibFuzzer"),
+        .executableTarget(name: "fuzz-text-parser", dependencies: ["PromText", "CLibFuzzer"], path: "Fuzz/Targets/text-parser"),
+        .executableTarget(name: "fuzz-config", dependencies: ["App", "CLibFuzzer"], path: "Fuzz/Targets/config"),
+        .executableTarget(
+            name: "fuzz-prometheus-json",
+            dependencies: ["Readers", "Model", "HTTPClient", "CLibFuzzer"],
+            path: "Fuzz/Targets/prometheus-json"
+        ),
+        .executableTarget(name: "fuzz-carbon-intensity", dependencies: ["Readers", "Model", "CLibFuzzer"], path: "Fuzz/Targets/carbon-intensity"),
+    ]
+}

@@ -5,9 +5,7 @@ extension Configuration {
     /// The effective configuration as YAML, every default filled in and secrets redacted.
     public var yamlDescription: String {
         var lines: [String] = []
-        func quote(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
+        func quote(_ text: String) -> String { Self.yamlQuoted(text) }
         func number(_ value: Double) -> String { SampleValueText.string(value) }
         func labels(_ labels: [String: String]) -> String {
             "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key): \(quote($0.value))" }.joined(separator: ", ") + "}"
@@ -31,7 +29,7 @@ extension Configuration {
         let prometheus = source.prometheus
         lines.append("  prometheus:")
         lines.append("    url: \(quote(prometheus.url))")
-        lines.append("    selector: '\(prometheus.selector.replacingOccurrences(of: "'", with: "''"))'")
+        lines.append("    selector: \(quote(prometheus.selector))")
         lines.append("    host_label: \(prometheus.hostLabel)")
         lines.append("    attribution_labels: [\(prometheus.attributionLabels.joined(separator: ", "))]")
         lines.append("    timeout: \(PrometheusDuration.format(prometheus.timeout))")
@@ -153,5 +151,28 @@ extension Configuration {
             lines.append("  backoff: {initial: \(PrometheusDuration.format(auditor.initialBackoff)), max: \(PrometheusDuration.format(auditor.maxBackoff)), attempts: \(auditor.attempts)}")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A YAML double-quoted scalar that reads back as exactly `text`. Line breaks (including NEL, LS and PS)
+    /// would be folded into spaces and control characters are refused by YAML readers, so both are escaped.
+    static func yamlQuoted(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case "\n": quoted += "\\n"
+            case "\r": quoted += "\\r"
+            case "\t": quoted += "\\t"
+            case " "..."~", "\u{A0}"..."\u{2027}", "\u{202A}"..."\u{D7FF}", "\u{E000}"..."\u{FEFE}", "\u{FF00}"..."\u{FFFD}",
+                "\u{10000}"...:
+                quoted.unicodeScalars.append(scalar)
+            default:
+                // Everything left is below U+10000.
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        return quoted + "\""
     }
 }

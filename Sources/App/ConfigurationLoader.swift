@@ -9,15 +9,26 @@ import Yams
 struct ConfigurationLoader {
     let file: String
     private(set) var problems: [ConfigurationError.Problem] = []
+    /// The file's last line: libyaml places some marks (an empty document, an error at the end of input) on
+    /// the line after a last line without a newline, and a problem should still name a line of the file.
+    private var lastLine = 1
 
     static func load(path: String) throws(ConfigurationError) -> Configuration {
-        let text: String
+        try parse(contents: read(path), file: path)
+    }
+
+    /// The bytes of a file, or a problem at line 0 (the file as a whole) when it cannot be read.
+    static func read(_ path: String) throws(ConfigurationError) -> [UInt8] {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw ConfigurationError(problems: [.init(file: path, line: 0, message: "cannot read file: \(error.localizedDescription)")])
         }
-        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses a configuration file's bytes, which must be UTF-8.
+    static func parse(contents: [UInt8], file: String) throws(ConfigurationError) -> Configuration {
+        try parse(yaml: text(contents, file: file), file: file)
     }
 
     static func parse(yaml: String, file: String) throws(ConfigurationError) -> Configuration {
@@ -27,9 +38,41 @@ struct ConfigurationLoader {
         return configuration
     }
 
+    /// The bytes as text; invalid UTF-8 is reported at the line it is on rather than as an unreadable file.
+    static func text(_ contents: [UInt8], file: String) throws(ConfigurationError) -> String {
+        if let text = String(validating: contents, as: UTF8.self) { return text }
+        var iterator = contents.makeIterator()
+        var decoder = UTF8()
+        var valid: [Unicode.Scalar] = []
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) { valid.append(scalar) }
+        let offset = valid.reduce(0) { $0 + UTF8.width($1) }
+        throw ConfigurationError(problems: [.init(file: file, line: lineCount(valid), message: "not valid UTF-8 at byte \(offset)")])
+    }
+
+    /// Lines as YAML counts them: CR, LF and CRLF each end one, and so do NEL, LS and PS (YAML 1.1, which
+    /// libyaml reads).
+    static func lineCount(_ scalars: some Sequence<Unicode.Scalar>) -> Int {
+        var lines = 1
+        var afterCR = false
+        for scalar in scalars {
+            switch scalar {
+            case "\n": if !afterCR { lines += 1 }
+            case "\r", "\u{85}", "\u{2028}", "\u{2029}": lines += 1
+            default: break
+            }
+            afterCR = scalar == "\r"
+        }
+        return lines
+    }
+
     /// Reads a Prometheus file_sd file (JSON or YAML): a list of `{targets: [...], labels: {...}}`.
+    static func targetGroups(contents: [UInt8], file: String) throws(ConfigurationError) -> [Configuration.TargetGroup] {
+        try targetGroups(text: text(contents, file: file), file: file)
+    }
+
     static func targetGroups(text: String, file: String) throws(ConfigurationError) -> [Configuration.TargetGroup] {
         var loader = ConfigurationLoader(file: file)
+        loader.lastLine = lineCount(text.unicodeScalars)
         var groups: [Configuration.TargetGroup] = []
         do {
             if let root = try Yams.compose(yaml: text), let items = loader.sequence(root, "the file") {
@@ -37,6 +80,8 @@ struct ConfigurationLoader {
                     if let group = loader.targetGroup(item, "[\(index)]") { groups.append(group) }
                 }
             }
+        } catch let error as YamlError {
+            loader.problem(line: line(of: error), "invalid YAML or JSON: \(describe(error))")
         } catch {
             loader.problem(line: 1, "invalid YAML or JSON: \(error)")
         }
@@ -48,6 +93,7 @@ struct ConfigurationLoader {
 
     private mutating func configuration(from yaml: String) -> Configuration {
         var configuration = Configuration()
+        lastLine = Self.lineCount(yaml.unicodeScalars)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -875,7 +921,7 @@ struct ConfigurationLoader {
     }
 
     mutating func problem(line: Int, _ message: String) {
-        problems.append(.init(file: file, line: line, message: message))
+        problems.append(.init(file: file, line: min(max(line, 1), lastLine), message: message))
     }
 
     static func line(of error: YamlError) -> Int {

@@ -67,16 +67,12 @@ final class TargetDiscovery: Sendable {
             return known.groups
         }
         var state = FileState(modified: info.st_mtim, size: Int(info.st_size), groups: known?.groups ?? [], error: nil)
-        do {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            state.groups = try ConfigurationLoader.targetGroups(text: text, file: path)
+        do throws(ConfigurationError) {
+            state.groups = try ConfigurationLoader.targetGroups(contents: ConfigurationLoader.read(path), file: path)
             logger.info("file_sd targets loaded", metadata: ["file": "\(path)", "targets": "\(state.groups.reduce(0) { $0 + $1.targets.count })"])
-        } catch let error as ConfigurationError {
+        } catch {
             state.error = error.description
             logger.error("file_sd file rejected; keeping its previous targets", metadata: ["file": "\(path)", "err": "\(error)"])
-        } catch {
-            state.error = "\(error)"
-            logger.error("file_sd file unreadable; keeping its previous targets", metadata: ["file": "\(path)", "err": "\(error)"])
         }
         files.withLock { $0[path] = state }
         return state.groups

@@ -96,7 +96,7 @@ import Testing
         Bad(yaml: "source:\n  scrape:\n    scheme: ftp", expected: "bad.yml:3: source.scrape.scheme must be http or https"),
         Bad(yaml: "source:\n  scrape:\n    tls: {cert_file: a.pem}", expected: "cert_file and key_file go together"),
         Bad(yaml: "source:\n  scrape:\n    max_concurrency: 0", expected: "source.scrape.max_concurrency must be a whole number"),
-        Bad(yaml: "a: [unclosed", expected: "bad.yml:2: invalid YAML"),
+        Bad(yaml: "a: [unclosed", expected: "bad.yml:1: invalid YAML"),  // the end of input, on the last line
         Bad(yaml: "\tkey: tab", expected: "invalid YAML"),
     ]
 
@@ -197,6 +197,25 @@ import Testing
     func durations(text: String, seconds: Double) {
         #expect(PrometheusDuration.parse(text) == seconds)
         #expect(PrometheusDuration.parse(PrometheusDuration.format(seconds)) == seconds)
+    }
+
+    @Test(arguments: [("1s500ms", 1.5), ("1500ms", 1.5), ("2h0m1s1ms", 7_201.001), ("292y", 9_208_512_000)])
+    func durationsKeepMilliseconds(text: String, seconds: Double) {
+        #expect(PrometheusDuration.parse(text) == seconds)
+        #expect(PrometheusDuration.parse(PrometheusDuration.format(seconds)) == seconds)
+    }
+
+    /// Longer than Prometheus' own limit (about 292 years) is an error, not an overflow.
+    @Test(arguments: ["293y", "99999999999999999999s", "9223372036854775807ms", "106751d23h47m16s855ms", "1y15250w"])
+    func durationsBeyondTheLimitAreRejected(text: String) {
+        #expect(PrometheusDuration.parse(text) == nil)
+    }
+
+    @Test func theLongestDurationIsWrittenBackExactly() throws {
+        let text = "106751d23h47m16s854ms"
+        let seconds = try #require(PrometheusDuration.parse(text))
+        #expect(PrometheusDuration.format(seconds) == text)
+        #expect(PrometheusDuration.format(.infinity) == PrometheusDuration.format(PrometheusDuration.maximum))
     }
 
     @Test(arguments: ["", "5", "m", "5x", "1m1h", "1.5h", "-1s", "5m5m"])

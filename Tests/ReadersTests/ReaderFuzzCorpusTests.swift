@@ -1,0 +1,104 @@
+import Foundation
+import HTTPClient
+import Model
+@testable import Readers
+import TestSupport
+import Testing
+
+/// Replays the kept fuzzing inputs of the two JSON decoders (Fuzz/corpus/<target>, Fuzz/regressions/<target>)
+/// with the fuzz targets' invariants.
+@Suite struct ReaderFuzzCorpusTests {
+    struct NoFetcher: HTTPFetching {
+        func fetch(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+            throw .invalidRequest
+        }
+    }
+
+    @Test func prometheusAnswersDecodeToValidReadingsOrAreMalformed() throws {
+        let inputs = try FuzzInputs.all("prometheus-json")
+        #expect(inputs.count >= 10)
+        let reader = PrometheusReader(settings: .init(baseURL: "http://127.0.0.1:9090"), fetcher: NoFetcher())
+        var decoded = 0
+        var readings = 0
+        for input in inputs {
+            let response: PrometheusQueryResponse
+            do {
+                response = try PrometheusQueryResponse.decode(input.bytes)
+            } catch {
+                #expect(error.isMalformed || error.description.hasPrefix("upstream error: "), "\(input.name): \(error)")
+                continue
+            }
+            decoded += 1
+            // Skipped strings are not checked for UTF-8, so only ASCII bodies must satisfy a strict reader.
+            if input.bytes.allSatisfy({ $0 < 0x80 }) {
+                #expect(Self.isJSON(input.bytes), "\(input.name)")
+            }
+            // The same answer for every query: whatever it holds, only valid readings are handed on.
+            let byHost = reader.byHost(response)
+            var values = PrometheusReader.HostValues()
+            (values.cpuIdle, values.cpuTotal, values.cores) = (byHost, byHost, byHost)
+            (values.memoryActiveRatio, values.bootTime, values.sampleTime) = (byHost, byHost, byHost)
+            let result = reader.assemble(up: response, values: values)
+            #expect(result.readings.allSatisfy { $0.isValid }, "\(input.name)")
+            readings += result.readings.count
+        }
+        #expect(decoded >= 5)
+        #expect(readings >= 1)
+    }
+
+    /// The fuzzer's first stop: a time of `1795341e999140` is JSON (an infinite number) that Foundation refuses.
+    @Test func numbersBeyondDoubleAreStillJSON() throws {
+        #expect(Self.isJSON(Array("[1e999, -2E+400, \"1e999\"]".utf8)))
+        #expect(!Self.isJSON(Array("[1e999, x]".utf8)))
+        let input = try #require(try FuzzInputs.regressions("prometheus-json").first { $0.name.hasSuffix("crash-d68a2cd0a75432573e8ab63073b229a10e14210d") })
+        let response = try PrometheusQueryResponse.decode(input.bytes)
+        #expect(response.samples.first?.timestamp == .infinity)
+    }
+
+    @Test func carbonIntensityAnswersArePlausibleOrAnError() throws {
+        let inputs = try FuzzInputs.all("carbon-intensity")
+        #expect(inputs.count >= 6)
+        let regions: [UKCarbonIntensityReader.Region] = [.national, .regionID(13), .postcode("RG10")]
+        var plausible = 0
+        for input in inputs {
+            for region in regions {
+                for now in [0, 1_795_345_200, 1_795_347_000, 4_000_000_000] as [Double] {
+                    do {
+                        let intensity = try UKCarbonIntensityReader.decode(input.bytes, region: region, now: now)
+                        #expect(CarbonIntensity.plausibleRange.contains(intensity.value), "\(input.name)")
+                        plausible += 1
+                    } catch {
+                        #expect(error.isMalformed || error.isNoData || error.isOutOfRange, "\(input.name): \(error)")
+                    }
+                }
+            }
+            _ = UKCarbonIntensityReader.errorMessage(input.bytes)
+        }
+        #expect(plausible >= 4)
+    }
+
+    /// Whether a strict general reader takes the body as JSON. Foundation also refuses numbers beyond Double's range,
+    /// which JSON's grammar allows (and the decoder reads as infinite times), so each such number is replaced by 0
+    /// and the body read again.
+    static func isJSON(_ bytes: [UInt8]) -> Bool {
+        var body = bytes
+        for _ in 0..<64 {
+            do {
+                _ = try JSONSerialization.jsonObject(with: Data(body))
+                return true
+            } catch {
+                let detail = (error as NSError).userInfo["NSDebugDescription"] as? String ?? ""
+                guard detail.hasPrefix("Number "), detail.hasSuffix(" is not representable in Swift.") else { return false }
+                let number = Array(detail.dropFirst("Number ".count).dropLast(" is not representable in Swift.".count).utf8)
+                guard !number.isEmpty, let start = Self.firstIndex(of: number, in: body) else { return false }
+                body.replaceSubrange(start..<start + number.count, with: [UInt8(ascii: "0")])
+            }
+        }
+        return false
+    }
+
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        return (0...(haystack.count - needle.count)).first { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
+    }
+}
