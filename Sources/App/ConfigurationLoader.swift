@@ -11,7 +11,7 @@ struct ConfigurationLoader {
     private(set) var problems: [ConfigurationError.Problem] = []
     /// The file's last line: libyaml places some marks (an empty document, an error at the end of input) on
     /// the line after a last line without a newline, and a problem should still name a line of the file.
-    private var lastLine = 1
+    var lastLine = 1
 
     static func load(path: String) throws(ConfigurationError) -> Configuration {
         try parse(contents: read(path), file: path)

@@ -6,17 +6,12 @@ import Yams
 /// is reported as `file:line: message` like the main configuration's.
 extension ConfigurationLoader {
     static func loadWeb(path: String) throws(ConfigurationError) -> WebConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(problems: [.init(file: path, line: 0, message: "cannot read file: \(error.localizedDescription)")])
-        }
-        return try parseWeb(yaml: text, file: path)
+        try parseWeb(yaml: text(read(path), file: path), file: path)
     }
 
     static func parseWeb(yaml: String, file: String) throws(ConfigurationError) -> WebConfiguration {
         var loader = ConfigurationLoader(file: file)
+        loader.lastLine = lineCount(yaml.unicodeScalars)
         let web = loader.webConfiguration(from: yaml)
         if !loader.problems.isEmpty { throw ConfigurationError(problems: loader.problems) }
         return web
