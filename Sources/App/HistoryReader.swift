@@ -47,11 +47,23 @@ struct HistoryReader {
             // A day of range answers is far larger than an instant one: allow at least 30 s.
             timeoutSeconds: max(prometheus.timeout, 30), headers: try Secrets.authorizationHeaders(for: prometheus))
         let reader = PrometheusRangeReader(settings: settings, fetcher: fetcher)
-        let (timeline, detail, intensityGaps) = readIntensity(from: from, to: to + resolution)
+        // One history per grid region; hosts are charged in the region the live exporter maps them to.
+        var timelines: [String: IntensityTimeline] = [:]
+        var details: [String] = []
+        var intensityGaps: [(start: Double, end: Double, cause: String)] = []
+        let regions = configuration.gridRegions
+        for region in regions {
+            let (timeline, regionDetail, regionGaps) = readIntensity(region, from: from, to: to + resolution)
+            timelines[region.name] = timeline
+            details.append(regions.count == 1 ? regionDetail : "\(region.name): \(regionDetail)")
+            intensityGaps += regionGaps.map { regions.count == 1 ? $0 : ($0.start, $0.end, "\(region.name): \($0.cause)") }
+        }
+        let detail = details.joined(separator: "; ")
         let power = configuration.power
+        let mapper = RegionMapper(configuration: configuration)
         var integrator = HistoryIntegrator(
-            attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod, intensity: timeline,
-            profile: { power.profile(for: $0) })
+            attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod, intensities: timelines,
+            region: { mapper.region(host: $0.host, labels: $0.labels) }, profile: { power.profile(for: $0) })
         let chunks = PrometheusRangeReader.chunks(start: from, end: to + resolution, resolution: resolution)
         var failed = 0
         for (index, chunk) in chunks.enumerated() {
@@ -74,14 +86,15 @@ struct HistoryReader {
             intensityDetail: detail, intensityGaps: intensityGaps)
     }
 
-    /// The intensity history of the default region, from the first provider of its chain that keeps one: the
+    /// The intensity history of a grid region, from the first provider of its chain that keeps one: the
     /// GB API's half-hours in 14-day requests, the site's intensity file, or the static value; the fallback where
     /// the history has nothing (listed as gaps). Electricity Maps and WattTime keep no history on their free
     /// tiers, so a chain of only those is charged the fallback, said in every gap.
-    private func readIntensity(from: Double, to: Double) -> (IntensityTimeline, String, [(start: Double, end: Double, cause: String)]) {
-        let settings = configuration.carbonIntensity
+    private func readIntensity(
+        _ settings: Configuration.GridRegion, from: Double, to: Double
+    ) -> (IntensityTimeline, String, [(start: Double, end: Double, cause: String)]) {
         let fallback = SampleValueText.string(settings.fallbackGramsPerKilowattHour)
-        switch settings.chain.first(where: { $0 == .uk || $0 == .file || $0 == .static }) {
+        switch settings.providers.first(where: { $0 == .uk || $0 == .file || $0 == .static }) {
         case .static:
             return (IntensityTimeline(constant: GramsPerKilowattHour(settings.staticGramsPerKilowattHour)), "static value", [])
         case .file:
@@ -101,12 +114,12 @@ struct HistoryReader {
             return (timeline, "intensity file \(settings.file.path ?? ""), value of the period in which each interval ends", gaps)
         case .electricitymaps, .watttime, nil:
             let timeline = IntensityTimeline(periods: [], fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
-            let cause = "no provider of the chain (\(settings.chain.map(\.rawValue).joined(separator: ", "))) keeps history; fallback \(fallback) g/kWh used"
+            let cause = "no provider of the chain (\(settings.providers.map(\.rawValue).joined(separator: ", "))) keeps history; fallback \(fallback) g/kWh used"
             return (timeline, "fallback value", timeline.uncovered(from: from, to: to).map { (start: $0.from, end: $0.to, cause: cause) })
         case .uk:
             let region: UKCarbonIntensityReader.Region =
                 if let id = settings.uk.regionID { .regionID(id) } else if let postcode = settings.uk.postcode { .postcode(postcode) } else { .national }
-            let periods = UKIntensityPeriods(baseURL: settings.uk.url, region: region, timeoutSeconds: max(settings.timeout, 30), fetcher: fetcher)
+            let periods = UKIntensityPeriods(baseURL: settings.uk.url, region: region, timeoutSeconds: max(configuration.carbonIntensity.timeout, 30), fetcher: fetcher)
             var read: [IntensityTimeline.Period] = []
             var failures: [(start: Double, end: Double, cause: String)] = []
             var unusable = 0

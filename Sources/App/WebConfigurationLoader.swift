@@ -128,6 +128,14 @@ extension ConfigurationLoader {
         case (.some(let inline), nil):
             return inline
         case (nil, .some(let file)):
+            // Certificates and keys are small regular files; anything else (a device, a directory) is refused unread.
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            if let attributes, attributes[.type] as? FileAttributeType != .typeRegular
+                || (attributes[.size] as? NSNumber)?.intValue ?? 0 > 1 << 20
+            {
+                problem(line: source.line, "\(path).\(what)_file: \(file) is not a regular file of at most 1 MiB")
+                return nil
+            }
             do {
                 let text = try String(contentsOfFile: file, encoding: .utf8)
                 guard text.contains("-----BEGIN ") else {

@@ -10,20 +10,38 @@ import Model
 public struct HistoryIntegrator: Sendable {
     public private(set) var ledger: HostLedger
     private let profile: @Sendable ([String: String]) -> PowerProfile
-    private let intensity: IntensityTimeline
+    private let intensities: [String: IntensityTimeline]
+    private let region: @Sendable (HostReading) -> String
 
     /// - Parameters:
+    ///   - intensities: each grid region's intensity history, by region name.
+    ///   - region: the grid region a host is charged in (the configuration's region mapping); a region without
+    ///     a history in `intensities` would be charged nothing, so every mapped region must have one.
     ///   - profile: the power profile of a host's labels (the configuration's first matching profile).
     ///   - graceSeconds: how long an unlisted host keeps its baseline, as in the live exporter.
+    public init(
+        attributionLabels: [String],
+        graceSeconds: Double,
+        intensities: [String: IntensityTimeline],
+        region: @escaping @Sendable (HostReading) -> String,
+        profile: @escaping @Sendable ([String: String]) -> PowerProfile
+    ) {
+        self.ledger = HostLedger(attributionLabels: attributionLabels, graceSeconds: graceSeconds)
+        self.intensities = intensities
+        self.region = region
+        self.profile = profile
+    }
+
+    /// One intensity history for every host, which is then counted without a grid region.
     public init(
         attributionLabels: [String],
         graceSeconds: Double,
         intensity: IntensityTimeline,
         profile: @escaping @Sendable ([String: String]) -> PowerProfile
     ) {
-        self.ledger = HostLedger(attributionLabels: attributionLabels, graceSeconds: graceSeconds)
-        self.intensity = intensity
-        self.profile = profile
+        self.init(
+            attributionLabels: attributionLabels, graceSeconds: graceSeconds, intensities: ["": intensity], region: { _ in "" },
+            profile: profile)
     }
 
     /// Integrates the readings of one evaluation step, as a live collection at `time` would.
@@ -31,11 +49,13 @@ public struct HistoryIntegrator: Sendable {
         var intervals: [IntervalUsage] = []
         for reading in readings.sorted(by: { $0.host < $1.host }) {
             let previous = ledger.baseline(of: reading.host)
-            let key = ledger.accountKey(for: reading)
+            let gridRegion = region(reading)
+            let key = ledger.accountKey(for: reading, region: gridRegion)
             let before = ledger.account(key)
             // The value in force when the interval ends, as the live exporter uses it at collection time.
-            let inForce = intensity.value(at: reading.timestamp)
-            let outcome = ledger.record(reading, profile: profile(reading.labels), intensity: inForce.value, at: time)
+            guard let inForce = intensities[gridRegion]?.value(at: reading.timestamp) else { continue }
+            let outcome = ledger.record(
+                reading, profile: profile(reading.labels), intensity: inForce.value, region: gridRegion, at: time)
             guard let previous, let after = ledger.account(key) else { continue }
             let duration: Double
             var cpuBusy = 0.0

@@ -24,6 +24,8 @@ public enum ReportOpenMetricsRenderer {
             for host in report.hostSeries {
                 var labels = [Label("host", host.account.host)]
                 for (name, value) in zip(report.attributionLabels, host.account.attribution) { labels.append(Label(name, value)) }
+                // As on the live series, so backfilled and live data are the same series.
+                if !host.account.gridRegion.isEmpty { labels.append(Label("grid_region", host.account.gridRegion)) }
                 for (state, value) in states {
                     let set = LabelSet(state.map { labels + [Label("state", $0)] } ?? labels)
                     var total = 0.0

@@ -25,6 +25,12 @@ import Testing
                 Self.expectProblemsOnLines(error, file: Self.file, lines: lines, input.name)
             }
             do {
+                let web = try ConfigurationLoader.parseWeb(yaml: ConfigurationLoader.text(input.bytes, file: "web.yml"), file: "web.yml")
+                #expect(web.basicAuthUsers.values.allSatisfy(BcryptHash.isWellFormed), "\(input.name)")
+            } catch {
+                Self.expectProblemsOnLines(error, file: "web.yml", lines: lines, input.name)
+            }
+            do {
                 let groups = try ConfigurationLoader.targetGroups(contents: input.bytes, file: "targets.json")
                 #expect(groups.allSatisfy { $0.targets.allSatisfy { ConfigurationLoader.isHostPort($0) } }, "\(input.name)")
             } catch {

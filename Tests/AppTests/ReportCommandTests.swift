@@ -181,7 +181,7 @@ import Testing
         // No point inside the missing hour: the counter pauses instead of claiming zero use.
         #expect(!openMetrics.contains(" \(Int64(away + 3_600))\n"))
         #expect(openMetrics.contains(" \(Int64(away))\n"))
-        #expect(openMetrics.contains(#"footprint_host_energy_joules_total{host="10.0.0.2:9100",cloud_project_name="isis",user="bob",state="busy"} 0 \#(Int64(Self.from))"#))
+        #expect(openMetrics.contains(#"footprint_host_energy_joules_total{host="10.0.0.2:9100",cloud_project_name="isis",user="bob",grid_region="GB",state="busy"} 0 \#(Int64(Self.from))"#))
         let path = "\(directory)/backfill.om"
         try openMetrics.write(toFile: path, atomically: true, encoding: .utf8)
         let blocks = try ExternalProcess("promtool", ["tsdb", "create-blocks-from", "openmetrics", path, "\(directory)/blocks"])

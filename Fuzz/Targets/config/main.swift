@@ -1,4 +1,5 @@
-// libFuzzer target for the YAML configuration loader and the file_sd reader: the input is a whole file. Either
+// libFuzzer target for the YAML configuration loader, the web configuration loader and the file_sd reader: the
+// input is a whole file. Either
 // it loads, and the effective configuration printed by check-config loads again to the same value with every
 // setting in its documented range, or it is rejected with problems that each name the file and a line of it.
 @testable import App
@@ -8,6 +9,7 @@ import Model
 
 let configFile = "fuzz.yml"
 let targetsFile = "targets.json"
+let webFile = "web.yml"
 
 func fuzzOne(_ bytes: [UInt8]) {
     let lineCount = yamlLines(String(decoding: bytes, as: UTF8.self))
@@ -25,6 +27,14 @@ func fuzzOne(_ bytes: [UInt8]) {
         }
     } catch {
         checkProblems(error, file: configFile, lineCount: lineCount)
+    }
+    do {
+        // The same bytes as a --web.config.file: accepted users always have bcrypt hashes.
+        let web = try ConfigurationLoader.parseWeb(yaml: ConfigurationLoader.text(bytes, file: webFile), file: webFile)
+        precondition(web.basicAuthUsers.values.allSatisfy(BcryptHash.isWellFormed), "a user without a bcrypt hash")
+        precondition(web.rateLimit.map { $0.interval > 0 && $0.burst >= 1 } ?? true, "rate limit out of range")
+    } catch {
+        checkProblems(error, file: webFile, lineCount: lineCount)
     }
     do {
         let groups = try ConfigurationLoader.targetGroups(contents: bytes, file: targetsFile)
