@@ -71,7 +71,7 @@ public final class Application: Sendable {
         self.store = store
         let restored = try Self.restore(from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
         let runtime = try Self.makeRuntime(
-            configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store)
+            configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store, configurationFile: configurationFile)
         self.runtime = Mutex(runtime)
         let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
         self.reloadStatus = reloadStatus
@@ -130,7 +130,7 @@ public final class Application: Sendable {
 
     private static func makeRuntime(
         _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger,
-        store: StateStore?
+        store: StateStore?, configurationFile: String?
     ) throws -> Runtime {
         let carbon = try CarbonIntensityService(configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
         let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
@@ -150,6 +150,16 @@ public final class Application: Sendable {
         var loops = [
             BackgroundLoop(name: "collect", interval: configuration.collectInterval) { collector.collect() }
         ]
+        if let auditor = configuration.auditor {
+            if let store, configuration.source.kind == .prometheus {
+                loops.append(
+                    BackgroundLoop(name: "auditor", interval: auditor.pushInterval) {
+                        Self.pushToAuditor(configuration, configurationFile: configurationFile, store: store, fetcher: fetcher, clock: clock, logger: logger)
+                    })
+            } else {
+                logger.warning("auditor section ignored: pushing needs source.kind prometheus and a state store (--storage.path)")
+            }
+        }
         if carbon.needsRefresh {
             // The carbon loop runs first so the first intervals already use a provider value when it answers.
             loops.insert(BackgroundLoop(name: "carbon", interval: configuration.carbonIntensity.refresh) { carbon.refresh() }, at: 0)
@@ -159,6 +169,24 @@ public final class Application: Sendable {
                 BackgroundLoop(name: "forecast", interval: configuration.carbonIntensity.forecastRefresh) { carbon.refreshForecasts() })
         }
         return Runtime(configuration: configuration, collector: collector, loops: loops, cache: ResponseCache(clock: clock))
+    }
+
+    /// One AUDITOR push from the serving exporter; failures are logged and retried by the next push (the outbox
+    /// is in the state store).
+    private static func pushToAuditor(
+        _ configuration: Configuration, configurationFile: String?, store: StateStore, fetcher: any HTTPFetching,
+        clock: any WallClock, logger: Logger
+    ) {
+        do {
+            let bytes = try configurationFile.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? []
+            // Retries within a push wait on this loop's own thread, never on a scrape.
+            let summary = try AuditorPushCommand.push(
+                configuration: configuration, configBytes: bytes, store: store, now: clock.now(), fetcher: fetcher,
+                logger: logger, sleep: { Thread.sleep(forTimeInterval: $0) })
+            logger.info("auditor push finished", metadata: ["summary": "\(summary.description)"])
+        } catch {
+            logger.error("auditor push failed; the outbox keeps what was not delivered", metadata: ["err": "\(error)"])
+        }
     }
 
     /// The bound port (useful with port 0).
@@ -222,7 +250,7 @@ public final class Application: Sendable {
             for loop in current.loops { loop.stop() }
             do {
                 let replacement = try Self.makeRuntime(
-                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store)
+                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store, configurationFile: configurationFile)
                 runtime.withLock { $0 = replacement }
                 for loop in replacement.loops { loop.start() }
                 applyWeb(newWeb)
@@ -231,7 +259,7 @@ public final class Application: Sendable {
             } catch {
                 // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
                 let resumed = try? Self.makeRuntime(
-                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store)
+                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store, configurationFile: configurationFile)
                 if let resumed {
                     runtime.withLock { $0 = resumed }
                     for loop in resumed.loops { loop.start() }

@@ -64,12 +64,22 @@ public struct AuditorPushCommand: ParsableCommand {
 
     func push(fetcher: any HTTPFetching, logger: Logger, sleep: @escaping (Double) -> Void) throws -> Summary {
         let (configuration, configBytes) = try WorkspacesCommand.loadConfiguration(configFile)
-        guard let settings = configuration.auditor else { throw HistoryError("\(configFile) has no auditor section") }
         let now = at.flatMap(ReportCommand.parseTime) ?? Date().timeIntervalSince1970
+        return try Self.push(
+            configuration: configuration, configBytes: configBytes, store: try StateStore(path: storagePath), now: now,
+            fetcher: fetcher, logger: logger, sleep: sleep)
+    }
+
+    /// One push: the workspaces of the last `lookback` read from Prometheus, compared with the outbox, and the
+    /// outbox flushed. Shared by this command and the serving exporter's auditor loop.
+    static func push(
+        configuration: Configuration, configBytes: [UInt8], store: StateStore, now: Double, fetcher: any HTTPFetching,
+        logger: Logger, sleep: @escaping (Double) -> Void
+    ) throws -> Summary {
+        guard let settings = configuration.auditor else { throw HistoryError("the configuration has no auditor section") }
         let history = try WorkspacesCommand.history(
             configuration: configuration, configBytes: configBytes, from: now - settings.lookback, to: now,
             resolution: configuration.collectInterval, fetcher: fetcher, logger: logger, progress: nil)
-        let store = try StateStore(path: storagePath)
         let sink = AuditorSink(settings: settings, store: store, fetcher: fetcher, logger: logger, sleep: sleep)
         // Without any node data the workspaces' ends cannot be told from an outage: queue nothing this time.
         let queued = history.readAnything ? try sink.enqueue(history.workspaces, ownerLabel: configuration.workspaces.ownerLabel, now: now) : (adds: 0, updates: 0)

@@ -148,6 +148,7 @@ extension Configuration {
             if let value = auditor.scoreValue { lines.append("  score: {name: \(quote(auditor.scoreName)), value: \(number(value))}") }
             lines.append("  timeout: \(PrometheusDuration.format(auditor.timeout))")
             lines.append("  lookback: \(PrometheusDuration.format(auditor.lookback))")
+            lines.append("  push_interval: \(PrometheusDuration.format(auditor.pushInterval))")
             lines.append("  backoff: {initial: \(PrometheusDuration.format(auditor.initialBackoff)), max: \(PrometheusDuration.format(auditor.maxBackoff)), attempts: \(auditor.attempts)}")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -218,6 +218,9 @@ public struct Configuration: Sendable, Equatable {
         public var timeout = 10.0
         /// How far back each push looks for workspaces.
         public var lookback = 30 * 86_400.0
+        /// How often the serving exporter pushes (with a state store and the Prometheus source); `auditor-push` does
+        /// one push whenever it is run.
+        public var pushInterval = 3_600.0
         /// First retry delay; doubled per failed attempt up to `maxBackoff`.
         public var initialBackoff = 1.0
         public var maxBackoff = 300.0

@@ -2,6 +2,7 @@
 import Foundation
 import HTTPClient
 import Logging
+import StateStore
 import TestSupport
 import Testing
 
@@ -111,9 +112,40 @@ import Testing
         #expect(recovered.result.delivered == 2)
         #expect(auditor.records["10.0.0.4:9100@\(boot)"]?.stopTime == "2026-11-21T03:25:00Z")
     }
+
+    @Test func servingExporterPushesOnItsOwnLoop() throws {
+        let directory = try TestStack.temporaryDirectory()
+        let prometheus = try SyntheticPrometheus(hosts: AuditorPushTests.hosts())
+        defer { prometheus.stop() }
+        let auditor = try FakeAuditor()
+        defer { auditor.stop() }
+        let file = "\(directory)/footprint.yml"
+        try """
+        collect_interval: 5m
+        source:
+          kind: prometheus
+          prometheus: {url: "\(prometheus.baseURL)", selector: '{job="node"}'}
+        carbon_intensity: {provider: static, static_grams_per_kwh: 200}
+        auditor: {url: "\(auditor.baseURL)", site_id: site-a, lookback: 6h, push_interval: 1h}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let configuration = try Configuration.load(file: file)
+        #expect(configuration.auditor?.pushInterval == 3_600)
+        let store = try StateStore(path: "\(directory)/state.sqlite")
+        let application = try Application(
+            configuration: configuration, configurationFile: file, listenAddress: .loopback(port: 0), logger: Logger(label: "test"),
+            clock: ManualClock(AuditorPushTests.from + 7_200), fetcher: try CurlHTTPClient(userAgent: "test"), store: store)
+        application.start()
+        defer { application.stop() }
+        let boot = Int(AuditorPushTests.from - 3_600)
+        #expect(TestStack.eventually(timeout: 30) { auditor.records.count == 2 }, "\(auditor.log)")
+        #expect(auditor.records["10.0.0.1:9100@\(boot)"]?.stopTime == nil)
+        #expect(auditor.records["10.0.0.2:9100@\(boot)"]?.stopTime == "2026-11-21T01:25:00Z")
+        #expect(try store.auditorQueue().isEmpty)
+    }
 }
 
 @Suite struct AuditorConfigurationTests {
+    /// The serving exporter pushes on its own loop, with the outbox in its state store.
     @Test func auditorSectionIsValidated() throws {
         let good = try ConfigurationLoader.parse(
             yaml: """
