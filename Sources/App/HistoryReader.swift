@@ -99,11 +99,10 @@ struct HistoryReader {
             return (IntensityTimeline(constant: GramsPerKilowattHour(settings.staticGramsPerKilowattHour)), "static value", [])
         case .file:
             let reader = IntensityFileReader(path: settings.file.path ?? "")
-            var read: [IntensityTimeline.Period] = []
+            var read: [IntensityPeriod] = []
             var failure: String?
             do {
                 read = try reader.forecast(now: from).filter { $0.start < to }
-                    .map { IntensityTimeline.Period(from: $0.start, to: $0.end, value: $0.value) }
             } catch {
                 failure = "intensity file unreadable (\(Self.oneLine(error))); fallback \(fallback) g/kWh used"
             }
@@ -120,14 +119,14 @@ struct HistoryReader {
             let region: UKCarbonIntensityReader.Region =
                 if let id = settings.uk.regionID { .regionID(id) } else if let postcode = settings.uk.postcode { .postcode(postcode) } else { .national }
             let periods = UKIntensityPeriods(baseURL: settings.uk.url, region: region, timeoutSeconds: max(configuration.carbonIntensity.timeout, 30), fetcher: fetcher)
-            var read: [IntensityTimeline.Period] = []
+            var read: [IntensityPeriod] = []
             var failures: [(start: Double, end: Double, cause: String)] = []
             var unusable = 0
             for piece in UKIntensityPeriods.pieces(from: from, to: to) {
                 progress?("reading carbon intensity \(UTCDate.format(piece.from))")
                 do {
                     let result = try periods.read(from: piece.from, to: piece.to)
-                    read += result.periods.map { IntensityTimeline.Period(from: $0.from, to: $0.to, value: $0.value) }
+                    read += result.periods
                     unusable += result.unusable.count
                 } catch {
                     logger.warning("carbon intensity history failed; fallback used", metadata: ["err": "\(error)"])

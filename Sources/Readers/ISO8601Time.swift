@@ -1,3 +1,5 @@
+import Model
+
 /// Parsing and formatting of the timestamps carbon-intensity APIs and site files use.
 public enum ISO8601Time {
     /// Parses `YYYY-MM-DDThh:mm[:ss[.fff]]` followed by `Z` or `±hh:mm` (a space instead of `T` is accepted)
@@ -52,7 +54,7 @@ public enum ISO8601Time {
         }
         guard index == scalars.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, seconds < 61
         else { return nil }
-        let days = UKCarbonIntensityReader.daysFromCivil(year, month, day)
+        let days = UTCDate.days(year: year, month: month, day: day)
         return Double(days * 86_400 + hour * 3_600 + minute * 60 - offset) + seconds
     }
 
@@ -66,16 +68,7 @@ public enum ISO8601Time {
         let total = Int((time / 60).rounded(.down))
         let days = Int((Double(total) / 1_440).rounded(.down))
         let minuteOfDay = total - days * 1_440
-        // Inverse of days-from-civil (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = UTCDate.civil(days: days)
         return (year, month, day, minuteOfDay / 60, minuteOfDay % 60)
     }
 
@@ -93,7 +86,7 @@ public enum ISO8601Time {
         else { return nil }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (1...31).contains(day), clock[0] < 24, clock[1] < 60, clock[2] < 61 else { return nil }
-        let days = UKCarbonIntensityReader.daysFromCivil(year, monthIndex + 1, day)
+        let days = UTCDate.days(year: year, month: monthIndex + 1, day: day)
         return Double(days * 86_400 + clock[0] * 3_600 + clock[1] * 60 + clock[2])
     }
 }

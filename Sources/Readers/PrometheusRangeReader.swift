@@ -148,32 +148,8 @@ public struct PrometheusRangeReader: Sendable {
             "\(settings.baseURL.trimmingTrailingSlash)/api/v1/query_range?query=\(promQL.urlQueryEscaped)"
             + "&start=\(PrometheusReader.formatTime(chunk.start))&end=\(PrometheusReader.formatTime(chunk.end))"
             + "&step=\(PrometheusReader.formatTime(resolution))"
-        let request = HTTPRequest(
-            url: url,
-            headers: settings.headers + [HTTPHeader(name: "Accept", value: "application/json")],
-            timeoutSeconds: settings.timeoutSeconds,
-            maxBodyBytes: settings.maxBodyBytes
-        )
-        logger.trace("querying Prometheus range", metadata: ["promql": "\(promQL)"])
-        let response: HTTPResponse
-        do {
-            response = try fetcher.fetch(request)
-        } catch {
-            throw .transport(error)
-        }
-        if !response.isSuccess {
-            var detail = String(decoding: response.body.prefix(200), as: UTF8.self)
-            do {
-                _ = try PrometheusMatrixResponse.decode(response.body)
-            } catch where error.code == .upstreamError {
-                detail = error.detail
-            } catch {}
-            throw .badStatus(response.status, "\(promQL): \(detail)")
-        }
-        do {
-            return try PrometheusMatrixResponse.decode(response.body)
-        } catch {
-            throw ReaderError(error.code, "\(promQL): \(error.detail)")
+        return try reader.fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in
+            try PrometheusMatrixResponse.decode(body)
         }
     }
 }

@@ -188,6 +188,13 @@ public struct PrometheusReader: Sendable {
         let url =
             "\(settings.baseURL.trimmingTrailingSlash)/api/v1/query?query=\(promQL.urlQueryEscaped)"
             + "&time=\(Self.formatTime(time))"
+        return try fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in try PrometheusQueryResponse.decode(body) }
+    }
+
+    /// GETs one query API URL and decodes its answer with `decode`, the one of the answer's shape (vector or matrix).
+    func fetchAPI<Answer>(
+        _ url: String, promQL: String, logger: Logger, decode: ([UInt8]) throws(ReaderError) -> Answer
+    ) throws(ReaderError) -> Answer {
         let request = HTTPRequest(
             url: url,
             headers: settings.headers + [HTTPHeader(name: "Accept", value: "application/json")],
@@ -205,14 +212,14 @@ public struct PrometheusReader: Sendable {
             // Prometheus explains 4xx/5xx in its JSON envelope; proxies in front of it may send anything.
             var detail = String(decoding: response.body.prefix(200), as: UTF8.self)
             do {
-                _ = try PrometheusQueryResponse.decode(response.body)
+                _ = try decode(response.body)
             } catch where error.code == .upstreamError {
                 detail = error.detail
             } catch {}
             throw .badStatus(response.status, "\(promQL): \(detail)")
         }
         do {
-            return try PrometheusQueryResponse.decode(response.body)
+            return try decode(response.body)
         } catch {
             throw ReaderError(error.code, "\(promQL): \(error.detail)")
         }

@@ -89,24 +89,8 @@ public struct UKCarbonIntensityReader: CarbonIntensityReading {
 
     /// Parses the API's `YYYY-MM-DDThh:mmZ` (seconds optional) into Unix seconds.
     static func parseTime(_ text: String) -> Double? {
-        let digits = text.unicodeScalars.filter { ("0"..."9").contains($0) }.map { Int($0.value) - 48 }
-        guard text.hasSuffix("Z"), digits.count == 12 || digits.count == 14 else { return nil }
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
-        let (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))
-        let (hour, minute) = (number(8..<10), number(10..<12))
-        let second = digits.count == 14 ? number(12..<14) : 0
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-        return Double(daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        guard text.hasSuffix("Z") else { return nil }
+        return ISO8601Time.parse(text)
     }
 
     /// A JSON value that is either one object or an array of them.

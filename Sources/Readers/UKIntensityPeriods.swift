@@ -8,23 +8,9 @@ import Model
 /// `/regional/intensity/{from}/{to}/regionid/{id}` or `…/postcode/{outward code}` (forecast only). The API
 /// serves at most 14 days per request, so longer spans are asked in 14-day pieces.
 public struct UKIntensityPeriods: Sendable {
-    /// One settlement period's intensity.
-    public struct Period: Sendable, Equatable {
-        /// Start and end, Unix seconds (30 minutes apart).
-        public var from: Double
-        public var to: Double
-        public var value: GramsPerKilowattHour
-
-        public init(from: Double, to: Double, value: GramsPerKilowattHour) {
-            self.from = from
-            self.to = to
-            self.value = value
-        }
-    }
-
     /// The periods read, and those the API listed without a usable value (with why).
     public struct Result: Sendable, Equatable {
-        public var periods: [Period]
+        public var periods: [IntensityPeriod]
         public var unusable: [String]
     }
 
@@ -117,9 +103,9 @@ public struct UKIntensityPeriods: Sendable {
                 result.unusable.append("period \(period.from): \(value) g/kWh out of range")
                 continue
             }
-            result.periods.append(Period(from: from, to: to, value: GramsPerKilowattHour(value)))
+            result.periods.append(IntensityPeriod(start: from, end: to, value: GramsPerKilowattHour(value)))
         }
-        result.periods.sort { $0.from < $1.from }
+        result.periods.sort { $0.start < $1.start }
         return result
     }
 

@@ -3,22 +3,9 @@ import Model
 /// The grid carbon intensity in force at any moment of a report's span: a static value, or half-hourly
 /// periods from a provider with a fallback for periods it did not deliver.
 public struct IntensityTimeline: Sendable {
-    /// One provider period, `[from, to)` in Unix seconds.
-    public struct Period: Sendable, Equatable {
-        public var from: Double
-        public var to: Double
-        public var value: GramsPerKilowattHour
-
-        public init(from: Double, to: Double, value: GramsPerKilowattHour) {
-            self.from = from
-            self.to = to
-            self.value = value
-        }
-    }
-
     private let constant: GramsPerKilowattHour?
     /// Sorted by start, non-overlapping.
-    public let periods: [Period]
+    public let periods: [IntensityPeriod]
     public let fallback: GramsPerKilowattHour
 
     /// The same value at all times (the static provider).
@@ -29,11 +16,11 @@ public struct IntensityTimeline: Sendable {
     }
 
     /// Provider periods; `fallback` where none covers a moment.
-    public init(periods: [Period], fallback: GramsPerKilowattHour) {
+    public init(periods: [IntensityPeriod], fallback: GramsPerKilowattHour) {
         self.constant = nil
-        var sorted = periods.sorted { $0.from < $1.from }
+        var sorted = periods.sorted { $0.start < $1.start }
         // A later duplicate of the same period (overlapping request pieces) adds nothing.
-        sorted = sorted.enumerated().filter { index, period in index == 0 || period.from >= sorted[index - 1].to }.map(\.element)
+        sorted = sorted.enumerated().filter { index, period in index == 0 || period.start >= sorted[index - 1].end }.map(\.element)
         self.periods = sorted
         self.fallback = fallback
     }
@@ -45,9 +32,9 @@ public struct IntensityTimeline: Sendable {
         var high = periods.count
         while low < high {
             let middle = (low + high) / 2
-            if periods[middle].to <= time { low = middle + 1 } else { high = middle }
+            if periods[middle].end <= time { low = middle + 1 } else { high = middle }
         }
-        if low < periods.count, periods[low].from <= time { return (periods[low].value, false) }
+        if low < periods.count, periods[low].start <= time { return (periods[low].value, false) }
         return (fallback, true)
     }
 
@@ -56,9 +43,9 @@ public struct IntensityTimeline: Sendable {
         guard constant == nil, to > from else { return [] }
         var spans: [(from: Double, to: Double)] = []
         var cursor = from
-        for period in periods where period.to > from && period.from < to {
-            if period.from > cursor { spans.append((cursor, period.from)) }
-            cursor = max(cursor, period.to)
+        for period in periods where period.end > from && period.start < to {
+            if period.start > cursor { spans.append((cursor, period.start)) }
+            cursor = max(cursor, period.end)
         }
         if cursor < to { spans.append((cursor, to)) }
         return spans

@@ -18,9 +18,9 @@ import Testing
         let result = try reader(upstream).read(from: Self.day, to: Self.day + 86_400)
         #expect(result.periods.count == 48)
         #expect(result.unusable.isEmpty)
-        #expect(result.periods.first == UKIntensityPeriods.Period(from: Self.day, to: Self.day + 1_800, value: GramsPerKilowattHour(145)))
-        #expect(result.periods.last?.to == Self.day + 86_400)
-        #expect(zip(result.periods, result.periods.dropFirst()).allSatisfy { $0.to == $1.from })
+        #expect(result.periods.first == IntensityPeriod(start: Self.day, end: Self.day + 1_800, value: GramsPerKilowattHour(145)))
+        #expect(result.periods.last?.end == Self.day + 86_400)
+        #expect(zip(result.periods, result.periods.dropFirst()).allSatisfy { $0.end == $1.start })
     }
 
     @Test func regionalPathsAndNestedData() throws {

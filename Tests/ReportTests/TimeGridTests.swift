@@ -41,9 +41,9 @@ import Testing
     @Test func intensityTimelineUsesFallbackOutsidePeriods() {
         let timeline = IntensityTimeline(
             periods: [
-                .init(from: 1_800, to: 3_600, value: GramsPerKilowattHour(200)),
-                .init(from: 0, to: 1_800, value: GramsPerKilowattHour(100)),
-                .init(from: 0, to: 1_800, value: GramsPerKilowattHour(999)),
+                .init(start: 1_800, end: 3_600, value: GramsPerKilowattHour(200)),
+                .init(start: 0, end: 1_800, value: GramsPerKilowattHour(100)),
+                .init(start: 0, end: 1_800, value: GramsPerKilowattHour(999)),
             ],
             fallback: GramsPerKilowattHour(250))
         #expect(timeline.value(at: 0).value.value == 100)
