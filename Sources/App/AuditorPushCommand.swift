@@ -63,7 +63,7 @@ public struct AuditorPushCommand: ParsableCommand {
     }
 
     func push(fetcher: any HTTPFetching, logger: Logger, sleep: @escaping (Double) -> Void) throws -> Summary {
-        let (configuration, configBytes) = try WorkspacesCommand.loadConfiguration(configFile)
+        let (configuration, configBytes) = try HistorySpanOptions.loadConfiguration(configFile)
         let now = at.flatMap(ReportCommand.parseTime) ?? Date().timeIntervalSince1970
         return try Self.push(
             configuration: configuration, configBytes: configBytes, store: try StateStore(path: storagePath), now: now,

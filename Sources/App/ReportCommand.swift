@@ -20,20 +20,14 @@ public struct ReportCommand: ParsableCommand {
         case openmetrics
     }
 
-    @Option(name: .customLong("config.file"), help: "YAML configuration with source.kind prometheus (the same file the exporter runs with).")
-    var configFile: String
 
-    @Option(name: .customLong("from"), help: "Start of the span, UTC: 2026-10-01T00:00Z (seconds optional), 2026-10-01, or Unix seconds.")
-    var from: String
 
-    @Option(name: .customLong("to"), help: "End of the span (exclusive), in the same forms.")
-    var to: String
+
+    @OptionGroup var history: HistorySpanOptions
 
     @Option(name: .customLong("step"), help: "Bucket length of the report series, e.g. 1h, 15m, 1d.")
     var step = "1h"
 
-    @Option(name: .customLong("resolution"), help: "Spacing of the readings taken from Prometheus; default: the configuration's collect_interval.")
-    var resolution: String?
 
     @Option(name: .customLong("group-by"), help: "Comma-separated labels to group by (target labels, or host); default: the attribution labels.")
     var groupBy: String?
@@ -41,50 +35,32 @@ public struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: "json, csv, table or openmetrics (backfill file for promtool).")
     var format = Format.json
 
-    @Option(name: .customLong("output"), help: "File to write; default: standard output.")
-    var output: String?
 
-    @Option(name: .customLong("log.level"), help: "Only log messages at or above this level: debug, info, warn, error.")
-    var logLevel = LogLevelOption.warn
 
     public init() {}
 
     public func validate() throws {
-        _ = try span()
         guard let seconds = PrometheusDuration.parse(step), seconds > 0 else { throw ValidationError("--step must be a positive duration such as 1h") }
-        if let resolution {
-            guard let seconds = PrometheusDuration.parse(resolution), seconds > 0 else {
-                throw ValidationError("--resolution must be a positive duration such as 60s")
-            }
-        }
         if let groupBy, Self.labels(groupBy).isEmpty { throw ValidationError("--group-by needs at least one label name") }
     }
 
     /// The span as Unix seconds.
-    func span() throws -> (from: Double, to: Double) {
-        guard let start = Self.parseTime(from) else { throw ValidationError("--from must be a UTC time such as 2026-10-01T00:00Z") }
-        guard let end = Self.parseTime(to) else { throw ValidationError("--to must be a UTC time such as 2026-11-01T00:00Z") }
-        guard end > start else { throw ValidationError("--to must be after --from") }
-        return (start, end)
-    }
+    func span() throws -> (from: Double, to: Double) { try history.span() }
 
-    static func parseTime(_ text: String) -> Double? {
-        if let seconds = Double(text), seconds.isFinite, text.allSatisfy({ $0.isNumber || $0 == "." }) { return seconds }
-        return UTCDate.parse(text)
-    }
+    static func parseTime(_ text: String) -> Double? { HistorySpanOptions.parseTime(text) }
 
     static func labels(_ list: String) -> [String] {
         list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     public func run() throws {
-        let level = logLevel.level
+        let level = history.logLevel.level
         LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: .logfmt) }
         let logger = Logger(label: "footprint_exporter")
         let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
         do {
             let (bytes, complete) = try produce(fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
-            try OutputFile.write(bytes, to: output)
+            try OutputFile.write(bytes, to: history.output)
             if !complete { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error
@@ -97,15 +73,9 @@ public struct ReportCommand: ParsableCommand {
     /// The rendered report, and whether any node data could be read at all.
     func produce(fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try span()
-        let configBytes: [UInt8]
-        do {
-            configBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: configFile)))
-        } catch {
-            throw HistoryError("cannot read \(configFile): \(error.localizedDescription)")
-        }
-        let configuration = try ConfigurationLoader.load(path: configFile)
+        let (configuration, configBytes) = try HistorySpanOptions.loadConfiguration(history.configFile)
         let stepSeconds = PrometheusDuration.parse(step) ?? 3_600
-        let resolutionSeconds = resolution.flatMap(PrometheusDuration.parse) ?? configuration.collectInterval
+        let resolutionSeconds = history.resolutionSeconds(configuration)
         let groups = groupBy.map(Self.labels) ?? configuration.attributionLabels
         var builder = UsageReportBuilder(
             from: start, to: end, step: stepSeconds, resolution: resolutionSeconds, groupBy: groups, keepHostSeries: format == .openmetrics)

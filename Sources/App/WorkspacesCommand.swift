@@ -18,53 +18,29 @@ public struct WorkspacesCommand: ParsableCommand {
         case json
     }
 
-    @Option(name: .customLong("config.file"), help: "YAML configuration with source.kind prometheus (the same file the exporter runs with).")
-    var configFile: String
 
-    @Option(name: .customLong("from"), help: "Start of the span, UTC: 2026-10-01T00:00Z (seconds optional), 2026-10-01, or Unix seconds.")
-    var from: String
 
-    @Option(name: .customLong("to"), help: "End of the span (exclusive), in the same forms.")
-    var to: String
 
-    @Option(name: .customLong("resolution"), help: "Spacing of the readings taken from Prometheus; default: the configuration's collect_interval.")
-    var resolution: String?
+
+    @OptionGroup var history: HistorySpanOptions
 
     @Option(name: .customLong("format"), help: "json.")
     var format = Format.json
 
-    @Option(name: .customLong("output"), help: "File to write; default: standard output.")
-    var output: String?
 
-    @Option(name: .customLong("log.level"), help: "Only log messages at or above this level: debug, info, warn, error.")
-    var logLevel = LogLevelOption.warn
 
     public init() {}
 
-    public func validate() throws {
-        _ = try span()
-        if let resolution {
-            guard let seconds = PrometheusDuration.parse(resolution), seconds > 0 else {
-                throw ValidationError("--resolution must be a positive duration such as 60s")
-            }
-        }
-    }
-
-    func span() throws -> (from: Double, to: Double) {
-        guard let start = ReportCommand.parseTime(from) else { throw ValidationError("--from must be a UTC time such as 2026-10-01T00:00Z") }
-        guard let end = ReportCommand.parseTime(to) else { throw ValidationError("--to must be a UTC time such as 2026-11-01T00:00Z") }
-        guard end > start else { throw ValidationError("--to must be after --from") }
-        return (start, end)
-    }
+    func span() throws -> (from: Double, to: Double) { try history.span() }
 
     public func run() throws {
-        let level = logLevel.level
+        let level = history.logLevel.level
         LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: .logfmt) }
         let logger = Logger(label: "footprint_exporter")
         do {
             let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
             let (bytes, readAnything) = try produce(fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
-            try OutputFile.write(bytes, to: output)
+            try OutputFile.write(bytes, to: history.output)
             if !readAnything { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error
@@ -76,9 +52,9 @@ public struct WorkspacesCommand: ParsableCommand {
 
     func produce(fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try span()
-        let (configuration, configBytes) = try Self.loadConfiguration(configFile)
+        let (configuration, configBytes) = try HistorySpanOptions.loadConfiguration(history.configFile)
         let users = try configuration.workspaces.userDirectory.map { try UserDirectory.load(path: $0) }
-        let resolutionSeconds = resolution.flatMap(PrometheusDuration.parse) ?? configuration.collectInterval
+        let resolutionSeconds = history.resolutionSeconds(configuration)
         let history = try Self.history(
             configuration: configuration, configBytes: configBytes, from: start, to: end, resolution: resolutionSeconds, fetcher: fetcher,
             logger: logger, progress: progress)
@@ -89,15 +65,6 @@ public struct WorkspacesCommand: ParsableCommand {
     }
 
     /// A configuration file's bytes (for the provenance hash) and its validated contents.
-    static func loadConfiguration(_ path: String) throws -> (Configuration, [UInt8]) {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw HistoryError("cannot read \(path): \(error.localizedDescription)")
-        }
-        return (try ConfigurationLoader.load(path: path), bytes)
-    }
 
     /// The workspaces of a span, with the one-bucket report that carries their gaps, totals and provenance.
     static func history(
