@@ -88,13 +88,14 @@ let package = Package(
 if Context.environment["FOOTPRINT_FUZZ"] == "1" {
     package.targets += [
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Targets/CLibFuzzer"),
-        .executableTarget(name: "fuzz-text-parser", dependencies: ["PromText", "CLibFuzzer"], path: "Fuzz/Targets/text-parser"),
-        .executableTarget(name: "fuzz-config", dependencies: ["App", "CLibFuzzer"], path: "Fuzz/Targets/config"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], path: "Fuzz/Targets/FuzzDriver"),
+        .executableTarget(name: "fuzz-text-parser", dependencies: ["PromText", "FuzzDriver"], path: "Fuzz/Targets/text-parser"),
+        .executableTarget(name: "fuzz-config", dependencies: ["App", "FuzzDriver"], path: "Fuzz/Targets/config"),
         .executableTarget(
             name: "fuzz-prometheus-json",
-            dependencies: ["Readers", "Model", "HTTPClient", "CLibFuzzer"],
+            dependencies: ["Readers", "Model", "HTTPClient", "FuzzDriver"],
             path: "Fuzz/Targets/prometheus-json"
         ),
-        .executableTarget(name: "fuzz-carbon-intensity", dependencies: ["Readers", "Model", "CLibFuzzer"], path: "Fuzz/Targets/carbon-intensity"),
+        .executableTarget(name: "fuzz-carbon-intensity", dependencies: ["Readers", "Model", "FuzzDriver"], path: "Fuzz/Targets/carbon-intensity"),
     ]
 }

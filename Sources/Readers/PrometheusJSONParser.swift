@@ -154,12 +154,19 @@ struct PrometheusJSONParser {
     }
 
     private mutating func parseMatrix() throws(ReaderError) -> [PrometheusMatrixResponse.Series] {
+        try parseResultArray { parser throws(ReaderError) in try parser.parseRangeSeries() }
+    }
+
+    /// The `result` array, one element per series; series the element parser returns nil for are left out.
+    private mutating func parseResultArray<Element>(
+        _ element: (inout Self) throws(ReaderError) -> Element?
+    ) throws(ReaderError) -> [Element] {
         guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
         index += 1
-        var result: [PrometheusMatrixResponse.Series] = []
+        var result: [Element] = []
         if try startContainer(close: UInt8(ascii: "]")) {
             repeat {
-                if let one = try parseRangeSeries() { result.append(one) }
+                if let one = try element(&self) { result.append(one) }
             } while try nextInContainer(close: UInt8(ascii: "]"))
         }
         return result
@@ -204,15 +211,7 @@ struct PrometheusJSONParser {
     }
 
     private mutating func parseVector() throws(ReaderError) -> [PrometheusQueryResponse.VectorSample] {
-        guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
-        index += 1
-        var samples: [PrometheusQueryResponse.VectorSample] = []
-        if try startContainer(close: UInt8(ascii: "]")) {
-            repeat {
-                if let sample = try parseSeries() { samples.append(sample) }
-            } while try nextInContainer(close: UInt8(ascii: "]"))
-        }
-        return samples
+        try parseResultArray { parser throws(ReaderError) in try parser.parseSeries() }
     }
 
     /// One series; nil for a native-histogram series (`histogram` instead of `value`), which has no float

@@ -39,12 +39,12 @@ import Testing
         }
     }
 
-    @Test func recordsRetriesUpdatesAndDuplicates() throws {
+    /// A synthetic Prometheus with `hosts()`, a loopback AUDITOR, and a configuration file reading the one and
+    /// pushing to the other (`auditor` holds the section's extra keys).
+    func stack(auditor extra: String) throws -> (directory: String, config: String, prometheus: SyntheticPrometheus, auditor: FakeAuditor) {
         let directory = try TestStack.temporaryDirectory()
         let prometheus = try SyntheticPrometheus(hosts: Self.hosts())
-        defer { prometheus.stop() }
         let auditor = try FakeAuditor()
-        defer { auditor.stop() }
         let config = "\(directory)/footprint.yml"
         try """
         collect_interval: 5m
@@ -57,10 +57,19 @@ import Testing
         auditor:
           url: "\(auditor.baseURL)"
           site_id: site-a
-          score: {name: HEPSPEC06, value: 12.5}
-          lookback: 6h
-          backoff: {initial: 2s, max: 5s, attempts: 4}
+        \(extra)
         """.write(toFile: config, atomically: true, encoding: .utf8)
+        return (directory, config, prometheus, auditor)
+    }
+
+    @Test func recordsRetriesUpdatesAndDuplicates() throws {
+        let (directory, config, prometheus, auditor) = try stack(auditor: """
+              score: {name: HEPSPEC06, value: 12.5}
+              lookback: 6h
+              backoff: {initial: 2s, max: 5s, attempts: 4}
+            """)
+        defer { prometheus.stop() }
+        defer { auditor.stop() }
         let store = "\(directory)/state.sqlite"
         let sleeps = SleepLog()
 
@@ -79,12 +88,13 @@ import Testing
         #expect((bobRecord["meta"] as? [String: [String]]) == ["site_id": ["site-a"], "group_id": ["isis"], "user_id": ["bob"]])
         #expect(bobRecord["start_time"] as? String == "2026-11-20T23:00:00Z")
         let components = try #require(bobRecord["components"] as? [[String: Any]])
-        #expect(components.map { $0["name"] as? String } == ["NumCPUs", "Energy", "CO2e"])
+        #expect(components.map { $0["name"] as? String } == ["NumCPUs", "Memory", "Energy", "CO2e"])
         #expect(components[0]["amount"] as? Int == 4)
         #expect((components[0]["scores"] as? [[String: Any]])?.first?["value"] as? Double == 12.5)
         // 4 x (5 + 5 x 0.5) + 10 x 0.5 + 20 = 55 W from 00:00 to 01:25: 77.9 Wh, 15.6 g at 200 g/kWh.
-        #expect(components[1]["amount"] as? Int == 78)
-        #expect(components[2]["amount"] as? Int == 16)
+        #expect(components[1]["amount"] as? Int == 8_192)  // 8 GiB in MiB
+        #expect(components[2]["amount"] as? Int == 78)
+        #expect(components[3]["amount"] as? Int == 16)
 
         // The same push again changes nothing.
         let again = try push(config: config, store: store, at: Self.from + 7_200, sleeps: sleeps)
@@ -114,29 +124,21 @@ import Testing
     }
 
     @Test func servingExporterPushesOnItsOwnLoop() throws {
-        let directory = try TestStack.temporaryDirectory()
-        let prometheus = try SyntheticPrometheus(hosts: AuditorPushTests.hosts())
+        let (directory, file, prometheus, auditor) = try stack(auditor: """
+              lookback: 6h
+              push_interval: 1h
+            """)
         defer { prometheus.stop() }
-        let auditor = try FakeAuditor()
         defer { auditor.stop() }
-        let file = "\(directory)/footprint.yml"
-        try """
-        collect_interval: 5m
-        source:
-          kind: prometheus
-          prometheus: {url: "\(prometheus.baseURL)", selector: '{job="node"}'}
-        carbon_intensity: {provider: static, static_grams_per_kwh: 200}
-        auditor: {url: "\(auditor.baseURL)", site_id: site-a, lookback: 6h, push_interval: 1h}
-        """.write(toFile: file, atomically: true, encoding: .utf8)
         let configuration = try Configuration.load(file: file)
         #expect(configuration.auditor?.pushInterval == 3_600)
         let store = try StateStore(path: "\(directory)/state.sqlite")
         let application = try Application(
             configuration: configuration, configurationFile: file, listenAddress: .loopback(port: 0), logger: Logger(label: "test"),
-            clock: ManualClock(AuditorPushTests.from + 7_200), fetcher: try CurlHTTPClient(userAgent: "test"), store: store)
+            clock: ManualClock(Self.from + 7_200), fetcher: try CurlHTTPClient(userAgent: "test"), store: store)
         application.start()
         defer { application.stop() }
-        let boot = Int(AuditorPushTests.from - 3_600)
+        let boot = Int(Self.from - 3_600)
         #expect(TestStack.eventually(timeout: 30) { auditor.records.count == 2 }, "\(auditor.log)")
         #expect(auditor.records["10.0.0.1:9100@\(boot)"]?.stopTime == nil)
         #expect(auditor.records["10.0.0.2:9100@\(boot)"]?.stopTime == "2026-11-21T01:25:00Z")

@@ -1,7 +1,7 @@
 // libFuzzer target for the GB carbon intensity decoder: the input is an answer body, read as national, region-id
 // and postcode answers at a few times. Each decode either gives an intensity within the plausible range or
 // throws a ReaderError; the error-message helper must cope with any body too.
-import CLibFuzzer
+import FuzzDriver
 import Glibc
 import Model
 @testable import Readers
@@ -25,13 +25,4 @@ func fuzzOne(_ bytes: [UInt8]) {
     _ = UKCarbonIntensityReader.errorMessage(bytes)
 }
 
-// libFuzzer's own main is linked too and calls this symbol; SwiftPM points `main` at the code below instead.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
+runFuzzer(fuzzOne)

@@ -3,7 +3,7 @@
 // it loads, and the effective configuration printed by check-config loads again to the same value with every
 // setting in its documented range, or it is rejected with problems that each name the file and a line of it.
 @testable import App
-import CLibFuzzer
+import FuzzDriver
 import Glibc
 import Model
 
@@ -103,13 +103,4 @@ func checkRanges(_ configuration: Configuration) {
     precondition(configuration.equivalencies.allSatisfy { $0.perUnit.isFinite && $0.perUnit > 0 }, "equivalency")
 }
 
-// libFuzzer's own main is linked too and calls this symbol; SwiftPM points `main` at the code below instead.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
+runFuzzer(fuzzOne)

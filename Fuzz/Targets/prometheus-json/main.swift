@@ -1,7 +1,7 @@
 // libFuzzer target for the Prometheus query API decoder: the input is an answer body. Decoding must either give
 // a vector or throw a malformed or upstream ReaderError; an accepted body must be JSON, and the readings the
 // reader assembles from it must all be valid (finite, ordered CPU seconds, cores > 0), whatever the values.
-import CLibFuzzer
+import FuzzDriver
 import Foundation
 import HTTPClient
 import Model
@@ -65,13 +65,4 @@ func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
     return (0...(haystack.count - needle.count)).first { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
 }
 
-// libFuzzer's own main is linked too and calls this symbol; SwiftPM points `main` at the code below instead.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
+runFuzzer(fuzzOne)

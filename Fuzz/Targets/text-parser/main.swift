@@ -1,7 +1,7 @@
 // libFuzzer target for the exposition text parser. Any input must either parse or throw ParseError, in both
 // the text and OpenMetrics formats; a crash, a hang or a sanitizer report is a bug. Parsed text must also
 // survive a round trip through the encoder.
-import CLibFuzzer
+import FuzzDriver
 import Glibc
 import PromText
 
@@ -18,13 +18,4 @@ func fuzzOne(_ bytes: [UInt8]) {
     }
 }
 
-// libFuzzer's own main is linked too (it calls this symbol); SwiftPM points `main` at the code below instead.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
+runFuzzer(fuzzOne)
