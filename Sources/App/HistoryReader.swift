@@ -82,7 +82,7 @@ struct HistoryReader {
         }
         progress?("")
         return Outcome(
-            queries: reader.queries.all, requests: chunks.count * reader.queries.all.count, failedChunks: failed, chunks: chunks.count,
+            queries: reader.queries.history, requests: chunks.count * reader.queries.history.count, failedChunks: failed, chunks: chunks.count,
             intensityDetail: detail, intensityGaps: intensityGaps)
     }
 

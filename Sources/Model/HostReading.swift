@@ -19,6 +19,8 @@ public struct HostReading: Sendable, Equatable {
     public var memoryActiveRatio: Double?
     /// The host's boot time, Unix seconds, if known.
     public var bootTime: Double?
+    /// Total memory in bytes, if the source had it (history and direct scrapes; for accounting records only).
+    public var memoryTotalBytes: Double?
 
     public init(
         host: String,
@@ -28,7 +30,8 @@ public struct HostReading: Sendable, Equatable {
         cpuTotalSeconds: Double,
         cores: Double,
         memoryActiveRatio: Double? = nil,
-        bootTime: Double? = nil
+        bootTime: Double? = nil,
+        memoryTotalBytes: Double? = nil
     ) {
         self.host = host
         self.labels = labels
@@ -38,6 +41,7 @@ public struct HostReading: Sendable, Equatable {
         self.cores = cores
         self.memoryActiveRatio = memoryActiveRatio
         self.bootTime = bootTime
+        self.memoryTotalBytes = memoryTotalBytes.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
     }
 
     /// Whether every number is finite and sensible; a reading that is not is skipped, never integrated.

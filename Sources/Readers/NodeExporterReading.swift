@@ -57,7 +57,8 @@ public enum NodeExporterReading {
             cpuTotalSeconds: total,
             cores: Double(cpus.count),
             memoryActiveRatio: ratio,
-            bootTime: bootTime
+            bootTime: bootTime,
+            memoryTotalBytes: memTotal
         )
     }
 }

@@ -69,7 +69,7 @@ public struct PrometheusRangeReader: Sendable {
         var perQuery: [SeriesCursors] = []
         for promQL in [
             queries.cpuIdleSeconds, queries.cpuTotalSeconds, queries.cores, queries.memoryActiveRatio, queries.bootTime,
-            queries.sampleTime,
+            queries.sampleTime, queries.memoryTotalBytes,
         ] {
             perQuery.append(SeriesCursors(try queryRange(promQL, chunk, resolution, logger), hostLabel: hostLabel))
         }
@@ -85,6 +85,7 @@ public struct PrometheusRangeReader: Sendable {
             values.memoryActiveRatio = perQuery[3].values(at: key)
             values.bootTime = perQuery[4].values(at: key)
             values.sampleTime = perQuery[5].values(at: key)
+            values.memoryTotalBytes = perQuery[6].values(at: key)
             let targets = up.samples(at: key)
             let result = reader.assemble(up: PrometheusQueryResponse(samples: targets, warnings: []), values: values)
             steps.append(Step(time: time, result: result))

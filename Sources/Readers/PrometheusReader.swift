@@ -53,8 +53,13 @@ public struct PrometheusReader: Sendable {
         public var memoryActiveRatio: String
         public var bootTime: String
         public var sampleTime: String
+        /// Read by history commands only (accounting records name a workspace's memory); live collections skip it.
+        public var memoryTotalBytes: String
 
+        /// The queries of a live collection.
         public var all: [String] { [up, cpuIdleSeconds, cpuTotalSeconds, cores, memoryActiveRatio, bootTime, sampleTime] }
+        /// The queries of a history read: a live collection's and the memory total.
+        public var history: [String] { all + [memoryTotalBytes] }
     }
 
     public let settings: Settings
@@ -83,7 +88,8 @@ public struct PrometheusReader: Sendable {
             memoryActiveRatio: "sum by (\(host)) (\(series("node_memory_Active_bytes"))) / "
                 + "sum by (\(host)) (\(series("node_memory_MemTotal_bytes")))",
             bootTime: "max by (\(host)) (\(series("node_boot_time_seconds")))",
-            sampleTime: "max by (\(host)) (timestamp(\(series("node_cpu_seconds_total"))))"
+            sampleTime: "max by (\(host)) (timestamp(\(series("node_cpu_seconds_total"))))",
+            memoryTotalBytes: "max by (\(host)) (\(series("node_memory_MemTotal_bytes")))"
         )
     }
 
@@ -95,6 +101,7 @@ public struct PrometheusReader: Sendable {
         public var memoryActiveRatio: [String: Double] = [:]
         public var bootTime: [String: Double] = [:]
         public var sampleTime: [String: Double] = [:]
+        public var memoryTotalBytes: [String: Double] = [:]
 
         public init() {}
     }
@@ -173,7 +180,8 @@ public struct PrometheusReader: Sendable {
                 cpuTotalSeconds: totalSeconds,
                 cores: coreCount[host] ?? 0,
                 memoryActiveRatio: memoryRatio[host].flatMap { $0.isFinite ? $0 : nil },
-                bootTime: bootTime[host]
+                bootTime: bootTime[host],
+                memoryTotalBytes: values.memoryTotalBytes[host]
             )
             guard reading.isValid else {
                 skipped.append((host: host, reason: "non-finite or impossible values"))

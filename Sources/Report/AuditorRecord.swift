@@ -4,14 +4,15 @@ import Model
 ///
 /// `record_id` is the workspace id; `meta` carries `site_id`, `group_id` (the project) and `user_id` (the
 /// owner), empty values left out since AUDITOR refuses empty names; `components` are `NumCPUs` (with the
-/// configured score per core), `Energy` in whole watt-hours and `CO2e` in whole grams, both rounded to the
-/// nearest unit. Times are RFC 3339 UTC; `stop_time` only once the workspace ended.
+/// configured score per core), `Memory` in whole MiB when the source had the host's total memory, `Energy` in
+/// whole watt-hours and `CO2e` in whole grams, rounded to the nearest unit. Times are RFC 3339 UTC; `stop_time` only once the workspace ended.
 public struct AuditorRecord: Sendable, Equatable {
     public var recordID: String
     public var site: String
     public var group: String
     public var user: String
     public var cores: Int
+    public var memoryMebibytes: Int?
     public var score: (name: String, value: Double)?
     public var energyWattHours: Int
     public var emissionsGrams: Int
@@ -24,6 +25,7 @@ public struct AuditorRecord: Sendable, Equatable {
         group = workspace.labels[groupLabel] ?? ""
         user = workspace.labels[ownerLabel] ?? ""
         cores = Int(workspace.cores.rounded())
+        memoryMebibytes = workspace.memoryBytes.map { Int(($0 / 1_048_576).rounded()) }
         self.score = score
         energyWattHours = Int((workspace.usage.joules / 3_600).rounded())
         emissionsGrams = Int(workspace.usage.grams.rounded())
@@ -39,14 +41,16 @@ public struct AuditorRecord: Sendable, Equatable {
         if !group.isEmpty { meta.append(("group_id", .array([.string(group)]))) }
         if !user.isEmpty { meta.append(("user_id", .array([.string(user)]))) }
         let scores: [JSONText] = score.map { [.object([("name", .string($0.name)), ("value", .number($0.value))])] } ?? []
+        func component(_ name: String, _ amount: Int, _ scores: [JSONText] = []) -> JSONText {
+            .object([("name", .string(name)), ("amount", .number(Double(amount))), ("scores", .array(scores))])
+        }
+        var components = [component("NumCPUs", cores, scores)]
+        if let memoryMebibytes { components.append(component("Memory", memoryMebibytes)) }
+        components += [component("Energy", energyWattHours), component("CO2e", emissionsGrams)]
         var members: [(String, JSONText)] = [
             ("record_id", .string(recordID)),
             ("meta", .object(meta)),
-            ("components", .array([
-                .object([("name", .string("NumCPUs")), ("amount", .number(Double(cores))), ("scores", .array(scores))]),
-                .object([("name", .string("Energy")), ("amount", .number(Double(energyWattHours))), ("scores", .array([]))]),
-                .object([("name", .string("CO2e")), ("amount", .number(Double(emissionsGrams))), ("scores", .array([]))]),
-            ])),
+            ("components", .array(components)),
             ("start_time", .string(Self.rfc3339(start))),
         ]
         if let stop { members.append(("stop_time", .string(Self.rfc3339(stop)))) }

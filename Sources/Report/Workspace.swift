@@ -28,6 +28,8 @@ public struct Workspace: Sendable, Equatable {
     public var firstSeen: Double
     public var lastSeen: Double
     public var cores: Double
+    /// Total memory in bytes, the largest seen; nil when the source did not say.
+    public var memoryBytes: Double?
     /// Usage within the report's span.
     public var usage: UsageTotals
     public var intervals: Int

@@ -14,6 +14,7 @@ public struct WorkspaceTracker: Sendable {
         var firstSeen: Double
         var lastSeen: Double
         var cores: Double
+        var memoryBytes: Double?
         var readings = 0
         var intervals = 0
         var fallbackIntervals = 0
@@ -41,6 +42,7 @@ public struct WorkspaceTracker: Sendable {
                     session.lastSeen = max(session.lastSeen, reading.timestamp)
                     session.labels = reading.labels
                     session.cores = reading.cores
+                    session.memoryBytes = [session.memoryBytes, reading.memoryTotalBytes].compactMap { $0 }.max()
                     session.readings += 1
                     open[reading.host] = session
                     continue
@@ -51,7 +53,7 @@ public struct WorkspaceTracker: Sendable {
             }
             open[reading.host] = Session(
                 host: reading.host, bootTime: reading.bootTime, labels: reading.labels, firstSeen: reading.timestamp,
-                lastSeen: reading.timestamp, cores: reading.cores, readings: 1)
+                lastSeen: reading.timestamp, cores: reading.cores, memoryBytes: reading.memoryTotalBytes, readings: 1)
         }
         for interval in intervals {
             guard var session = open[interval.account.host] else { continue }
@@ -93,7 +95,8 @@ public struct WorkspaceTracker: Sendable {
                 Workspace(
                     id: "\(session.host)@\(session.bootTime.map { String(Int64($0.rounded())) } ?? "unknown")", host: session.host,
                     labels: session.labels, start: start, end: session.end, endReason: session.endReason,
-                    firstSeen: session.firstSeen, lastSeen: min(session.lastSeen, to), cores: session.cores, usage: session.usage,
+                    firstSeen: session.firstSeen, lastSeen: min(session.lastSeen, to), cores: session.cores, memoryBytes: session.memoryBytes,
+                    usage: session.usage,
                     intervals: session.intervals, fallbackIntervals: session.fallbackIntervals, gaps: overlapping.map(\.offset),
                     status: status))
         }

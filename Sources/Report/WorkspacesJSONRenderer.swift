@@ -55,6 +55,7 @@ public enum WorkspacesJSONRenderer {
                     ("first_seen", .string(UTCDate.format(workspace.firstSeen))),
                     ("last_seen", .string(UTCDate.format(workspace.lastSeen))),
                     ("cpu_cores", .number(workspace.cores)),
+                    ("memory_bytes", workspace.memoryBytes.map { .number($0) } ?? .null),
                     ("usage", ReportJSONRenderer.usage(workspace.usage)),
                     ("carbon_intensity", .object([
                         ("mean_grams_per_kwh", .optional(workspace.meanIntensity)),

@@ -137,7 +137,7 @@ import Testing
         #expect(abs((totals["kwh"] as? Double ?? 0) * 3.6e6 - expectedJoules) < 1e-6)
         #expect(provenance["config_sha256"] as? String == SHA256Hex.of(path: config))
         let source = try #require(provenance["source"] as? [String: Any])
-        #expect((source["queries"] as? [String])?.count == 7)
+        #expect((source["queries"] as? [String])?.count == 8)
         #expect((summary["equivalencies"] as? [[String: Any]])?.count == 3)
     }
 

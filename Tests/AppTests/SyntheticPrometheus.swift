@@ -14,6 +14,7 @@ final class SyntheticPrometheus: Sendable {
         var idlePerSecond: Double
         var totalPerSecond: Double
         var memoryActiveRatio: Double
+        var memoryTotalBytes: Double = 8 * 1_073_741_824
         /// The host reboots at this time (its boot time and counters start again there).
         var rebootAt: Double? = nil
         /// Times at which the host is not listed at all.
@@ -63,6 +64,8 @@ final class SyntheticPrometheus: Sendable {
                     value = host.cores
                 } else if query.contains("node_memory_Active_bytes") {
                     value = host.memoryActiveRatio
+                } else if query.contains("node_memory_MemTotal_bytes") {
+                    value = host.memoryTotalBytes
                 } else if query.contains("node_boot_time_seconds") {
                     value = boot
                 } else if query.contains(#"mode="idle""#) {

@@ -51,6 +51,7 @@ import Testing
                     query.contains("timestamp(") ? ["99", "159"]
                     : query.hasPrefix("count") ? ["2", "2"]
                     : query.contains("Active") ? ["0.5", "0.5"]
+                    : query.contains("MemTotal") ? ["4096", "4096"]
                     : query.contains("boot") ? ["10", "10"]
                     : query.contains(#"mode=\"idle\""#) || query.contains(#"mode="idle""#) ? ["50", "80"]
                     : query.hasPrefix("up") ? ["1", "1"] : ["100", "200"]
@@ -62,9 +63,9 @@ import Testing
         let steps = try reader.read(PrometheusRangeReader.Chunk(start: 100, end: 160), resolution: 60, logger: Logger(label: "test"))
         #expect(steps.map(\.time) == [100, 160])
         let second = try #require(steps.last?.result.readings.first)
-        #expect(second == HostReading(host: "h:9100", labels: ["instance": "h:9100", "user": "ann"], timestamp: 159, cpuIdleSeconds: 80, cpuTotalSeconds: 200, cores: 2, memoryActiveRatio: 0.5, bootTime: 10))
+        #expect(second == HostReading(host: "h:9100", labels: ["instance": "h:9100", "user": "ann"], timestamp: 159, cpuIdleSeconds: 80, cpuTotalSeconds: 200, cores: 2, memoryActiveRatio: 0.5, bootTime: 10, memoryTotalBytes: 4_096))
         let requests = upstream.requests(to: "/api/v1/query_range")
-        #expect(requests.count == 7)
+        #expect(requests.count == 8)
         #expect(requests.allSatisfy { $0.query["start"] == "100.000" && $0.query["end"] == "160.000" && $0.query["step"] == "60.000" })
     }
 }
