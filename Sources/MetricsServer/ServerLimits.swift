@@ -3,7 +3,8 @@ public struct ServerLimits: Sendable, Equatable {
     /// Concurrent connections; each one holds a thread while open. Further connections are refused.
     public var connectionLimit: Int
     /// Concurrent connections from one client address (0: no per-address limit), so that one client
-    /// holding connections open (a slow-loris attack) cannot take every slot from Prometheus.
+    /// holding connections open (a slow-loris attack) cannot take every slot from Prometheus. A quarter of the
+    /// total by default: a load generator with 64 connections is still served in full.
     public var perAddressConnectionLimit: Int
     /// Idle time after which a connection is closed, in whole seconds.
     public var connectionTimeoutSeconds: Int
@@ -13,8 +14,8 @@ public struct ServerLimits: Sendable, Equatable {
     public var maxBodyBytes: Int
 
     public init(
-        connectionLimit: Int = 64,
-        perAddressConnectionLimit: Int = 16,
+        connectionLimit: Int = 256,
+        perAddressConnectionLimit: Int = 64,
         connectionTimeoutSeconds: Int = 30,
         maxRequestHeaderBytes: Int = 64 << 10,
         maxBodyBytes: Int = 1 << 20

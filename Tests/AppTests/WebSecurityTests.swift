@@ -206,6 +206,19 @@ import Testing
         #expect(answer.hasPrefix("HTTP/1.1 431") || answer.hasPrefix("HTTP/1.1 413") || answer.isEmpty, "\(answer.prefix(40))")
         #expect(!answer.hasPrefix("HTTP/1.1 200"))
     }
+    /// The default limits serve a load generator's 64 connections from one address in full.
+    @Test func defaultLimitsServeSixtyFourConnectionsFromOneClient() throws {
+        let directory = try TestStack.temporaryDirectory()
+        let (application, _) = try start(web: "", directory: directory)
+        defer { application.stop() }
+        var sockets: [Int32] = []
+        defer { for socket in sockets { close(socket) } }
+        for _ in 0..<64 { sockets.append(try RawConnection.open(port: application.port, from: "127.0.0.1")) }
+        // All open at once before any asks, so each holds its own connection slot.
+        for socket in sockets { RawConnection.send(socket, "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }
+        let answers = sockets.map { RawConnection.receive($0) }
+        #expect(answers.filter { $0.hasPrefix("HTTP/1.1 200") }.count == 64)
+    }
 }
 
 /// A plain TCP client with a chosen source address, for what curl will not do (send half a request).
