@@ -37,12 +37,19 @@ collect_interval: 5s
 source:
   kind: prometheus
   prometheus: {url: "http://127.0.0.1:$PROM", attribution_labels: [cloud_project_name, user, machine_name]}
-carbon_intensity: {provider: static, static_grams_per_kwh: 180}
+carbon_intensity: {providers: [file, static], file: {path: intensity.csv}, static_grams_per_kwh: 180}
 power:
   default: {cpu_watts_per_core: 12, cpu_idle_watts_per_core: 4, ram_watts: 6, other_watts: 25, pue: 1.3}
   profiles:
     - {name: gpu, match: {machine_name: "Ceres (GPU)"}, other_watts: 120}
 YAML
+# A site intensity file for the next day, so the forecast panels have something to show: a dip at +6 h.
+python3 - "$WORK/intensity.csv" <<'PY'
+import sys, time
+start = int(time.time() // 1800 * 1800)
+rows = [f"{start + i * 1800},{95 if 12 <= i <= 14 else 190 + (i * 7) % 40}" for i in range(60)]
+open(sys.argv[1], "w").write("start,grams_per_kwh\n" + "\n".join(rows) + "\n")
+PY
 "$BIN" --config.file="$WORK/footprint.yml" --web.listen-address=127.0.0.1:$EXP --storage.path="$WORK/state.sqlite" --log.level=warn & PIDS+=($!)
 echo "collecting for $DURATION s ..." >&2
 # Some CPU work so that busy energy is not zero.

@@ -102,7 +102,14 @@ def main():
                 result = data["result"] if data["resultType"] == "vector" else [{"metric": {}, "value": data["result"]}]
                 labels = [legend(s["metric"], target.get("legendFormat")) for s in result[:10]]
                 values = [float(s["value"][1]) * scale for s in result[:10]]
-                if kind == "stat" and len(values) == 1:
+                if kind == "stat" and unit == "dateTimeAsIso":
+                    # Grafana shows milliseconds since the epoch as a date; so does this, in UTC, one line a series.
+                    text = "\n".join(
+                        f"{label}  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(value / 1000))}".strip()
+                        for label, value in zip(labels, values))
+                    axis.text(0.5, 0.45, text, ha="center", va="center", fontsize=14)
+                    axis.set_axis_off()
+                elif kind == "stat" and len(values) == 1:
                     axis.text(0.5, 0.45, f"{values[0]:.4g} {suffix}", ha="center", va="center", fontsize=22)
                     axis.set_axis_off()
                 else:
