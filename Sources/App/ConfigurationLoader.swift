@@ -523,19 +523,14 @@ struct ConfigurationLoader {
             switch key {
             case "url": if let url = httpURL(value, field) { settings.url = url }
             case "zone": if let text = nonEmptyString(value, field) { settings.zone = text }
-            case "endpoint":
-                if let text = string(value, field) {
-                    if let endpoint = Configuration.ElectricityMapsProvider.Endpoint(rawValue: text) { settings.endpoint = endpoint } else { problem(value, "\(field) must be latest or history; got \"\(text)\"") }
-                }
+            case "endpoint": if let endpoint: Configuration.ElectricityMapsProvider.Endpoint = choice(value, field) { settings.endpoint = endpoint }
             // One replaces the other, so a region can switch from the inherited file to a variable.
             case "token_file": if let text = nonEmptyString(value, field) { (settings.tokenFile, settings.tokenEnv) = (resolve(text), nil) }
             case "token_env": if let name = environmentName(value, field) { (settings.tokenFile, settings.tokenEnv) = (nil, name) }
             default: unknown(key, line, in: path)
             }
         }
-        if entries.contains(where: { $0.key == "token_file" }) && entries.contains(where: { $0.key == "token_env" }) {
-            problem(node, "\(path): give token_file or token_env, not both")
-        }
+        exclusive("token_file", "token_env", in: entries, node: node, path: path)
         return settings
     }
 
@@ -547,20 +542,35 @@ struct ConfigurationLoader {
             switch key {
             case "url": if let url = httpURL(value, field) { settings.url = url }
             case "region": if let text = nonEmptyString(value, field) { settings.region = text }
-            case "endpoint":
-                if let text = string(value, field) {
-                    if let endpoint = Configuration.WattTimeProvider.Endpoint(rawValue: text) { settings.endpoint = endpoint } else { problem(value, "\(field) must be forecast or signal-index; got \"\(text)\"") }
-                }
+            case "endpoint": if let endpoint: Configuration.WattTimeProvider.Endpoint = choice(value, field) { settings.endpoint = endpoint }
             case "username": if let text = nonEmptyString(value, field) { settings.username = text }
             case "password_file": if let text = nonEmptyString(value, field) { (settings.passwordFile, settings.passwordEnv) = (resolve(text), nil) }
             case "password_env": if let name = environmentName(value, field) { (settings.passwordFile, settings.passwordEnv) = (nil, name) }
             default: unknown(key, line, in: path)
             }
         }
-        if entries.contains(where: { $0.key == "password_file" }) && entries.contains(where: { $0.key == "password_env" }) {
-            problem(node, "\(path): give password_file or password_env, not both")
-        }
+        exclusive("password_file", "password_env", in: entries, node: node, path: path)
         return settings
+    }
+
+    /// One of a closed set of names (an enum's raw values), or a problem listing them.
+    private mutating func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, _ path: String) -> Choice?
+    where Choice.RawValue == String {
+        guard let text = string(node, path) else { return nil }
+        guard let choice = Choice(rawValue: text) else {
+            problem(node, "\(path) must be \(Choice.allCases.map(\.rawValue).joined(separator: " or ")); got \"\(text)\"")
+            return nil
+        }
+        return choice
+    }
+
+    /// Two keys of a mapping that must not be given together.
+    private mutating func exclusive(
+        _ first: String, _ second: String, in entries: [(key: String, value: Node, line: Int)], node: Node, path: String
+    ) {
+        if entries.contains(where: { $0.key == first }) && entries.contains(where: { $0.key == second }) {
+            problem(node, "\(path): give \(first) or \(second), not both")
+        }
     }
 
     private mutating func fileProvider(_ node: Node, base: Configuration.FileProvider, path: String) -> Configuration.FileProvider {
