@@ -36,7 +36,7 @@ import Testing
         let exporter = try TestStack.exporter(port: exporterPort, config: config, directory: directory)
         defer { exporter.stop() }
         let configPath = "\(directory)/footprint.yml"
-        #expect(try TestStack.eventually(timeout: 30) { (try Self.query(prometheusPort, "sum(footprint_host_energy_joules_total)") ?? 0) > 0 })
+        #expect(try TestStack.eventually(timeout: 30) { (try TestStack.query(prometheusPort, "sum(footprint_host_energy_joules_total)") ?? 0) > 0 })
 
         // Some load on the machine during part of the window, so busy and idle both grow.
         let windowStart = (Date().timeIntervalSince1970 + 1).rounded(.up)
@@ -46,8 +46,8 @@ import Testing
         let windowEnd = (Date().timeIntervalSince1970 - 3).rounded(.down)
 
         let energy = "sum(footprint_host_energy_joules_total)"
-        let liveStart = try #require(try Self.query(prometheusPort, energy, at: windowStart))
-        let liveEnd = try #require(try Self.query(prometheusPort, energy, at: windowEnd))
+        let liveStart = try #require(try TestStack.query(prometheusPort, energy, at: windowStart))
+        let liveEnd = try #require(try TestStack.query(prometheusPort, energy, at: windowEnd))
         let live = liveEnd - liveStart
 
         func report(_ format: String, _ name: String, step: String = "5s") throws -> Data {
@@ -110,7 +110,7 @@ import Testing
         let workspace = try #require(workspaces.first)
         #expect(workspace["status"] as? String == "processed")
         #expect(workspace["owner"] as? String == "jane.doe")
-        let bootTime = try #require(try Self.query(prometheusPort, #"node_boot_time_seconds{job="node"}"#))
+        let bootTime = try #require(try TestStack.query(prometheusPort, #"node_boot_time_seconds{job="node"}"#))
         #expect(workspace["id"] as? String == "\(host)@\(Int64(bootTime.rounded()))")
         let workspaceKWh = ((workspace["usage"] as? [String: Any])?["kwh"] as? Double) ?? 0
         #expect(abs(workspaceKWh * 3_600_000 - reported) < 1e-9 * reported)
@@ -130,24 +130,12 @@ import Testing
             ])
         defer { replay.stop() }
         try replay.waitUntilReady("http://127.0.0.1:\(replayPort)/-/ready", timeout: 30)
-        let backfilled = try #require(try Self.query(replayPort, #"sum(footprint_host_energy_joules_total{job=""})"#, at: windowEnd))
+        let backfilled = try #require(try TestStack.query(replayPort, #"sum(footprint_host_energy_joules_total{job=""})"#, at: windowEnd))
         #expect(abs(backfilled - reported) < 1e-6 * reported, "backfilled \(backfilled) J, report \(reported) J")
         let busy = try #require(
-            try Self.query(replayPort, #"footprint_host_emissions_grams_total{state="busy",cloud_project_name="isis",user="jane.doe"}"#, at: windowEnd))
+            try TestStack.query(replayPort, #"footprint_host_emissions_grams_total{state="busy",cloud_project_name="isis",user="jane.doe"}"#, at: windowEnd))
         #expect(abs(busy - ((totals["busy_gco2eq"] as? Double) ?? 0)) < 1e-6 * max(busy, 1))
-        #expect(try Self.query(replayPort, "footprint_report_info", at: windowEnd) == 1)
-    }
-
-    /// An instant query's first value at `time` (now when nil).
-    static func query(_ port: UInt16, _ promQL: String, at time: Double? = nil) throws -> Double? {
-        let escaped = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promQL
-        let timeParameter = time.map { "&time=\($0)" } ?? ""
-        let response = try TestStack.get("http://127.0.0.1:\(port)/api/v1/query?query=\(escaped)\(timeParameter)")
-        guard let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-            let data = object["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
-            let first = result.first, let value = first["value"] as? [Any], let text = value.last as? String
-        else { return nil }
-        return Double(text)
+        #expect(try TestStack.query(replayPort, "footprint_report_info", at: windowEnd) == 1)
     }
 
     /// The file's digest from coreutils, independent of the exporter's own SHA-256.

@@ -107,9 +107,10 @@ enum TestStack {
     }
 
     /// An instant query's first value, or nil.
-    static func query(_ port: UInt16, _ promQL: String) throws -> Double? {
+    static func query(_ port: UInt16, _ promQL: String, at time: Double? = nil) throws -> Double? {
         let escaped = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promQL
-        let response = try get("http://127.0.0.1:\(port)/api/v1/query?query=\(escaped)")
+        let timeParameter = time.map { "&time=\($0)" } ?? ""
+        let response = try get("http://127.0.0.1:\(port)/api/v1/query?query=\(escaped)\(timeParameter)")
         guard let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
             let data = object["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
             let first = result.first, let value = first["value"] as? [Any], let text = value.last as? String
