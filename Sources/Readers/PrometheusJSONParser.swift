@@ -174,40 +174,19 @@ struct PrometheusJSONParser {
 
     /// One matrix series; nil for a native-histogram series (`histograms` only), as for vectors.
     private mutating func parseRangeSeries() throws(ReaderError) -> PrometheusMatrixResponse.Series? {
-        guard try nextByte() == UInt8(ascii: "{") else { throw failure("series is not an object") }
-        let start = index
-        index += 1
-        var labels: [String: String]?
-        var points: [PrometheusMatrixResponse.Point]?
-        var histogram = false
-        if try startContainer(close: UInt8(ascii: "}")) {
-            repeat {
-                let key = try readKey()
-                if equals(key, "metric") {
-                    labels = try parseLabels()
-                } else if equals(key, "values") {
-                    guard try nextByte() == UInt8(ascii: "[") else { throw failure("values is not an array") }
-                    index += 1
-                    var read: [PrometheusMatrixResponse.Point] = []
-                    if try startContainer(close: UInt8(ascii: "]")) {
-                        repeat {
-                            let point = try parsePoint()
-                            read.append(PrometheusMatrixResponse.Point(time: point.time, value: point.value))
-                        } while try nextInContainer(close: UInt8(ascii: "]"))
-                    }
-                    points = read
-                } else {
-                    if equals(key, "histograms") { histogram = true }
-                    try skipValue()
-                }
-            } while try nextInContainer(close: UInt8(ascii: "}"))
+        let series = try parseSeriesObject(sampleKey: "values", histogramKey: "histograms") { parser throws(ReaderError) in
+            guard try parser.nextByte() == UInt8(ascii: "[") else { throw parser.failure("values is not an array") }
+            parser.index += 1
+            var points: [PrometheusMatrixResponse.Point] = []
+            if try parser.startContainer(close: UInt8(ascii: "]")) {
+                repeat {
+                    let point = try parser.parsePoint()
+                    points.append(PrometheusMatrixResponse.Point(time: point.time, value: point.value))
+                } while try parser.nextInContainer(close: UInt8(ascii: "]"))
+            }
+            return points
         }
-        guard let points else {
-            if histogram { return nil }
-            throw .malformed("missing key values in the series at byte \(start)")
-        }
-        guard let labels else { throw .malformed("missing key metric in the series at byte \(start)") }
-        return PrometheusMatrixResponse.Series(labels: labels, points: points)
+        return series.map { PrometheusMatrixResponse.Series(labels: $0.labels, points: $0.sample) }
     }
 
     private mutating func parseVector() throws(ReaderError) -> [PrometheusQueryResponse.VectorSample] {
@@ -217,31 +196,43 @@ struct PrometheusJSONParser {
     /// One series; nil for a native-histogram series (`histogram` instead of `value`), which has no float
     /// sample to read and is left out rather than failing the whole response.
     private mutating func parseSeries() throws(ReaderError) -> PrometheusQueryResponse.VectorSample? {
+        let series = try parseSeriesObject(sampleKey: "value", histogramKey: "histogram") { parser throws(ReaderError) in
+            try parser.parsePoint()
+        }
+        return series.map { PrometheusQueryResponse.VectorSample(labels: $0.labels, timestamp: $0.sample.time, value: $0.sample.value) }
+    }
+
+    /// One series object of a vector or matrix: its `metric` labels and what `sample` reads under `sampleKey`.
+    /// Nil when it has `histogramKey` instead (native histograms have no float sample); a missing key otherwise
+    /// is malformed.
+    private mutating func parseSeriesObject<Sample>(
+        sampleKey: StaticString, histogramKey: StaticString, _ sample: (inout Self) throws(ReaderError) -> Sample
+    ) throws(ReaderError) -> (labels: [String: String], sample: Sample)? {
         guard try nextByte() == UInt8(ascii: "{") else { throw failure("series is not an object") }
         let start = index
         index += 1
         var labels: [String: String]?
-        var point: (time: Double, value: Double)?
+        var read: Sample?
         var histogram = false
         if try startContainer(close: UInt8(ascii: "}")) {
             repeat {
                 let key = try readKey()
                 if equals(key, "metric") {
                     labels = try parseLabels()
-                } else if equals(key, "value") {
-                    point = try parsePoint()
+                } else if equals(key, sampleKey) {
+                    read = try sample(&self)
                 } else {
-                    if equals(key, "histogram") { histogram = true }
+                    if equals(key, histogramKey) { histogram = true }
                     try skipValue()
                 }
             } while try nextInContainer(close: UInt8(ascii: "}"))
         }
-        guard let point else {
+        guard let read else {
             if histogram { return nil }
-            throw .malformed("missing key value in the series at byte \(start)")
+            throw .malformed("missing key \(sampleKey) in the series at byte \(start)")
         }
         guard let labels else { throw .malformed("missing key metric in the series at byte \(start)") }
-        return PrometheusQueryResponse.VectorSample(labels: labels, timestamp: point.time, value: point.value)
+        return (labels, read)
     }
 
     private mutating func parseLabels() throws(ReaderError) -> [String: String] {
