@@ -42,7 +42,7 @@ export SWIFT_BACKTRACE=enable=no
 for target in "${TARGETS[@]}"; do
   corpus="$ROOT/Fuzz/corpus/$target"
   regressions="$ROOT/Fuzz/regressions/$target"
-  work="$OUT/work/$target"
+  work="$OUT/runs/$target"
   rm -rf "$work"
   mkdir -p "$corpus" "$regressions" "$work/new" "$work/seeds" "$work/merged"
   case "$target" in
