@@ -5,22 +5,11 @@
 # one-off warm-up (connection threads, allocator arenas) from growth: RSS after the last round should equal the first.
 # usage: bench/load.sh [HOSTS] [DURATION] [CONNECTIONS] [ROUNDS]      (needs Debian's wrk)
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HOSTS="${1:-1000}"; DURATION="${2:-60s}"; CONNECTIONS="${3:-64}"; ROUNDS="${4:-2}"
 PROM_PORT=19491; EXPORTER_PORT=19492
-command -v wrk >/dev/null || "$ROOT/scripts/install-deps.sh" wrk
-(cd "$ROOT" && swift build -c release --product footprint_exporter >/dev/null)
-BIN="$(cd "$ROOT" && swift build -c release --product footprint_exporter --show-bin-path)/footprint_exporter"
-TMP="$(mktemp -d)"; trap 'kill $FAKE $EXPORTER 2>/dev/null; rm -rf "$TMP"' EXIT
-python3 "$ROOT/bench/fleet_prometheus.py" "$PROM_PORT" "$HOSTS" & FAKE=$!
-cat >"$TMP/config.yml" <<YAML
-collect_interval: 5s
-source: {kind: prometheus, prometheus: {url: "http://127.0.0.1:$PROM_PORT", attribution_labels: [cloud_project_name, user, machine_name], timeout: 30s}}
-carbon_intensity: {provider: static, static_grams_per_kwh: 180}
-YAML
-sleep 1
-"$BIN" --config.file="$TMP/config.yml" --web.listen-address="127.0.0.1:$EXPORTER_PORT" --storage.path="$TMP/state.sqlite" --log.level=warn & EXPORTER=$!
-until curl -sf "127.0.0.1:$EXPORTER_PORT/-/ready" >/dev/null; do sleep 0.3; done
+COLLECT_INTERVAL=5s; QUERY_TIMEOUT=30s
+command -v wrk >/dev/null || "$(dirname "${BASH_SOURCE[0]}")/../scripts/install-deps.sh" wrk
+source "$(dirname "${BASH_SOURCE[0]}")/fleet_exporter.sh"
 sleep 6
 rss() { awk '/VmRSS/{print $2" kB"}' "/proc/$EXPORTER/status"; }
 last() { curl -s "127.0.0.1:$EXPORTER_PORT/metrics" | awk '/^footprint_last_collection_timestamp_seconds /{print $2}'; }
