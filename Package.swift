@@ -93,7 +93,7 @@ if Context.environment["FOOTPRINT_FUZZ"] == "1" {
         .executableTarget(name: "fuzz-config", dependencies: ["App", "FuzzDriver"], path: "Fuzz/Targets/config"),
         .executableTarget(
             name: "fuzz-prometheus-json",
-            dependencies: ["Readers", "Model", "HTTPClient", "FuzzDriver"],
+            dependencies: ["Readers", "Model", "HTTPClient", "TestSupport", "FuzzDriver"],
             path: "Fuzz/Targets/prometheus-json"
         ),
         .executableTarget(name: "fuzz-carbon-intensity", dependencies: ["Readers", "Model", "FuzzDriver"], path: "Fuzz/Targets/carbon-intensity"),

@@ -31,7 +31,7 @@ import Testing
             decoded += 1
             // Skipped strings are not checked for UTF-8, so only ASCII bodies must satisfy a strict reader.
             if input.bytes.allSatisfy({ $0 < 0x80 }) {
-                #expect(Self.isJSON(input.bytes), "\(input.name)")
+                #expect(StrictJSON.accepts(input.bytes), "\(input.name)")
             }
             // The same answer for every query: whatever it holds, only valid readings are handed on.
             let byHost = reader.byHost(response)
@@ -48,8 +48,8 @@ import Testing
 
     /// The fuzzer's first stop: a time of `1795341e999140` is JSON (an infinite number) that Foundation refuses.
     @Test func numbersBeyondDoubleAreStillJSON() throws {
-        #expect(Self.isJSON(Array("[1e999, -2E+400, \"1e999\"]".utf8)))
-        #expect(!Self.isJSON(Array("[1e999, x]".utf8)))
+        #expect(StrictJSON.accepts(Array("[1e999, -2E+400, \"1e999\"]".utf8)))
+        #expect(!StrictJSON.accepts(Array("[1e999, x]".utf8)))
         let input = try #require(try FuzzInputs.regressions("prometheus-json").first { $0.name.hasSuffix("crash-d68a2cd0a75432573e8ab63073b229a10e14210d") })
         let response = try PrometheusQueryResponse.decode(input.bytes)
         #expect(response.samples.first?.timestamp == .infinity)
@@ -75,30 +75,5 @@ import Testing
             _ = UKCarbonIntensityReader.errorMessage(input.bytes)
         }
         #expect(plausible >= 4)
-    }
-
-    /// Whether a strict general reader takes the body as JSON. Foundation also refuses numbers beyond Double's range,
-    /// which JSON's grammar allows (and the decoder reads as infinite times), so each such number is replaced by 0
-    /// and the body read again.
-    static func isJSON(_ bytes: [UInt8]) -> Bool {
-        var body = bytes
-        for _ in 0..<64 {
-            do {
-                _ = try JSONSerialization.jsonObject(with: Data(body))
-                return true
-            } catch {
-                let detail = (error as NSError).userInfo["NSDebugDescription"] as? String ?? ""
-                guard detail.hasPrefix("Number "), detail.hasSuffix(" is not representable in Swift.") else { return false }
-                let number = Array(detail.dropFirst("Number ".count).dropLast(" is not representable in Swift.".count).utf8)
-                guard !number.isEmpty, let start = Self.firstIndex(of: number, in: body) else { return false }
-                body.replaceSubrange(start..<start + number.count, with: [UInt8(ascii: "0")])
-            }
-        }
-        return false
-    }
-
-    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        return (0...(haystack.count - needle.count)).first { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 }
