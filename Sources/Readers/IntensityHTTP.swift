@@ -9,13 +9,14 @@ enum IntensityHTTP {
         timeoutSeconds: Double,
         fetcher: any HTTPFetching,
         now: Double,
-        errorMessage: ([UInt8]) -> String = { String(decoding: $0.prefix(200), as: UTF8.self) }
+        errorMessage: ([UInt8]) -> String = { String(decoding: $0.prefix(200), as: UTF8.self) },
+        maxBodyBytes: Int = 4 << 20
     ) throws(ReaderError) -> [UInt8] {
         let request = HTTPRequest(
             url: url,
             headers: [HTTPHeader(name: "Accept", value: "application/json")] + headers,
             timeoutSeconds: timeoutSeconds,
-            maxBodyBytes: 4 << 20
+            maxBodyBytes: maxBodyBytes
         )
         let response: HTTPResponse
         do {

@@ -53,18 +53,7 @@ public struct UKCarbonIntensityReader: CarbonIntensityReading {
     }
 
     static func decode(_ body: [UInt8], region: Region, now: Double) throws(ReaderError) -> GramsPerKilowattHour {
-        let periods: [Period]
-        do {
-            switch region {
-            case .national:
-                periods = try JSONDecoder().decode(Envelope<Period>.self, from: Data(body)).data.items
-            case .regionID, .postcode:
-                let regions = try JSONDecoder().decode(Envelope<RegionData>.self, from: Data(body)).data.items
-                periods = regions.flatMap { $0.data.items }
-            }
-        } catch {
-            throw .malformed("not a carbon intensity response: \(String(describing: error).prefix(300))")
-        }
+        let periods = try decodePeriods(body, region: region, answer: "response")
         guard !periods.isEmpty else { throw .noData("no periods in the response") }
         let current =
             periods.first { period in
@@ -91,6 +80,21 @@ public struct UKCarbonIntensityReader: CarbonIntensityReading {
     static func parseTime(_ text: String) -> Double? {
         guard text.hasSuffix("Z") else { return nil }
         return ISO8601Time.parse(text)
+    }
+
+    /// The half-hour periods of a national answer, or of a regional one (which nests them per region).
+    /// - Parameter answer: what the body should have been, for the error message.
+    static func decodePeriods(_ body: [UInt8], region: Region, answer: String) throws(ReaderError) -> [Period] {
+        do {
+            switch region {
+            case .national:
+                return try JSONDecoder().decode(Envelope<Period>.self, from: Data(body)).data.items
+            case .regionID, .postcode:
+                return try JSONDecoder().decode(Envelope<RegionData>.self, from: Data(body)).data.items.flatMap { $0.data.items }
+            }
+        } catch {
+            throw .malformed("not a carbon intensity \(answer): \(String(describing: error).prefix(300))")
+        }
     }
 
     /// A JSON value that is either one object or an array of them.

@@ -27,17 +27,7 @@ extension UKCarbonIntensityReader: CarbonIntensityForecasting {
     /// Every period with a usable value: the forecast, else the (estimated) actual. Periods with neither or
     /// with an implausible value are left out; an answer with none left is `noData`.
     static func decodeForecast(_ body: [UInt8], region: Region) throws(ReaderError) -> [IntensityPeriod] {
-        let periods: [Period]
-        do {
-            switch region {
-            case .national:
-                periods = try JSONDecoder().decode(Envelope<Period>.self, from: Data(body)).data.items
-            case .regionID, .postcode:
-                periods = try JSONDecoder().decode(Envelope<RegionData>.self, from: Data(body)).data.items.flatMap { $0.data.items }
-            }
-        } catch {
-            throw .malformed("not a carbon intensity forecast: \(String(describing: error).prefix(300))")
-        }
+        let periods = try decodePeriods(body, region: region, answer: "forecast")
         let result = periods.compactMap { period -> IntensityPeriod? in
             guard let start = parseTime(period.from), let end = parseTime(period.to), end > start,
                 let value = period.intensity.forecast ?? period.intensity.actual, value.isFinite,

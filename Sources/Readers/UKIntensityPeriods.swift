@@ -56,39 +56,17 @@ public struct UKIntensityPeriods: Sendable {
 
     /// Reads one piece.
     public func read(from: Double, to: Double) throws(ReaderError) -> Result {
-        let url = url(from: from, to: to)
-        let request = HTTPRequest(
-            url: url,
-            headers: [HTTPHeader(name: "Accept", value: "application/json")],
-            timeoutSeconds: timeoutSeconds,
-            maxBodyBytes: 16 << 20
-        )
-        let response: HTTPResponse
-        do {
-            response = try fetcher.fetch(request)
-        } catch {
-            throw .transport(error)
-        }
-        guard response.isSuccess else {
-            throw .badStatus(response.status, "\(url): \(UKCarbonIntensityReader.errorMessage(response.body))")
-        }
-        return try Self.decode(response.body, region: region)
+        // Fourteen days of half-hours run to a few hundred kilobytes; the limit leaves room for regional answers.
+        let body = try IntensityHTTP.getJSON(
+            // `now` only dates a 429's Retry-After, which is about the present, not the span asked for.
+            url(from: from, to: to), timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: Date().timeIntervalSince1970,
+            errorMessage: UKCarbonIntensityReader.errorMessage, maxBodyBytes: 16 << 20)
+        return try Self.decode(body, region: region)
     }
 
     static func decode(_ body: [UInt8], region: UKCarbonIntensityReader.Region) throws(ReaderError) -> Result {
         typealias Reader = UKCarbonIntensityReader
-        let raw: [Reader.Period]
-        do {
-            switch region {
-            case .national:
-                raw = try JSONDecoder().decode(Reader.Envelope<Reader.Period>.self, from: Data(body)).data.items
-            case .regionID, .postcode:
-                raw = try JSONDecoder().decode(Reader.Envelope<Reader.RegionData>.self, from: Data(body)).data.items
-                    .flatMap { $0.data.items }
-            }
-        } catch {
-            throw .malformed("not a carbon intensity response: \(String(describing: error).prefix(300))")
-        }
+        let raw = try Reader.decodePeriods(body, region: region, answer: "response")
         var result = Result(periods: [], unusable: [])
         for period in raw {
             guard let from = Reader.parseTime(period.from), let to = Reader.parseTime(period.to), to > from else {
