@@ -13,7 +13,7 @@ BENCH_DEBS   := $(BUILD_DEBS) golang-go golang-github-prometheus-common-dev gola
 REVISION_FILE := Sources/App/GeneratedRevision.swift
 RELEASE_FLAGS := -c release -Xswiftc -DFOOTPRINT_GENERATED_REVISION
 
-.PHONY: all deps build run test test-swift test-rules lint-metrics bench dashboard-images fuzz clean
+.PHONY: all deps build run test lint-swift test-swift test-rules lint-metrics bench dashboard-images fuzz clean
 
 all: build
 
@@ -35,7 +35,11 @@ run: build
 
 test: 
 	./scripts/install-deps.sh $(TEST_DEBS)
-	$(MAKE) test-swift test-rules lint-metrics
+	$(MAKE) lint-swift test-swift test-rules lint-metrics
+
+# swift-format ships with the toolchain; the repo's .swift-format holds the rules.
+lint-swift:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz
 
 test-swift:
 	$(SWIFT) build --build-tests

@@ -14,7 +14,8 @@ let package = Package(
         // C libraries, wrapped by small static-inline shims (their entry points are variadic).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
-            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev", "libgnutls28-dev"])]),
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev", "libgnutls28-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
@@ -37,11 +38,13 @@ let package = Package(
         // Reports over past spans: history -> counters -> buckets -> json/csv/table/openmetrics. Pure (no I/O), so
         // it depends only on the layers below it and App does the reading.
         .target(name: "Report", dependencies: ["Model", "Counters", "Exposition", "PromText"]),
-        .target(name: "StateStore", dependencies: ["Counters", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "StateStore", dependencies: ["Counters", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "App",
             dependencies: [
-                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc", "CCrypt", "StateStore", "Report",
+                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc",
+                "CCrypt", "StateStore", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -62,21 +65,31 @@ let package = Package(
 
         .testTarget(name: "PromTextTests", dependencies: ["PromText"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "CountersTests", dependencies: ["Counters", "Model", "TestSupport"]),
         .testTarget(
-            name: "CountersTests",
-            dependencies: ["Counters", "Model", "TestSupport", "StateStore", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "StateStoreTests",
+            dependencies: [
+                "StateStore", "Counters", "Model", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Counters", "Model", "TestSupport"]),
-        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "ReadersTests",
-            dependencies: ["Readers", "Model", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Readers", "Model", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
+        .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "HTTPClient", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "MetricsServer", "TestSupport"]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "Readers", "Model", "Counters", "Exposition", "PromText", "HTTPClient", "TestSupport",
-                .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "App", "Readers", "Model", "Counters", "Exposition", "PromText", "HTTPClient", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"]
         ),
     ]
@@ -89,13 +102,16 @@ if Context.environment["FOOTPRINT_FUZZ"] == "1" {
     package.targets += [
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Targets/CLibFuzzer"),
         .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], path: "Fuzz/Targets/FuzzDriver"),
-        .executableTarget(name: "fuzz-text-parser", dependencies: ["PromText", "FuzzDriver"], path: "Fuzz/Targets/text-parser"),
+        .executableTarget(
+            name: "fuzz-text-parser", dependencies: ["PromText", "FuzzDriver"], path: "Fuzz/Targets/text-parser"),
         .executableTarget(name: "fuzz-config", dependencies: ["App", "FuzzDriver"], path: "Fuzz/Targets/config"),
         .executableTarget(
             name: "fuzz-prometheus-json",
             dependencies: ["Readers", "Model", "HTTPClient", "TestSupport", "FuzzDriver"],
             path: "Fuzz/Targets/prometheus-json"
         ),
-        .executableTarget(name: "fuzz-carbon-intensity", dependencies: ["Readers", "Model", "FuzzDriver"], path: "Fuzz/Targets/carbon-intensity"),
+        .executableTarget(
+            name: "fuzz-carbon-intensity", dependencies: ["Readers", "Model", "FuzzDriver"],
+            path: "Fuzz/Targets/carbon-intensity"),
     ]
 }

@@ -1,3 +1,13 @@
+import Counters
+import Exposition
+import Foundation
+import HTTPClient
+import Logging
+import MetricsServer
+import Model
+import PromText
+import Readers
+
 // Release benchmarks of footprint_exporter's hot paths, in the RESULT line format of the peer benchmark
 // script so that both are measured in one run:
 //
@@ -15,13 +25,6 @@
 #if canImport(Glibc)
     import Glibc
 #endif
-import Counters
-import Exposition
-import Foundation
-import Logging
-import Model
-import PromText
-import Readers
 
 func now() -> Double {
     var spec = timespec()
@@ -76,7 +79,8 @@ func vectorJSON(_ samples: [(labels: [String: String], value: String)], time: Do
     var text = #"{"status":"success","data":{"resultType":"vector","result":["#
     for (index, sample) in samples.enumerated() {
         if index > 0 { text += "," }
-        let labels = sample.labels.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+        let labels = sample.labels.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(
+            separator: ",")
         text += #"{"metric":{\#(labels)},"value":[\#(time),"\#(sample.value)"]}"#
     }
     text += "]}}"
@@ -102,7 +106,8 @@ while !arguments.isEmpty {
     }
 }
 guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-    FileHandle.standardError.write(Data("usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS]\n".utf8))
     exit(2)
 }
 let fixture = URL(fileURLWithPath: file).lastPathComponent
@@ -118,7 +123,10 @@ if only == nil || only == "parse" {
         _ = try? TextParser.parse(fileBytes, families: NodeExporterReading.families)
     }
     let megabytes = Double(fileBytes.count) / 1e6
-    FileHandle.standardError.write(Data("footprint parse \(fixture): \(parsedSamples) samples, \(String(format: "%.1f", megabytes / parseSeconds)) MB/s all families, \(String(format: "%.1f", megabytes / wantedSeconds)) MB/s model families only\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "footprint parse \(fixture): \(parsedSamples) samples, \(String(format: "%.1f", megabytes / parseSeconds)) MB/s all families, \(String(format: "%.1f", megabytes / wantedSeconds)) MB/s model families only\n"
+                .utf8))
     print(
         "RESULT tool=footprint-parse fixture=\(fixture) bytes=\(fileBytes.count) samples=\(parsedSamples) "
             + "parse_mbps=\(String(format: "%.3f", megabytes / parseSeconds)) samples_per_s=\(String(format: "%.0f", Double(parsedSamples) / parseSeconds)) render_ms=- runs=\(runs)"
@@ -133,10 +141,14 @@ if only == nil || only == "parse" {
 if let cycleTargets {
     // One loopback server answers every target, each on its own path.
     let server = try MetricsServer(listenAddress: .loopback(port: 0)) { _ in
-        ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: "text/plain; version=0.0.4")], body: fileBytes)
+        ServerResponse(
+            status: 200, headers: [ServerHeader(name: "Content-Type", value: "text/plain; version=0.0.4")],
+            body: fileBytes)
     }
     let client = try CurlHTTPClient(userAgent: "footprint-bench")
-    let requests = (0..<cycleTargets).map { HTTPRequest(url: "http://127.0.0.1:\(server.port)/target/\($0)/metrics", timeoutSeconds: 5) }
+    let requests = (0..<cycleTargets).map {
+        HTTPRequest(url: "http://127.0.0.1:\(server.port)/target/\($0)/metrics", timeoutSeconds: 5)
+    }
     var cycles: [Double] = []
     var hostsRead = 0
     for _ in 0..<(runs + 1) {
@@ -145,7 +157,8 @@ if let cycleTargets {
         hostsRead = 0
         for (index, result) in results.enumerated() {
             guard case .success(let response) = result,
-                (try? NodeExporterReading.reading(from: response.body, host: "t\(index)", labels: [:], timestamp: 0)) != nil
+                (try? NodeExporterReading.reading(from: response.body, host: "t\(index)", labels: [:], timestamp: 0))
+                    != nil
             else { continue }
             hostsRead += 1
         }
@@ -154,8 +167,13 @@ if let cycleTargets {
     server.stop()
     let measured = cycles.dropFirst().sorted()
     let median = measured[measured.count / 2]
-    FileHandle.standardError.write(Data("footprint scrape cycle: \(cycleTargets) targets, \(hostsRead) read, median \(String(format: "%.3f", median)) s wall (cycles \(cycles.dropFirst().map { String(format: "%.3f", $0) }))\n".utf8))
-    print("RESULT tool=footprint-scrape-cycle fixture=\(fixture)x\(cycleTargets) bytes=\(fileBytes.count * cycleTargets) samples=\(cycleTargets) parse_mbps=- samples_per_s=- render_ms=\(String(format: "%.1f", median * 1000)) runs=\(runs)")
+    FileHandle.standardError.write(
+        Data(
+            "footprint scrape cycle: \(cycleTargets) targets, \(hostsRead) read, median \(String(format: "%.3f", median)) s wall (cycles \(cycles.dropFirst().map { String(format: "%.3f", $0) }))\n"
+                .utf8))
+    print(
+        "RESULT tool=footprint-scrape-cycle fixture=\(fixture)x\(cycleTargets) bytes=\(fileBytes.count * cycleTargets) samples=\(cycleTargets) parse_mbps=- samples_per_s=- render_ms=\(String(format: "%.1f", median * 1000)) runs=\(runs)"
+    )
     exit(0)
 }
 
@@ -196,7 +214,10 @@ let renderSeconds = measure(runs: runs, target: target) {
     lastSize = output.count
 }
 let renderedSamples = output.split(separator: UInt8(ascii: "\n")).filter { $0.first != UInt8(ascii: "#") }.count
-FileHandle.standardError.write(Data("footprint render \(fixture): \(hosts.count) hosts, \(renderedSamples) samples, \(output.count) bytes, \(String(format: "%.3f", renderSeconds * 1000)) ms/op\n".utf8))
+FileHandle.standardError.write(
+    Data(
+        "footprint render \(fixture): \(hosts.count) hosts, \(renderedSamples) samples, \(output.count) bytes, \(String(format: "%.3f", renderSeconds * 1000)) ms/op\n"
+            .utf8))
 print(
     "RESULT tool=footprint-render fixture=\(fixture) bytes=\(output.count) samples=\(renderedSamples) parse_mbps=- "
         + "samples_per_s=\(String(format: "%.0f", Double(renderedSamples) / renderSeconds)) render_ms=\(String(format: "%.4f", renderSeconds * 1000)) runs=\(runs)"
@@ -248,16 +269,19 @@ let decodeSeconds = measure(runs: runs, target: target) {
     }
 }
 let seriesCount = [up, cpuIdle, cpuTotal, cores, memory, boot, sampled].reduce(0) { $0 + $1.count }
-FileHandle.standardError.write(Data("footprint json-decode: \(readings) hosts from \(seriesCount) series, \(jsonBytes) bytes, \(String(format: "%.3f", decodeSeconds * 1000)) ms/op, \(String(format: "%.1f", Double(jsonBytes) / decodeSeconds / 1e6)) MB/s\n".utf8))
+FileHandle.standardError.write(
+    Data(
+        "footprint json-decode: \(readings) hosts from \(seriesCount) series, \(jsonBytes) bytes, \(String(format: "%.3f", decodeSeconds * 1000)) ms/op, \(String(format: "%.1f", Double(jsonBytes) / decodeSeconds / 1e6)) MB/s\n"
+            .utf8))
 print(
     "RESULT tool=footprint-json-decode fixture=\(fixture)-as-json bytes=\(jsonBytes) samples=\(seriesCount) "
         + "parse_mbps=\(String(format: "%.3f", Double(jsonBytes) / decodeSeconds / 1e6)) "
         + "samples_per_s=\(String(format: "%.0f", Double(seriesCount) / decodeSeconds)) render_ms=- runs=\(runs)"
 )
-FileHandle.standardError.write(Data("footprint peak RSS with \(hosts.count) hosts (ledger, snapshot, rendered output, decoded collection): \(String(format: "%.1f", peakRSSMebibytes())) MiB\n".utf8))
-
-import HTTPClient
-import MetricsServer
+FileHandle.standardError.write(
+    Data(
+        "footprint peak RSS with \(hosts.count) hosts (ledger, snapshot, rendered output, decoded collection): \(String(format: "%.1f", peakRSSMebibytes())) MiB\n"
+            .utf8))
 
 /// The decoder is measured on bytes already in memory; nothing is fetched.
 struct NoFetcher: HTTPFetching {

@@ -69,9 +69,11 @@ public final class Application: Sendable {
             logger.notice("http_server_config.http2 is set, but this server speaks HTTP/1.1 only")
         }
         self.store = store
-        let restored = try Self.restore(from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
+        let restored = try Self.restore(
+            from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
         let runtime = try Self.makeRuntime(
-            configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store, configurationFile: configurationFile)
+            configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store,
+            configurationFile: configurationFile)
         self.runtime = Mutex(runtime)
         let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
         self.reloadStatus = reloadStatus
@@ -115,7 +117,8 @@ public final class Application: Sendable {
             attributionLabels: saved.attributionLabels, graceSeconds: configuration.hostGracePeriod,
             accounts: saved.accounts, baselines: saved.baselines,
             regionOfUnmapped: { account in
-                regions.region(host: account.host, labels: Dictionary(zip(saved.attributionLabels, account.attribution)) { $1 })
+                regions.region(
+                    host: account.host, labels: Dictionary(zip(saved.attributionLabels, account.attribution)) { $1 })
             })
         let skipped = ledger.dropBaselines(olderThan: maxGap, now: now)
         if !skipped.isEmpty {
@@ -124,15 +127,18 @@ public final class Application: Sendable {
                 metadata: ["hosts": "\(skipped.count)", "max_gap_seconds": "\(maxGap)"])
         }
         logger.info(
-            "counters restored", metadata: ["hosts": "\(saved.accounts.count)", "file": "\(store.path)", "saved_at": "\(saved.savedAt)"])
+            "counters restored",
+            metadata: ["hosts": "\(saved.accounts.count)", "file": "\(store.path)", "saved_at": "\(saved.savedAt)"])
         return ledger
     }
 
     private static func makeRuntime(
-        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger,
+        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock,
+        logger: Logger,
         store: StateStore?, configurationFile: String?
     ) throws -> Runtime {
-        let carbon = try CarbonIntensityService(configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
+        let carbon = try CarbonIntensityService(
+            configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
         let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
         var persist: (@Sendable (HostLedger, Double) -> Void)?
         if let store {
@@ -154,21 +160,29 @@ public final class Application: Sendable {
             if let store, configuration.source.kind == .prometheus {
                 loops.append(
                     BackgroundLoop(name: "auditor", interval: auditor.pushInterval) {
-                        Self.pushToAuditor(configuration, configurationFile: configurationFile, store: store, fetcher: fetcher, clock: clock, logger: logger)
+                        Self.pushToAuditor(
+                            configuration, configurationFile: configurationFile, store: store, fetcher: fetcher,
+                            clock: clock, logger: logger)
                     })
             } else {
-                logger.warning("auditor section ignored: pushing needs source.kind prometheus and a state store (--storage.path)")
+                logger.warning(
+                    "auditor section ignored: pushing needs source.kind prometheus and a state store (--storage.path)")
             }
         }
         if carbon.needsRefresh {
             // The carbon loop runs first so the first intervals already use a provider value when it answers.
-            loops.insert(BackgroundLoop(name: "carbon", interval: configuration.carbonIntensity.refresh) { carbon.refresh() }, at: 0)
+            loops.insert(
+                BackgroundLoop(name: "carbon", interval: configuration.carbonIntensity.refresh) { carbon.refresh() },
+                at: 0)
         }
         if configuration.carbonIntensity.forecast && carbon.hasForecasts {
             loops.append(
-                BackgroundLoop(name: "forecast", interval: configuration.carbonIntensity.forecastRefresh) { carbon.refreshForecasts() })
+                BackgroundLoop(name: "forecast", interval: configuration.carbonIntensity.forecastRefresh) {
+                    carbon.refreshForecasts()
+                })
         }
-        return Runtime(configuration: configuration, collector: collector, loops: loops, cache: ResponseCache(clock: clock))
+        return Runtime(
+            configuration: configuration, collector: collector, loops: loops, cache: ResponseCache(clock: clock))
     }
 
     /// One AUDITOR push from the serving exporter; failures are logged and retried by the next push (the outbox
@@ -203,8 +217,10 @@ public final class Application: Sendable {
             metadata: [
                 "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)",
                 "listen": "\(server.listenAddress)", "tls": "\(server.usesTLS)",
-                "basic_auth": "\(web.withLock { $0.guard.authenticator != nil })", "source": "\(configuration.source.kind.rawValue)",
-                "carbon_providers": "\(configuration.gridRegions.map { "\($0.name)=\($0.providers.map(\.rawValue).joined(separator: ","))" }.joined(separator: " "))",
+                "basic_auth": "\(web.withLock { $0.guard.authenticator != nil })",
+                "source": "\(configuration.source.kind.rawValue)",
+                "carbon_providers":
+                    "\(configuration.gridRegions.map { "\($0.name)=\($0.providers.map(\.rawValue).joined(separator: ","))" }.joined(separator: " "))",
             ]
         )
         for loop in loops { loop.start() }
@@ -231,10 +247,15 @@ public final class Application: Sendable {
             let loaded: Configuration?
             let newWeb: WebConfiguration?
             do {
-                loaded = try configurationFile.map { path throws(ConfigurationError) in try ConfigurationLoader.load(path: path) }
-                newWeb = try webConfigurationFile.map { path throws(ConfigurationError) in try ConfigurationLoader.loadWeb(path: path) }
+                loaded = try configurationFile.map { path throws(ConfigurationError) in
+                    try ConfigurationLoader.load(path: path)
+                }
+                newWeb = try webConfigurationFile.map { path throws(ConfigurationError) in
+                    try ConfigurationLoader.loadWeb(path: path)
+                }
             } catch {
-                logger.error("configuration reload rejected; keeping the running configuration", metadata: ["err": "\(error)"])
+                logger.error(
+                    "configuration reload rejected; keeping the running configuration", metadata: ["err": "\(error)"])
                 return finishReload(.rejected("\(error)"))
             }
             let current = runtime.withLock { $0 }
@@ -243,14 +264,17 @@ public final class Application: Sendable {
                 return finishReload(applyWeb(newWeb) ? .reloaded : .unchanged)
             }
             guard new.attributionLabels == current.configuration.attributionLabels else {
-                let message = "changing the attribution labels (\(current.configuration.attributionLabels) to \(new.attributionLabels)) needs a restart"
-                logger.error("configuration reload rejected; keeping the running configuration", metadata: ["err": "\(message)"])
+                let message =
+                    "changing the attribution labels (\(current.configuration.attributionLabels) to \(new.attributionLabels)) needs a restart"
+                logger.error(
+                    "configuration reload rejected; keeping the running configuration", metadata: ["err": "\(message)"])
                 return finishReload(.rejected(message))
             }
             for loop in current.loops { loop.stop() }
             do {
                 let replacement = try Self.makeRuntime(
-                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store, configurationFile: configurationFile)
+                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store,
+                    configurationFile: configurationFile)
                 runtime.withLock { $0 = replacement }
                 for loop in replacement.loops { loop.start() }
                 applyWeb(newWeb)
@@ -259,12 +283,15 @@ public final class Application: Sendable {
             } catch {
                 // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
                 let resumed = try? Self.makeRuntime(
-                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store, configurationFile: configurationFile)
+                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock,
+                    logger: logger, store: store, configurationFile: configurationFile)
                 if let resumed {
                     runtime.withLock { $0 = resumed }
                     for loop in resumed.loops { loop.start() }
                 }
-                logger.error("configuration reload failed to start; keeping the running configuration", metadata: ["err": "\(error)"])
+                logger.error(
+                    "configuration reload failed to start; keeping the running configuration",
+                    metadata: ["err": "\(error)"])
                 return finishReload(.rejected("\(error)"))
             }
         }
@@ -310,7 +337,8 @@ public final class Application: Sendable {
         switch configuration.source.kind {
         case .local:
             let local = configuration.source.local
-            return LocalNodeSource(reader: LocalHostReader(procRoot: local.procPath, host: local.host, labels: local.labels))
+            return LocalNodeSource(
+                reader: LocalHostReader(procRoot: local.procPath, host: local.host, labels: local.labels))
         case .prometheus:
             let prometheus = configuration.source.prometheus
             let settings = PrometheusReader.Settings(
@@ -323,8 +351,10 @@ public final class Application: Sendable {
             return PrometheusNodeSource(reader: PrometheusReader(settings: settings, fetcher: fetcher))
         case .scrape:
             // Direct scraping needs curl's multi interface, not just any fetcher.
-            let client = try (fetcher as? CurlHTTPClient) ?? CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
-            return try ScrapeNodeSource(settings: configuration.source.scrape, client: client, clock: clock, logger: logger)
+            let client =
+                try (fetcher as? CurlHTTPClient) ?? CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+            return try ScrapeNodeSource(
+                settings: configuration.source.scrape, client: client, clock: clock, logger: logger)
         }
     }
 }

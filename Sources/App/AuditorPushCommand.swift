@@ -14,10 +14,14 @@ public struct AuditorPushCommand: ParsableCommand {
         abstract: "Send new and ended workspaces to the configured AUDITOR server (one push; run it periodically)."
     )
 
-    @Option(name: .customLong("config.file"), help: "YAML configuration with source.kind prometheus and an auditor section.")
+    @Option(
+        name: .customLong("config.file"), help: "YAML configuration with source.kind prometheus and an auditor section."
+    )
     var configFile: String
 
-    @Option(name: .customLong("storage.path"), help: "SQLite state store holding the outbox (the exporter's own file may be shared).")
+    @Option(
+        name: .customLong("storage.path"),
+        help: "SQLite state store holding the outbox (the exporter's own file may be shared).")
     var storagePath = "data/footprint_exporter.sqlite"
 
     @Option(name: .customLong("at"), help: "Treat this UTC time as now (re-running a past push); default: now.")
@@ -29,8 +33,12 @@ public struct AuditorPushCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if let at, ReportCommand.parseTime(at) == nil { throw ValidationError("--at must be a UTC time such as 2026-10-01T00:00Z") }
-        guard !storagePath.isEmpty else { throw ValidationError("--storage.path must name a file: the outbox must survive the push") }
+        if let at, ReportCommand.parseTime(at) == nil {
+            throw ValidationError("--at must be a UTC time such as 2026-10-01T00:00Z")
+        }
+        guard !storagePath.isEmpty else {
+            throw ValidationError("--storage.path must name a file: the outbox must survive the push")
+        }
     }
 
     public func run() throws {
@@ -76,14 +84,20 @@ public struct AuditorPushCommand: ParsableCommand {
         configuration: Configuration, configBytes: [UInt8], store: StateStore, now: Double, fetcher: any HTTPFetching,
         logger: Logger, sleep: @escaping (Double) -> Void
     ) throws -> Summary {
-        guard let settings = configuration.auditor else { throw HistoryError("the configuration has no auditor section") }
+        guard let settings = configuration.auditor else {
+            throw HistoryError("the configuration has no auditor section")
+        }
         let history = try WorkspacesCommand.history(
             configuration: configuration, configBytes: configBytes, from: now - settings.lookback, to: now,
             resolution: configuration.collectInterval, fetcher: fetcher, logger: logger, progress: nil)
         let sink = AuditorSink(settings: settings, store: store, fetcher: fetcher, logger: logger, sleep: sleep)
         // Without any node data the workspaces' ends cannot be told from an outage: queue nothing this time.
-        let queued = history.readAnything ? try sink.enqueue(history.workspaces, ownerLabel: configuration.workspaces.ownerLabel, now: now) : (adds: 0, updates: 0)
+        let queued =
+            history.readAnything
+            ? try sink.enqueue(history.workspaces, ownerLabel: configuration.workspaces.ownerLabel, now: now)
+            : (adds: 0, updates: 0)
         let result = try sink.flush(now: now)
-        return Summary(adds: queued.adds, updates: queued.updates, result: result, pending: try store.auditorQueue().count)
+        return Summary(
+            adds: queued.adds, updates: queued.updates, result: result, pending: try store.auditorQueue().count)
     }
 }

@@ -39,10 +39,12 @@ struct AuditorSink {
             let state = record.stop == nil ? "open" : "closed"
             switch states[record.recordID] {
             case nil:
-                try store.enqueueAuditor(recordID: record.recordID, action: .add, body: record.json(), state: state, now: now)
+                try store.enqueueAuditor(
+                    recordID: record.recordID, action: .add, body: record.json(), state: state, now: now)
                 adds += 1
             case "open" where record.stop != nil:
-                try store.enqueueAuditor(recordID: record.recordID, action: .update, body: record.json(), state: state, now: now)
+                try store.enqueueAuditor(
+                    recordID: record.recordID, action: .update, body: record.json(), state: state, now: now)
                 updates += 1
             default:
                 continue
@@ -64,7 +66,8 @@ struct AuditorSink {
         var blocked = Set<String>()
         let adds = due.filter { $0.action == .add }
         var remaining = due
-        if adds.count > 1, let response = try? send(.post, "/records", body: "[" + adds.map(\.body).joined(separator: ",") + "]"),
+        if adds.count > 1,
+            let response = try? send(.post, "/records", body: "[" + adds.map(\.body).joined(separator: ",") + "]"),
             response.isSuccess
         {
             for item in adds { try store.removeAuditorItem(item.sequence) }
@@ -92,13 +95,16 @@ struct AuditorSink {
                 return true
             case .refused(let reason):
                 // The server will never take this body (400): retrying cannot help, so it is logged and dropped.
-                logger.error("AUDITOR refused a record", metadata: ["record_id": "\(item.recordID)", "err": "\(reason)"])
+                logger.error(
+                    "AUDITOR refused a record", metadata: ["record_id": "\(item.recordID)", "err": "\(reason)"])
                 try store.removeAuditorItem(item.sequence)
                 result.refused += 1
                 return true
             case .retry(let reason):
                 lastError = reason
-                logger.debug("AUDITOR request failed; retrying", metadata: ["record_id": "\(item.recordID)", "attempt": "\(attempt)", "err": "\(reason)"])
+                logger.debug(
+                    "AUDITOR request failed; retrying",
+                    metadata: ["record_id": "\(item.recordID)", "attempt": "\(attempt)", "err": "\(reason)"])
                 if attempt < settings.attempts {
                     sleep(delay)
                     delay = min(delay * 2, settings.maxBackoff)
@@ -109,11 +115,15 @@ struct AuditorSink {
         return false
     }
 
-    private func postpone(_ item: StateStore.AuditorItem, attempts: Int, now: Double, error: String, result: inout FlushResult) throws {
+    private func postpone(
+        _ item: StateStore.AuditorItem, attempts: Int, now: Double, error: String, result: inout FlushResult
+    ) throws {
         let total = item.attempts + attempts
         let wait = min(settings.initialBackoff * pow(2, Double(min(total, 30))), settings.maxBackoff)
         try store.deferAuditorItem(item.sequence, attempts: total, nextAttempt: now + wait, error: error)
-        logger.warning("AUDITOR delivery postponed", metadata: ["record_id": "\(item.recordID)", "attempts": "\(total)", "err": "\(error)"])
+        logger.warning(
+            "AUDITOR delivery postponed",
+            metadata: ["record_id": "\(item.recordID)", "attempts": "\(total)", "err": "\(error)"])
         result.deferred += 1
     }
 
@@ -163,7 +173,8 @@ struct AuditorSink {
         if body != nil { headers.append(HTTPHeader(name: "Content-Type", value: "application/json")) }
         return try fetcher.fetch(
             HTTPRequest(
-                url: settings.url.trimmingSlash + path, method: method, headers: headers, body: body.map { Array($0.utf8) },
+                url: settings.url.trimmingSlash + path, method: method, headers: headers,
+                body: body.map { Array($0.utf8) },
                 timeoutSeconds: settings.timeout, maxBodyBytes: 1 << 20))
     }
 }

@@ -22,7 +22,12 @@ final class BackgroundLoop: Sendable {
     }
 
     func start() {
-        guard started.withLock({ value in defer { value = true }; return !value }) else { return }
+        guard
+            started.withLock({ value in
+                defer { value = true }
+                return !value
+            })
+        else { return }
         let thread = Thread { [self] in
             var next = DispatchTime.now()
             while !stopping.withLock({ $0 }) {
@@ -41,7 +46,10 @@ final class BackgroundLoop: Sendable {
     /// Stops the loop and waits for a running iteration to finish.
     func stop() {
         let wasRunning = started.withLock { $0 }
-        let alreadyStopping = stopping.withLock { value in defer { value = true }; return value }
+        let alreadyStopping = stopping.withLock { value in
+            defer { value = true }
+            return value
+        }
         guard wasRunning, !alreadyStopping else { return }
         wake.signal()
         finished.wait()

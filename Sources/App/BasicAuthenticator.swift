@@ -20,7 +20,8 @@ final class BasicAuthenticator: Sendable {
         self.users = users
         let cost = users.values.compactMap(BcryptHash.cost(of:)).max() ?? 10
         dummyHash = BcryptHash.randomHash(cost: cost)
-        let salt = String((0..<16).map { _ in "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".randomElement()! })
+        let salt = String(
+            (0..<16).map { _ in "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".randomElement()! })
         cacheSetting = "$6$rounds=1000$\(salt)$"
     }
 

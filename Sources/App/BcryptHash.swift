@@ -35,7 +35,9 @@ enum BcryptHash {
         var setting = [CChar](repeating: 0, count: Int(CRYPT_GENSALT_OUTPUT_SIZE))
         guard ccrypt_new_setting("$2b$", UInt(cost), &setting) == 0 else { return nil }
         let password = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined()
-        return crypt(password, setting: String(decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return crypt(
+            password, setting: String(decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        )
     }
 
     /// libcrypt's hash of `phrase` under `setting` (method, cost, salt), or nil when it refuses.

@@ -121,14 +121,18 @@ final class CarbonIntensityService: Sendable {
                     chain.append(made)
                 }
             }
-            regions.append(Region(name: region.name, chain: chain, fallback: GramsPerKilowattHour(region.fallbackGramsPerKilowattHour)))
+            regions.append(
+                Region(
+                    name: region.name, chain: chain, fallback: GramsPerKilowattHour(region.fallbackGramsPerKilowattHour)
+                ))
         }
         self.regions = regions
         self.providers = ordered
     }
 
     private static func makeProvider(
-        _ kind: Configuration.CarbonProvider, region: Configuration.GridRegion, timeout: Double, fetcher: any HTTPFetching
+        _ kind: Configuration.CarbonProvider, region: Configuration.GridRegion, timeout: Double,
+        fetcher: any HTTPFetching
     ) throws -> Provider {
         switch kind {
         case .static:
@@ -137,23 +141,34 @@ final class CarbonIntensityService: Sendable {
         case .uk:
             let uk = region.uk
             let ukRegion: UKCarbonIntensityReader.Region =
-                if let id = uk.regionID { .regionID(id) } else if let postcode = uk.postcode { .postcode(postcode) } else { .national }
-            let reader = UKCarbonIntensityReader(baseURL: uk.url, region: ukRegion, timeoutSeconds: timeout, fetcher: fetcher)
+                if let id = uk.regionID { .regionID(id) } else if let postcode = uk.postcode {
+                    .postcode(postcode)
+                } else { .national }
+            let reader = UKCarbonIntensityReader(
+                baseURL: uk.url, region: ukRegion, timeoutSeconds: timeout, fetcher: fetcher)
             return Provider(name: kind.rawValue, key: "uk|\(reader.url)", reader: reader, forecaster: reader)
         case .electricitymaps:
             let maps = region.electricityMaps
             let token: String? =
-                if let file = maps.tokenFile { try Secrets.read(file) } else if let name = maps.tokenEnv { try Secrets.environment(name) } else { nil }
+                if let file = maps.tokenFile { try Secrets.read(file) } else if let name = maps.tokenEnv {
+                    try Secrets.environment(name)
+                } else { nil }
             let reader = ElectricityMapsReader(
-                baseURL: maps.url, zone: maps.zone ?? "", endpoint: maps.endpoint == .history ? .history : .latest, token: token,
+                baseURL: maps.url, zone: maps.zone ?? "", endpoint: maps.endpoint == .history ? .history : .latest,
+                token: token,
                 timeoutSeconds: timeout, fetcher: fetcher)
-            return Provider(name: kind.rawValue, key: "electricitymaps|\(reader.url)|\(maps.tokenFile ?? maps.tokenEnv ?? "")", reader: reader)
+            return Provider(
+                name: kind.rawValue, key: "electricitymaps|\(reader.url)|\(maps.tokenFile ?? maps.tokenEnv ?? "")",
+                reader: reader)
         case .watttime:
             let watt = region.wattTime
             let password =
-                if let file = watt.passwordFile { try Secrets.read(file) } else if let name = watt.passwordEnv { try Secrets.environment(name) } else { "" }
+                if let file = watt.passwordFile { try Secrets.read(file) } else if let name = watt.passwordEnv {
+                    try Secrets.environment(name)
+                } else { "" }
             let reader = WattTimeReader(
-                baseURL: watt.url, region: watt.region ?? "", path: watt.endpoint.path, username: watt.username ?? "", password: password,
+                baseURL: watt.url, region: watt.region ?? "", path: watt.endpoint.path, username: watt.username ?? "",
+                password: password,
                 timeoutSeconds: timeout, fetcher: fetcher)
             return Provider(
                 name: kind.rawValue, key: "watttime|\(reader.url)|\(watt.username ?? "")", reader: reader,
@@ -177,7 +192,7 @@ final class CarbonIntensityService: Sendable {
         var failed = 0
         for region in regions {
             for provider in region.chain {
-                guard provider.reader != nil else { break }  // a static value is always fresh
+                guard provider.reader != nil else { break } // a static value is always fresh
                 if !asked.contains(provider.key), isDue(provider, at: clock.now()) {
                     asked.insert(provider.key)
                     if !ask(provider) { failed += 1 }
@@ -228,7 +243,8 @@ final class CarbonIntensityService: Sendable {
         let metadata: Logger.Metadata = ["provider": "\(provider.name)", "url": "\(reader.url)"]
         switch result {
         case .success(let value):
-            logger.debug("carbon intensity refreshed", metadata: metadata.merging(["grams_per_kwh": "\(value.value)"]) { $1 })
+            logger.debug(
+                "carbon intensity refreshed", metadata: metadata.merging(["grams_per_kwh": "\(value.value)"]) { $1 })
             if wasUp == false { logger.notice("carbon intensity provider recovered", metadata: metadata) }
             return true
         case .failure(let error):
@@ -277,7 +293,9 @@ final class CarbonIntensityService: Sendable {
     private func current(in region: Region, now: Double) -> InForce {
         for provider in region.chain {
             if let fresh = freshValue(of: provider, at: now) {
-                let inForce = InForce(value: fresh.value, provider: provider.name, region: region.name, ageSeconds: fresh.age, fallback: false)
+                let inForce = InForce(
+                    value: fresh.value, provider: provider.name, region: region.name, ageSeconds: fresh.age,
+                    fallback: false)
                 noteFallback(false, inForce)
                 return inForce
             }
@@ -293,7 +311,10 @@ final class CarbonIntensityService: Sendable {
 
     private func noteFallback(_ fallback: Bool, _ inForce: InForce) {
         // Only a region whose providers have been asked can be on fallback in a way worth logging.
-        let attempted = regions.first { $0.name == inForce.region }?.chain.contains { provider in provider.state.withLock { $0.up != nil } } ?? false
+        let attempted =
+            regions.first { $0.name == inForce.region }?.chain.contains { provider in
+                provider.state.withLock { $0.up != nil }
+            } ?? false
         guard attempted else { return }
         let changed = status.withLock { status in
             defer { status.onFallback[inForce.region] = fallback }
@@ -301,7 +322,8 @@ final class CarbonIntensityService: Sendable {
         }
         guard changed else { return }
         let metadata: Logger.Metadata = [
-            "grid_region": "\(inForce.region)", "provider": "\(inForce.provider)", "grams_per_kwh": "\(inForce.value.value)",
+            "grid_region": "\(inForce.region)", "provider": "\(inForce.provider)",
+            "grams_per_kwh": "\(inForce.value.value)",
         ]
         if fallback {
             logger.warning(
@@ -331,13 +353,19 @@ final class CarbonIntensityService: Sendable {
                 // The forecast shares the provider's rate limit but not its backoff: it is asked rarely anyway.
                 let barred = provider.state.withLock { $0.notBefore == .infinity || now < $0.retryAt }
                 if barred { continue }
-                let result = fetched[provider.key] ?? Result { () throws(ReaderError) in try forecaster.forecast(now: now) }
+                let result =
+                    fetched[provider.key] ?? Result { () throws(ReaderError) in try forecaster.forecast(now: now) }
                 fetched[provider.key] = result
                 switch result {
                 case .success(let periods):
                     let forecast = IntensityForecast(periods: periods)
                     status.withLock { $0.forecasts[region.name] = (provider.name, forecast) }
-                    logger.debug("carbon intensity forecast refreshed", metadata: ["grid_region": "\(region.name)", "provider": "\(provider.name)", "half_hours": "\(forecast.slots.count)"])
+                    logger.debug(
+                        "carbon intensity forecast refreshed",
+                        metadata: [
+                            "grid_region": "\(region.name)", "provider": "\(provider.name)",
+                            "half_hours": "\(forecast.slots.count)",
+                        ])
                 case .failure(let error):
                     if let retryAt = error.retryAt {
                         provider.state.withLock { state in
@@ -345,7 +373,9 @@ final class CarbonIntensityService: Sendable {
                             state.notBefore = max(state.notBefore, retryAt)
                         }
                     }
-                    logger.debug("carbon intensity forecast failed", metadata: ["grid_region": "\(region.name)", "provider": "\(provider.name)", "err": "\(error)"])
+                    logger.debug(
+                        "carbon intensity forecast failed",
+                        metadata: ["grid_region": "\(region.name)", "provider": "\(provider.name)", "err": "\(error)"])
                     continue
                 }
                 break

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Counters
 import Exposition
 import Logging
@@ -8,6 +5,10 @@ import Model
 import PromText
 import Readers
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One evaluation loop's worth of work: read the source, apply the power model, grow the counters; and
 /// rendering of the latest state for `/metrics`.
@@ -59,7 +60,10 @@ final class Collector: Sendable {
         self.clock = clock
         self.logger = logger
         self.equivalencies = configuration.equivalencyTable
-        var ledger = inherited ?? HostLedger(attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod)
+        var ledger =
+            inherited
+            ?? HostLedger(
+                attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod)
         ledger.graceSeconds = configuration.hostGracePeriod
         state = Mutex(State(ledger: ledger, prepared: SnapshotRenderer().prepare(ledger.snapshot())))
     }
@@ -95,14 +99,17 @@ final class Collector: Sendable {
                     let profile = configuration.power.profile(for: reading.labels)
                     let region = regions.region(host: reading.host, labels: reading.labels)
                     let intensity = intensities[region] ?? carbon.current(region: region).value
-                    let outcome = state.ledger.record(reading, profile: profile, intensity: intensity, region: region, at: finished)
+                    let outcome = state.ledger.record(
+                        reading, profile: profile, intensity: intensity, region: region, at: finished)
                     switch outcome {
                     case .integrated, .restarted: tally.integrated += 1
                     case .baseline: tally.baseline += 1
                     case .noProgress: tally.noProgress += 1
                     case .reset(let reason):
                         tally.skipped += 1
-                        logger.info("host counters reset; interval skipped", metadata: ["host": "\(reading.host)", "reason": "\(reason)"])
+                        logger.info(
+                            "host counters reset; interval skipped",
+                            metadata: ["host": "\(reading.host)", "reason": "\(reason)"])
                     case .invalid:
                         tally.skipped += 1
                         logger.warning("host reading invalid; skipped", metadata: ["host": "\(reading.host)"])
@@ -139,7 +146,8 @@ final class Collector: Sendable {
             )
         case .failure(let error):
             if wasUp != false {
-                logger.error("source failed; serving the last state", metadata: ["source": "\(source.name)", "err": "\(error)"])
+                logger.error(
+                    "source failed; serving the last state", metadata: ["source": "\(source.name)", "err": "\(error)"])
             } else {
                 logger.debug("source still failing", metadata: ["source": "\(source.name)", "err": "\(error)"])
             }
@@ -151,7 +159,8 @@ final class Collector: Sendable {
         let (prepared, sourceStatus, targets) = state.withLock { state in
             (
                 state.prepared,
-                ExporterStatus.Source(name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors),
+                ExporterStatus.Source(
+                    name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors),
                 state.targets
             )
         }
@@ -183,11 +192,13 @@ final class Collector: Sendable {
         status.targets = targets
         status.forecasts = carbon.forecastSummaries().map { summary in
             ExporterStatus.Forecast(
-                provider: summary.provider, region: summary.region, minimumGramsPerKilowattHour: summary.minimum.value.value,
+                provider: summary.provider, region: summary.region,
+                minimumGramsPerKilowattHour: summary.minimum.value.value,
                 minimumStart: summary.minimum.start, meanGramsPerKilowattHour: summary.mean.value)
         }
         status.reload = reload
-        let bytes = SnapshotRenderer().render(prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
+        let bytes = SnapshotRenderer().render(
+            prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
         lastRenderSize.withLock { $0 = bytes.count }
         return bytes
     }

@@ -8,7 +8,8 @@ extension Configuration {
         func quote(_ text: String) -> String { Self.yamlQuoted(text) }
         func number(_ value: Double) -> String { SampleValueText.string(value) }
         func labels(_ labels: [String: String]) -> String {
-            "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key): \(quote($0.value))" }.joined(separator: ", ") + "}"
+            "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key): \(quote($0.value))" }.joined(separator: ", ")
+                + "}"
         }
         func profileFields(_ profile: PowerProfile, indent: String) {
             lines.append("\(indent)cpu_watts_per_core: \(number(profile.cpuWattsPerCore))")
@@ -47,7 +48,9 @@ extension Configuration {
         lines.append("    file_sd: [\(scrape.fileSD.map(quote).joined(separator: ", "))]")
         lines.append(scrape.staticTargets.isEmpty ? "    static: []" : "    static:")
         for group in scrape.staticTargets {
-            lines.append("      - {targets: [\(group.targets.map(quote).joined(separator: ", "))], labels: \(labels(group.labels))}")
+            lines.append(
+                "      - {targets: [\(group.targets.map(quote).joined(separator: ", "))], labels: \(labels(group.labels))}"
+            )
         }
         lines.append("    scheme: \(scrape.scheme)")
         lines.append("    metrics_path: \(quote(scrape.metricsPath))")
@@ -72,14 +75,16 @@ extension Configuration {
         }
         let carbon = carbonIntensity
         func providerLines(
-            uk: UKProvider, electricityMaps: ElectricityMapsProvider, wattTime: WattTimeProvider, file: FileProvider, indent: String
+            uk: UKProvider, electricityMaps: ElectricityMapsProvider, wattTime: WattTimeProvider, file: FileProvider,
+            indent: String
         ) {
             var ukLine = "\(indent)uk: {url: \(quote(uk.url))"
             if let id = uk.regionID { ukLine += ", region_id: \(id)" }
             if let postcode = uk.postcode { ukLine += ", postcode: \(postcode)" }
             if uk.regionID == nil && uk.postcode == nil { ukLine += ", national: true" }
             lines.append(ukLine + "}")
-            var maps = "\(indent)electricitymaps: {url: \(quote(electricityMaps.url)), endpoint: \(electricityMaps.endpoint.rawValue)"
+            var maps =
+                "\(indent)electricitymaps: {url: \(quote(electricityMaps.url)), endpoint: \(electricityMaps.endpoint.rawValue)"
             if let zone = electricityMaps.zone { maps += ", zone: \(quote(zone))" }
             if let file = electricityMaps.tokenFile { maps += ", token_file: \(quote(file))" }
             if let name = electricityMaps.tokenEnv { maps += ", token_env: \(name)" }
@@ -98,7 +103,9 @@ extension Configuration {
         } else {
             lines.append("  provider: \(carbon.provider.rawValue)")
         }
-        providerLines(uk: carbon.uk, electricityMaps: carbon.electricityMaps, wattTime: carbon.wattTime, file: carbon.file, indent: "  ")
+        providerLines(
+            uk: carbon.uk, electricityMaps: carbon.electricityMaps, wattTime: carbon.wattTime, file: carbon.file,
+            indent: "  ")
         lines.append("  static_grams_per_kwh: \(number(carbon.staticGramsPerKilowattHour))")
         lines.append("  refresh: \(PrometheusDuration.format(carbon.refresh))")
         lines.append("  max_age: \(PrometheusDuration.format(carbon.maxAge))")
@@ -115,10 +122,13 @@ extension Configuration {
         for region in carbon.regions {
             lines.append("    - name: \(quote(region.name))")
             if !region.match.isEmpty { lines.append("      match: \(labels(region.match))") }
-            if let pattern = region.hostPattern { lines.append("      host_pattern: '\(pattern.replacingOccurrences(of: "'", with: "''"))'") }
+            if let pattern = region.hostPattern {
+                lines.append("      host_pattern: '\(pattern.replacingOccurrences(of: "'", with: "''"))'")
+            }
             lines.append("      providers: [\(region.providers.map(\.rawValue).joined(separator: ", "))]")
             providerLines(
-                uk: region.uk, electricityMaps: region.electricityMaps, wattTime: region.wattTime, file: region.file, indent: "      ")
+                uk: region.uk, electricityMaps: region.electricityMaps, wattTime: region.wattTime, file: region.file,
+                indent: "      ")
             lines.append("      static_grams_per_kwh: \(number(region.staticGramsPerKilowattHour))")
             lines.append("      fallback_grams_per_kwh: \(number(region.fallbackGramsPerKilowattHour))")
         }
@@ -134,8 +144,10 @@ extension Configuration {
         lines.append(equivalencies.isEmpty ? "equivalencies: []" : "equivalencies:")
         for entry in equivalencies {
             let factor = entry.basis == .emissions ? "grams_per_unit" : "joules_per_unit"
-            lines.append("  - {equivalency: \(entry.name), unit: \(entry.unit), \(factor): \(number(entry.perUnit)), "
-                + "description: \(quote(entry.description)), source: \(quote(entry.source)), vintage: \(quote(entry.vintage))}")
+            lines.append(
+                "  - {equivalency: \(entry.name), unit: \(entry.unit), \(factor): \(number(entry.perUnit)), "
+                    + "description: \(quote(entry.description)), source: \(quote(entry.source)), vintage: \(quote(entry.vintage))}"
+            )
         }
         lines.append("workspaces:")
         lines.append("  owner_label: \(workspaces.ownerLabel)")
@@ -145,11 +157,15 @@ extension Configuration {
             lines.append("  url: \(quote(auditor.url))")
             lines.append("  site_id: \(quote(auditor.siteID))")
             lines.append("  group_label: \(auditor.groupLabel)")
-            if let value = auditor.scoreValue { lines.append("  score: {name: \(quote(auditor.scoreName)), value: \(number(value))}") }
+            if let value = auditor.scoreValue {
+                lines.append("  score: {name: \(quote(auditor.scoreName)), value: \(number(value))}")
+            }
             lines.append("  timeout: \(PrometheusDuration.format(auditor.timeout))")
             lines.append("  lookback: \(PrometheusDuration.format(auditor.lookback))")
             lines.append("  push_interval: \(PrometheusDuration.format(auditor.pushInterval))")
-            lines.append("  backoff: {initial: \(PrometheusDuration.format(auditor.initialBackoff)), max: \(PrometheusDuration.format(auditor.maxBackoff)), attempts: \(auditor.attempts)}")
+            lines.append(
+                "  backoff: {initial: \(PrometheusDuration.format(auditor.initialBackoff)), max: \(PrometheusDuration.format(auditor.maxBackoff)), attempts: \(auditor.attempts)}"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -165,7 +181,8 @@ extension Configuration {
             case "\n": quoted += "\\n"
             case "\r": quoted += "\\r"
             case "\t": quoted += "\\t"
-            case " "..."~", "\u{A0}"..."\u{2027}", "\u{202A}"..."\u{D7FF}", "\u{E000}"..."\u{FEFE}", "\u{FF00}"..."\u{FFFD}",
+            case " "..."~", "\u{A0}"..."\u{2027}", "\u{202A}"..."\u{D7FF}", "\u{E000}"..."\u{FEFE}",
+                "\u{FF00}"..."\u{FFFD}",
                 "\u{10000}"...:
                 quoted.unicodeScalars.append(scalar)
             default:

@@ -22,7 +22,9 @@ struct ConfigurationLoader {
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw ConfigurationError(problems: [.init(file: path, line: 0, message: "cannot read file: \(error.localizedDescription)")])
+            throw ConfigurationError(problems: [
+                .init(file: path, line: 0, message: "cannot read file: \(error.localizedDescription)")
+            ])
         }
     }
 
@@ -46,7 +48,9 @@ struct ConfigurationLoader {
         var valid: [Unicode.Scalar] = []
         while case .scalarValue(let scalar) = decoder.decode(&iterator) { valid.append(scalar) }
         let offset = valid.reduce(0) { $0 + UTF8.width($1) }
-        throw ConfigurationError(problems: [.init(file: file, line: lineCount(valid), message: "not valid UTF-8 at byte \(offset)")])
+        throw ConfigurationError(problems: [
+            .init(file: file, line: lineCount(valid), message: "not valid UTF-8 at byte \(offset)")
+        ])
     }
 
     /// Lines as YAML counts them: CR, LF and CRLF each end one, and so do NEL, LS and PS (YAML 1.1, which
@@ -66,7 +70,8 @@ struct ConfigurationLoader {
     }
 
     /// Reads a Prometheus file_sd file (JSON or YAML): a list of `{targets: [...], labels: {...}}`.
-    static func targetGroups(contents: [UInt8], file: String) throws(ConfigurationError) -> [Configuration.TargetGroup] {
+    static func targetGroups(contents: [UInt8], file: String) throws(ConfigurationError) -> [Configuration.TargetGroup]
+    {
         try targetGroups(text: text(contents, file: file), file: file)
     }
 
@@ -104,7 +109,7 @@ struct ConfigurationLoader {
             problem(line: 1, "invalid YAML: \(error)")
             return configuration
         }
-        guard let root else { return configuration }  // an empty file means all defaults
+        guard let root else { return configuration } // an empty file means all defaults
         guard let top = mapping(root, "the configuration") else { return configuration }
         for (key, value, line) in top {
             switch key {
@@ -185,7 +190,8 @@ struct ConfigurationLoader {
             case "attribution_labels": prometheus.attributionLabels = attributionLabels(value, path)
             case "timeout": positiveDuration(value, path) { prometheus.timeout = $0 }
             case "basic_auth": prometheus.basicAuth = basicAuth(value, path)
-            case "bearer_token_file": if let text = nonEmptyString(value, path) { prometheus.bearerTokenFile = resolve(text) }
+            case "bearer_token_file":
+                if let text = nonEmptyString(value, path) { prometheus.bearerTokenFile = resolve(text) }
             case "bearer_token_env": prometheus.bearerTokenEnv = environmentName(value, path)
             default: unknown(key, line, in: "source.prometheus")
             }
@@ -215,11 +221,19 @@ struct ConfigurationLoader {
                 }
             case "scheme":
                 if let text = string(value, path) {
-                    if text == "http" || text == "https" { scrape.scheme = text } else { problem(value, "\(path) must be http or https; got \"\(text)\"") }
+                    if text == "http" || text == "https" {
+                        scrape.scheme = text
+                    } else {
+                        problem(value, "\(path) must be http or https; got \"\(text)\"")
+                    }
                 }
             case "metrics_path":
                 if let text = string(value, path) {
-                    if text.hasPrefix("/") { scrape.metricsPath = text } else { problem(value, "\(path) must start with /") }
+                    if text.hasPrefix("/") {
+                        scrape.metricsPath = text
+                    } else {
+                        problem(value, "\(path) must start with /")
+                    }
                 }
             case "timeout": positiveDuration(value, path) { scrape.timeout = $0 }
             case "attribution_labels": scrape.attributionLabels = attributionLabels(value, path)
@@ -227,11 +241,19 @@ struct ConfigurationLoader {
             case "basic_auth": scrape.basicAuth = basicAuth(value, path)
             case "max_concurrency":
                 if let number = number(value, path) {
-                    if number >= 1, number <= 1024, number == number.rounded() { scrape.maxConcurrency = Int(number) } else { problem(value, "\(path) must be a whole number from 1 to 1024") }
+                    if number >= 1, number <= 1024, number == number.rounded() {
+                        scrape.maxConcurrency = Int(number)
+                    } else {
+                        problem(value, "\(path) must be a whole number from 1 to 1024")
+                    }
                 }
             case "body_size_limit":
                 if let number = number(value, path) {
-                    if number >= 1024, number <= Double(1 << 30), number == number.rounded() { scrape.bodySizeLimit = Int(number) } else { problem(value, "\(path) must be a number of bytes from 1024 to 1 GiB") }
+                    if number >= 1024, number <= Double(1 << 30), number == number.rounded() {
+                        scrape.bodySizeLimit = Int(number)
+                    } else {
+                        problem(value, "\(path) must be a number of bytes from 1024 to 1 GiB")
+                    }
                 }
             default: unknown(key, line, in: "source.scrape")
             }
@@ -248,7 +270,11 @@ struct ConfigurationLoader {
             case "targets":
                 for item in sequence(value, "\(path).targets") ?? [] {
                     guard let target = nonEmptyString(item, "\(path).targets") else { continue }
-                    if Self.isHostPort(target) { group.targets.append(target) } else { problem(item, "\(path).targets: \"\(target)\" is not HOST:PORT") }
+                    if Self.isHostPort(target) {
+                        group.targets.append(target)
+                    } else {
+                        problem(item, "\(path).targets: \"\(target)\" is not HOST:PORT")
+                    }
                 }
             case "labels": group.labels = labels(value, "\(path).labels")
             default: unknown(key, line, in: path)
@@ -258,7 +284,9 @@ struct ConfigurationLoader {
     }
 
     static func isHostPort(_ text: String) -> Bool {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port)
+        else {
             return false
         }
         let host = text[..<colon]
@@ -282,7 +310,9 @@ struct ConfigurationLoader {
             default: unknown(key, line, in: path)
             }
         }
-        if (tls.certFile == nil) != (tls.keyFile == nil) { problem(node, "\(path): cert_file and key_file go together") }
+        if (tls.certFile == nil) != (tls.keyFile == nil) {
+            problem(node, "\(path): cert_file and key_file go together")
+        }
         return tls
     }
 
@@ -340,7 +370,8 @@ struct ConfigurationLoader {
                 providersNode = value
                 carbon.providers = providerChain(value, path)
             case "uk": carbon.uk = ukProvider(value, base: carbon.uk, path: path)
-            case "electricitymaps": carbon.electricityMaps = electricityMaps(value, base: carbon.electricityMaps, path: path)
+            case "electricitymaps":
+                carbon.electricityMaps = electricityMaps(value, base: carbon.electricityMaps, path: path)
             case "watttime": carbon.wattTime = wattTime(value, base: carbon.wattTime, path: path)
             case "file": carbon.file = fileProvider(value, base: carbon.file, path: path)
             case "static_grams_per_kwh": intensity(value, path) { carbon.staticGramsPerKilowattHour = $0 }
@@ -360,7 +391,8 @@ struct ConfigurationLoader {
         }
         let defaultNode = providersNode ?? providerNode ?? node
         checkChain(
-            carbon.chain, uk: carbon.uk, electricityMaps: carbon.electricityMaps, wattTime: carbon.wattTime, file: carbon.file,
+            carbon.chain, uk: carbon.uk, electricityMaps: carbon.electricityMaps, wattTime: carbon.wattTime,
+            file: carbon.file,
             node: defaultNode, path: "carbon_intensity")
         // Regions inherit from the top level, so they are read after it whatever the key order.
         if let regionsNode, let items = sequence(regionsNode, "carbon_intensity.regions") {
@@ -377,16 +409,22 @@ struct ConfigurationLoader {
             configuration.carbonIntensity = carbon
             let defaultName = configuration.gridRegion
             if names.contains(defaultName) {
-                problem(regionsNode, "carbon_intensity.regions: \"\(defaultName)\" is the default region's name (set carbon_intensity.grid_region to tell them apart)")
+                problem(
+                    regionsNode,
+                    "carbon_intensity.regions: \"\(defaultName)\" is the default region's name (set carbon_intensity.grid_region to tell them apart)"
+                )
             }
         }
         return carbon
     }
 
-    private mutating func gridRegion(_ node: Node, carbon: Configuration.CarbonIntensity, path: String) -> Configuration.GridRegion? {
+    private mutating func gridRegion(
+        _ node: Node, carbon: Configuration.CarbonIntensity, path: String
+    ) -> Configuration.GridRegion? {
         guard let entries = mapping(node, path) else { return nil }
         var region = Configuration.GridRegion(
-            name: "", providers: carbon.chain, uk: carbon.uk, electricityMaps: carbon.electricityMaps, wattTime: carbon.wattTime,
+            name: "", providers: carbon.chain, uk: carbon.uk, electricityMaps: carbon.electricityMaps,
+            wattTime: carbon.wattTime,
             file: carbon.file, staticGramsPerKilowattHour: carbon.staticGramsPerKilowattHour,
             fallbackGramsPerKilowattHour: carbon.fallbackGramsPerKilowattHour)
         var chainNode: Node?
@@ -397,7 +435,11 @@ struct ConfigurationLoader {
             case "match": region.match = labels(value, field)
             case "host_pattern":
                 if let text = nonEmptyString(value, field) {
-                    if RegionMapper.compile(text) != nil { region.hostPattern = text } else { problem(value, "\(field) is not a valid regular expression: \(text)") }
+                    if RegionMapper.compile(text) != nil {
+                        region.hostPattern = text
+                    } else {
+                        problem(value, "\(field) is not a valid regular expression: \(text)")
+                    }
                 }
             case "provider":
                 chainNode = value
@@ -406,7 +448,8 @@ struct ConfigurationLoader {
                 chainNode = value
                 if let chain = providerChain(value, field) { region.providers = chain }
             case "uk": region.uk = ukProvider(value, base: region.uk, path: field)
-            case "electricitymaps": region.electricityMaps = electricityMaps(value, base: region.electricityMaps, path: field)
+            case "electricitymaps":
+                region.electricityMaps = electricityMaps(value, base: region.electricityMaps, path: field)
             case "watttime": region.wattTime = wattTime(value, base: region.wattTime, path: field)
             case "file": region.file = fileProvider(value, base: region.file, path: field)
             case "static_grams_per_kwh": intensity(value, field) { region.staticGramsPerKilowattHour = $0 }
@@ -419,7 +462,8 @@ struct ConfigurationLoader {
             problem(node, "\(path) needs match or host_pattern (hosts matching neither go to the default region)")
         }
         checkChain(
-            region.providers, uk: region.uk, electricityMaps: region.electricityMaps, wattTime: region.wattTime, file: region.file,
+            region.providers, uk: region.uk, electricityMaps: region.electricityMaps, wattTime: region.wattTime,
+            file: region.file,
             node: chainNode ?? node, path: path)
         return region
     }
@@ -439,7 +483,11 @@ struct ConfigurationLoader {
         var chain: [Configuration.CarbonProvider] = []
         for item in items {
             guard let provider = carbonProvider(item, path) else { continue }
-            if chain.contains(provider) { problem(item, "\(path): \(provider.rawValue) is listed twice") } else { chain.append(provider) }
+            if chain.contains(provider) {
+                problem(item, "\(path): \(provider.rawValue) is listed twice")
+            } else {
+                chain.append(provider)
+            }
         }
         if items.isEmpty { problem(node, "\(path) must name at least one provider") }
         return chain.isEmpty ? nil : chain
@@ -447,21 +495,25 @@ struct ConfigurationLoader {
 
     /// Each provider of a chain needs its own settings; say which are missing, at the chain's line.
     private mutating func checkChain(
-        _ chain: [Configuration.CarbonProvider], uk: Configuration.UKProvider, electricityMaps: Configuration.ElectricityMapsProvider,
+        _ chain: [Configuration.CarbonProvider], uk: Configuration.UKProvider,
+        electricityMaps: Configuration.ElectricityMapsProvider,
         wattTime: Configuration.WattTimeProvider, file: Configuration.FileProvider, node: Node, path: String
     ) {
         for provider in chain {
             switch provider {
             case .uk, .static: break
             case .electricitymaps:
-                if electricityMaps.zone == nil { problem(node, "\(path): provider electricitymaps needs electricitymaps.zone") }
+                if electricityMaps.zone == nil {
+                    problem(node, "\(path): provider electricitymaps needs electricitymaps.zone")
+                }
                 if electricityMaps.tokenFile == nil && electricityMaps.tokenEnv == nil {
                     problem(node, "\(path): provider electricitymaps needs electricitymaps.token_file or token_env")
                 }
             case .watttime:
                 if wattTime.region == nil { problem(node, "\(path): provider watttime needs watttime.region") }
                 if wattTime.username == nil || (wattTime.passwordFile == nil && wattTime.passwordEnv == nil) {
-                    problem(node, "\(path): provider watttime needs watttime.username and password_file or password_env")
+                    problem(
+                        node, "\(path): provider watttime needs watttime.username and password_file or password_env")
                 }
             case .file:
                 if file.path == nil { problem(node, "\(path): provider file needs file.path") }
@@ -469,7 +521,9 @@ struct ConfigurationLoader {
         }
     }
 
-    private mutating func ukProvider(_ node: Node, base: Configuration.UKProvider, path: String) -> Configuration.UKProvider {
+    private mutating func ukProvider(
+        _ node: Node, base: Configuration.UKProvider, path: String
+    ) -> Configuration.UKProvider {
         var uk = base
         guard let entries = mapping(node, path) else { return uk }
         var regionGiven = false
@@ -523,10 +577,17 @@ struct ConfigurationLoader {
             switch key {
             case "url": if let url = httpURL(value, field) { settings.url = url }
             case "zone": if let text = nonEmptyString(value, field) { settings.zone = text }
-            case "endpoint": if let endpoint: Configuration.ElectricityMapsProvider.Endpoint = choice(value, field) { settings.endpoint = endpoint }
+            case "endpoint":
+                if let endpoint: Configuration.ElectricityMapsProvider.Endpoint = choice(value, field) {
+                    settings.endpoint = endpoint
+                }
             // One replaces the other, so a region can switch from the inherited file to a variable.
-            case "token_file": if let text = nonEmptyString(value, field) { (settings.tokenFile, settings.tokenEnv) = (resolve(text), nil) }
-            case "token_env": if let name = environmentName(value, field) { (settings.tokenFile, settings.tokenEnv) = (nil, name) }
+            case "token_file":
+                if let text = nonEmptyString(value, field) {
+                    (settings.tokenFile, settings.tokenEnv) = (resolve(text), nil)
+                }
+            case "token_env":
+                if let name = environmentName(value, field) { (settings.tokenFile, settings.tokenEnv) = (nil, name) }
             default: unknown(key, line, in: path)
             }
         }
@@ -534,7 +595,9 @@ struct ConfigurationLoader {
         return settings
     }
 
-    private mutating func wattTime(_ node: Node, base: Configuration.WattTimeProvider, path: String) -> Configuration.WattTimeProvider {
+    private mutating func wattTime(
+        _ node: Node, base: Configuration.WattTimeProvider, path: String
+    ) -> Configuration.WattTimeProvider {
         var settings = base
         guard let entries = mapping(node, path) else { return settings }
         for (key, value, line) in entries {
@@ -542,10 +605,19 @@ struct ConfigurationLoader {
             switch key {
             case "url": if let url = httpURL(value, field) { settings.url = url }
             case "region": if let text = nonEmptyString(value, field) { settings.region = text }
-            case "endpoint": if let endpoint: Configuration.WattTimeProvider.Endpoint = choice(value, field) { settings.endpoint = endpoint }
+            case "endpoint":
+                if let endpoint: Configuration.WattTimeProvider.Endpoint = choice(value, field) {
+                    settings.endpoint = endpoint
+                }
             case "username": if let text = nonEmptyString(value, field) { settings.username = text }
-            case "password_file": if let text = nonEmptyString(value, field) { (settings.passwordFile, settings.passwordEnv) = (resolve(text), nil) }
-            case "password_env": if let name = environmentName(value, field) { (settings.passwordFile, settings.passwordEnv) = (nil, name) }
+            case "password_file":
+                if let text = nonEmptyString(value, field) {
+                    (settings.passwordFile, settings.passwordEnv) = (resolve(text), nil)
+                }
+            case "password_env":
+                if let name = environmentName(value, field) {
+                    (settings.passwordFile, settings.passwordEnv) = (nil, name)
+                }
             default: unknown(key, line, in: path)
             }
         }
@@ -558,7 +630,8 @@ struct ConfigurationLoader {
     where Choice.RawValue == String {
         guard let text = string(node, path) else { return nil }
         guard let choice = Choice(rawValue: text) else {
-            problem(node, "\(path) must be \(Choice.allCases.map(\.rawValue).joined(separator: " or ")); got \"\(text)\"")
+            problem(
+                node, "\(path) must be \(Choice.allCases.map(\.rawValue).joined(separator: " or ")); got \"\(text)\"")
             return nil
         }
         return choice
@@ -573,7 +646,9 @@ struct ConfigurationLoader {
         }
     }
 
-    private mutating func fileProvider(_ node: Node, base: Configuration.FileProvider, path: String) -> Configuration.FileProvider {
+    private mutating func fileProvider(
+        _ node: Node, base: Configuration.FileProvider, path: String
+    ) -> Configuration.FileProvider {
         var settings = base
         guard let entries = mapping(node, path) else { return settings }
         for (key, value, line) in entries {
@@ -602,7 +677,8 @@ struct ConfigurationLoader {
         var profilesNode: Node?
         for (key, value, line) in entries {
             switch key {
-            case "default": power.defaultProfile = profile(value, base: PowerProfile(), path: "power.default", named: false)
+            case "default":
+                power.defaultProfile = profile(value, base: PowerProfile(), path: "power.default", named: false)
             case "profiles": profilesNode = value
             default: unknown(key, line, in: "power")
             }
@@ -635,7 +711,7 @@ struct ConfigurationLoader {
             let field = "\(path).\(key)"
             switch key {
             case "name" where named: profile.name = nonEmptyString(value, field) ?? ""
-            case "match" where named: break  // read by the caller
+            case "match" where named: break // read by the caller
             case "cpu_watts_per_core": watts(value, field, positive: true) { profile.cpuWattsPerCore = $0 }
             case "cpu_idle_watts_per_core": watts(value, field) { profile.cpuIdleWattsPerCore = $0 }
             case "ram_watts": watts(value, field) { profile.ramWatts = $0 }
@@ -653,7 +729,10 @@ struct ConfigurationLoader {
         }
         if named && profile.name.isEmpty { problem(node, "\(path).name is required") }
         if profile.cpuIdleWattsPerCore > profile.cpuWattsPerCore {
-            problem(node, "\(path): cpu_idle_watts_per_core (\(profile.cpuIdleWattsPerCore)) must not exceed cpu_watts_per_core (\(profile.cpuWattsPerCore))")
+            problem(
+                node,
+                "\(path): cpu_idle_watts_per_core (\(profile.cpuIdleWattsPerCore)) must not exceed cpu_watts_per_core (\(profile.cpuWattsPerCore))"
+            )
         }
         return profile
     }
@@ -663,7 +742,8 @@ struct ConfigurationLoader {
         guard let fields = mapping(node, "workspaces") else { return workspaces }
         for (key, value, line) in fields {
             switch key {
-            case "owner_label": if let name = labelName(value, "workspaces.owner_label") { workspaces.ownerLabel = name }
+            case "owner_label":
+                if let name = labelName(value, "workspaces.owner_label") { workspaces.ownerLabel = name }
             case "user_directory":
                 if let path = nonEmptyString(value, "workspaces.user_directory") {
                     guard path.hasSuffix(".csv") || path.hasSuffix(".yml") || path.hasSuffix(".yaml") else {
@@ -694,7 +774,11 @@ struct ConfigurationLoader {
                     case "name": if let text = nonEmptyString(scoreValue, "\(path).name") { auditor.scoreName = text }
                     case "value":
                         if let number = number(scoreValue, "\(path).value") {
-                            if number >= 0 { auditor.scoreValue = number } else { problem(scoreValue, "\(path).value must not be negative") }
+                            if number >= 0 {
+                                auditor.scoreValue = number
+                            } else {
+                                problem(scoreValue, "\(path).value must not be negative")
+                            }
                         }
                     default: unknown(scoreKey, scoreLine, in: path)
                     }
@@ -734,7 +818,8 @@ struct ConfigurationLoader {
         for (index, item) in items.enumerated() {
             let path = "equivalencies[\(index)]"
             guard let fields = mapping(item, path) else { continue }
-            var entry = Equivalency(name: "", unit: "", basis: .emissions, perUnit: 0, description: "", source: "", vintage: "")
+            var entry = Equivalency(
+                name: "", unit: "", basis: .emissions, perUnit: 0, description: "", source: "", vintage: "")
             var factors = 0
             for (key, value, line) in fields {
                 let field = "\(path).\(key)"
@@ -789,7 +874,9 @@ struct ConfigurationLoader {
     }
 
     /// Names that would clash with labels the exporter or Prometheus sets.
-    static let reservedLabelNames: Set<String> = ["host", "state", "instance", "job", "grid_region", "provider", "source"]
+    static let reservedLabelNames: Set<String> = [
+        "host", "state", "instance", "job", "grid_region", "provider", "source",
+    ]
 
     private mutating func attributionLabels(_ node: Node, _ path: String) -> [String] {
         guard let items = sequence(node, path) else { return Configuration.defaultAttributionLabels }
@@ -845,7 +932,10 @@ struct ConfigurationLoader {
     private mutating func watts(_ node: Node, _ path: String, positive: Bool = false, _ assign: (Double) -> Void) {
         guard let number = number(node, path) else { return }
         guard positive ? number > 0 : number >= 0, number < 1_000_000 else {
-            problem(node, "\(path) must be \(positive ? "a positive" : "a non-negative") number of watts; got \(node.string ?? "")")
+            problem(
+                node,
+                "\(path) must be \(positive ? "a positive" : "a non-negative") number of watts; got \(node.string ?? "")"
+            )
             return
         }
         assign(number)
@@ -858,7 +948,9 @@ struct ConfigurationLoader {
     mutating func duration(_ node: Node, _ path: String, allowZero: Bool, _ assign: (Double) -> Void) {
         guard let text = string(node, path) else { return }
         guard let seconds = PrometheusDuration.parse(text), allowZero || seconds > 0 else {
-            problem(node, "\(path) must be a \(allowZero ? "" : "positive ")duration such as 30s, 5m or 2h; got \"\(text)\"")
+            problem(
+                node, "\(path) must be a \(allowZero ? "" : "positive ")duration such as 30s, 5m or 2h; got \"\(text)\""
+            )
             return
         }
         assign(seconds)
@@ -900,8 +992,9 @@ struct ConfigurationLoader {
 
     mutating func mapping(_ node: Node, _ path: String) -> [(key: String, value: Node, line: Int)]? {
         guard case .mapping(let mapping) = node else {
-            if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" {
-                return []  // `key:` with nothing under it
+            if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~"
+            {
+                return [] // `key:` with nothing under it
             }
             problem(node, "\(path) must be a mapping of keys to values")
             return nil

@@ -18,7 +18,9 @@ public struct EquivalenciesCommand: ParsableCommand {
     @Argument(help: "Grams of CO2-equivalent.")
     var grams: Double
 
-    @Option(name: .customLong("energy-kwh"), help: "Energy in kWh, for the energy-based equivalents (phone charges, LED hours).")
+    @Option(
+        name: .customLong("energy-kwh"),
+        help: "Energy in kWh, for the energy-based equivalents (phone charges, LED hours).")
     var energyKilowattHours: Double?
 
     @Option(name: .customLong("top"), help: "Only the N most relatable equivalents.")
@@ -27,7 +29,9 @@ public struct EquivalenciesCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: "table or json.")
     var format = Format.table
 
-    @Option(name: .customLong("config.file"), help: "Configuration whose equivalencies section overrides the built-in table.")
+    @Option(
+        name: .customLong("config.file"),
+        help: "Configuration whose equivalencies section overrides the built-in table.")
     var configFile: String?
 
     public init() {}
@@ -50,12 +54,17 @@ public struct EquivalenciesCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        print(Self.render(table: table, grams: grams, energyKilowattHours: energyKilowattHours, top: top, format: format), terminator: "")
+        print(
+            Self.render(table: table, grams: grams, energyKilowattHours: energyKilowattHours, top: top, format: format),
+            terminator: "")
     }
 
-    static func render(table: [Equivalency], grams: Double, energyKilowattHours: Double?, top: Int?, format: Format) -> String {
+    static func render(
+        table: [Equivalency], grams: Double, energyKilowattHours: Double?, top: Int?, format: Format
+    ) -> String {
         let energy = energyKilowattHours.map { Joules($0 * 3_600_000) }
-        var rows = top == nil
+        var rows =
+            top == nil
             ? table.compactMap { entry in entry.count(grams: Grams(grams), energy: energy).map { (entry, $0) } }
             : EquivalencyTable.mostRelatable(table, grams: Grams(grams), energy: energy)
         if let top { rows = Array(rows.prefix(top)) }
@@ -64,20 +73,28 @@ public struct EquivalenciesCommand: ParsableCommand {
             let objects: [[String: Any]] = rows.map { entry, count in
                 [
                     "equivalency": entry.name, "unit": entry.unit, "count": count, "description": entry.description,
-                    "basis": entry.basis.rawValue, (entry.basis == .emissions ? "grams_per_unit" : "joules_per_unit"): entry.perUnit,
+                    "basis": entry.basis.rawValue,
+                    (entry.basis == .emissions ? "grams_per_unit" : "joules_per_unit"): entry.perUnit,
                     "source": entry.source, "vintage": entry.vintage,
                 ]
             }
             let document: [String: Any] = [
-                "grams": grams, "energy_kwh": energyKilowattHours as Any? ?? NSNull(), "table_version": EquivalencyTable.version,
+                "grams": grams, "energy_kwh": energyKilowattHours as Any? ?? NSNull(),
+                "table_version": EquivalencyTable.version,
                 "equivalencies": objects,
             ]
-            let data = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
+                ?? Data()
             return String(decoding: data, as: UTF8.self) + "\n"
         case .table:
-            var lines = ["\(SampleValueText.string(grams)) g CO2e\(energyKilowattHours.map { " and \(SampleValueText.string($0)) kWh" } ?? "") is about:"]
+            var lines = [
+                "\(SampleValueText.string(grams)) g CO2e\(energyKilowattHours.map { " and \(SampleValueText.string($0)) kWh" } ?? "") is about:"
+            ]
             for (entry, count) in rows {
-                lines.append("  \(Self.format(count).padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.description)  [\(entry.source), \(entry.vintage)]")
+                lines.append(
+                    "  \(Self.format(count).padding(toLength: 12, withPad: " ", startingAt: 0)) \(entry.description)  [\(entry.source), \(entry.vintage)]"
+                )
             }
             if energy == nil && table.contains(where: { $0.basis == .energy }) {
                 lines.append("(pass --energy-kwh for the energy-based equivalents)")

@@ -10,7 +10,8 @@ import Readers
 public struct ForecastCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "forecast",
-        abstract: "Show the next 24 h of a grid region's carbon-intensity forecast and the best window of a given length."
+        abstract:
+            "Show the next 24 h of a grid region's carbon-intensity forecast and the best window of a given length."
     )
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -18,13 +19,21 @@ public struct ForecastCommand: ParsableCommand {
         case json
     }
 
-    @Option(name: .customLong("config.file"), help: "Configuration whose carbon_intensity section names the regions and providers.")
+    @Option(
+        name: .customLong("config.file"),
+        help: "Configuration whose carbon_intensity section names the regions and providers.")
     var configFile: String?
 
-    @Option(name: .customLong("region"), help: "Grid region name (a regions[].name, or the default region's grid_region); the default region when omitted.")
+    @Option(
+        name: .customLong("region"),
+        help:
+            "Grid region name (a regions[].name, or the default region's grid_region); the default region when omitted."
+    )
     var region: String?
 
-    @Option(name: .customLong("window"), help: "Length of the window to find, whole half-hours up to 24h (e.g. 30m, 1h, 3h).")
+    @Option(
+        name: .customLong("window"),
+        help: "Length of the window to find, whole half-hours up to 24h (e.g. 30m, 1h, 3h).")
     var window = "1h"
 
     @Option(name: .customLong("format"), help: "table or json.")
@@ -43,7 +52,9 @@ public struct ForecastCommand: ParsableCommand {
     public func run() throws {
         let configuration: Configuration
         do {
-            configuration = try configFile.map { path throws(ConfigurationError) in try ConfigurationLoader.load(path: path) } ?? Configuration()
+            configuration =
+                try configFile.map { path throws(ConfigurationError) in try ConfigurationLoader.load(path: path) }
+                ?? Configuration()
         } catch {
             FileHandle.standardError.write(Data(("\(error)" + "\n").utf8))
             throw ExitCode(1)
@@ -61,7 +72,8 @@ public struct ForecastCommand: ParsableCommand {
         let service: CarbonIntensityService
         do {
             service = try CarbonIntensityService(
-                configuration: configuration, fetcher: try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)"),
+                configuration: configuration,
+                fetcher: try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)"),
                 clock: clock, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("cannot start: \(error)\n".utf8))
@@ -69,18 +81,26 @@ public struct ForecastCommand: ParsableCommand {
         }
         service.refreshForecasts()
         guard let (provider, forecast) = service.forecast(region: name) else {
-            let chain = configuration.gridRegions.first { $0.name == name }?.providers.map(\.rawValue).joined(separator: ", ") ?? ""
+            let chain =
+                configuration.gridRegions.first { $0.name == name }?.providers.map(\.rawValue).joined(separator: ", ")
+                ?? ""
             FileHandle.standardError.write(
-                Data("no forecast for grid region \(name): none of its providers (\(chain)) publishes one or answered\n".utf8))
+                Data(
+                    "no forecast for grid region \(name): none of its providers (\(chain)) publishes one or answered\n"
+                        .utf8))
             throw ExitCode(1)
         }
         let length = PrometheusDuration.parse(window) ?? 3_600
-        print(Self.render(forecast, provider: provider, region: name, now: clock.now(), window: length, format: format), terminator: "")
+        print(
+            Self.render(forecast, provider: provider, region: name, now: clock.now(), window: length, format: format),
+            terminator: "")
     }
 
     /// The report for one forecast at `now`: every half-hour of the next 24 h with its value and its change
     /// against the half-hour in progress, then the best window of `window` seconds.
-    static func render(_ forecast: IntensityForecast, provider: String, region: String, now: Double, window: Double, format: Format) -> String {
+    static func render(
+        _ forecast: IntensityForecast, provider: String, region: String, now: Double, window: Double, format: Format
+    ) -> String {
         let slots = forecast.next24Hours(from: now)
         let reference = (slots.first { $0.contains(now) } ?? slots.first)?.value.value
         func relative(_ value: Double) -> Double? {
@@ -96,38 +116,50 @@ public struct ForecastCommand: ParsableCommand {
                 "periods": slots.map { slot -> [String: Any] in
                     [
                         "start": time(slot.start), "end": time(slot.end), "start_timestamp_seconds": slot.start,
-                        "grams_per_kwh": slot.value.value, "relative_to_now": relative(slot.value.value) as Any? ?? NSNull(),
+                        "grams_per_kwh": slot.value.value,
+                        "relative_to_now": relative(slot.value.value) as Any? ?? NSNull(),
                     ]
                 },
             ]
-            document["best_window"] = best.map { window -> [String: Any] in
-                [
-                    "start": time(window.start), "end": time(window.end), "start_timestamp_seconds": window.start,
-                    "mean_grams_per_kwh": window.mean.value, "relative_to_now": relative(window.mean.value) as Any? ?? NSNull(),
-                ]
-            } ?? NSNull()
+            document["best_window"] =
+                best.map { window -> [String: Any] in
+                    [
+                        "start": time(window.start), "end": time(window.end), "start_timestamp_seconds": window.start,
+                        "mean_grams_per_kwh": window.mean.value,
+                        "relative_to_now": relative(window.mean.value) as Any? ?? NSNull(),
+                    ]
+                } ?? NSNull()
             if let minimum = forecast.minimum(from: now) {
-                document["min"] = ["start": time(minimum.start), "start_timestamp_seconds": minimum.start, "grams_per_kwh": minimum.value.value]
+                document["min"] = [
+                    "start": time(minimum.start), "start_timestamp_seconds": minimum.start,
+                    "grams_per_kwh": minimum.value.value,
+                ]
             }
             document["mean_grams_per_kwh"] = forecast.mean(from: now)?.value ?? NSNull()
-            let data = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
+                ?? Data()
             return String(decoding: data, as: UTF8.self) + "\n"
         case .table:
             var lines = ["Grid region \(region) (\(provider)), next 24 h from \(time(now))"]
-            lines.append(pad("time (UTC)", 19) + pad("in", 9) + pad("g/kWh", 8, right: true) + pad("vs now", 9, right: true))
+            lines.append(
+                pad("time (UTC)", 19) + pad("in", 9) + pad("g/kWh", 8, right: true) + pad("vs now", 9, right: true))
             for slot in slots {
                 let change = relative(slot.value.value).map(percent) ?? "-"
                 lines.append(
                     pad(time(slot.start), 19) + pad(slot.contains(now) ? "now" : "+" + duration(slot.start - now), 9)
-                        + pad(SampleValueText.string(slot.value.value.rounded()), 8, right: true) + pad(change, 9, right: true))
+                        + pad(SampleValueText.string(slot.value.value.rounded()), 8, right: true)
+                        + pad(change, 9, right: true))
             }
             if let best {
                 let change = relative(best.mean.value).map { ", \(percent($0)) vs now" } ?? ""
                 let starts = best.start <= now ? "now" : "in \(duration(best.start - now))"
                 lines.append(
-                    "Best \(duration(window)) window: \(time(best.start)) to \(time(best.end)), mean \(String(format: "%.1f", best.mean.value)) g/kWh\(change), starts \(starts)")
+                    "Best \(duration(window)) window: \(time(best.start)) to \(time(best.end)), mean \(String(format: "%.1f", best.mean.value)) g/kWh\(change), starts \(starts)"
+                )
             } else {
-                lines.append("No \(duration(window)) window: the forecast has no run of contiguous half-hours that long.")
+                lines.append(
+                    "No \(duration(window)) window: the forecast has no run of contiguous half-hours that long.")
             }
             return lines.joined(separator: "\n") + "\n"
         }

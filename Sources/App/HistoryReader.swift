@@ -39,7 +39,9 @@ struct HistoryReader {
         failure: (_ start: Double, _ end: Double, _ cause: String) -> Void
     ) throws -> Outcome {
         guard configuration.source.kind == .prometheus else {
-            throw HistoryError("history needs source.kind prometheus (the history lives in Prometheus); the configuration has \(configuration.source.kind.rawValue)")
+            throw HistoryError(
+                "history needs source.kind prometheus (the history lives in Prometheus); the configuration has \(configuration.source.kind.rawValue)"
+            )
         }
         let prometheus = configuration.source.prometheus
         let settings = PrometheusReader.Settings(
@@ -56,13 +58,16 @@ struct HistoryReader {
             let (timeline, regionDetail, regionGaps) = readIntensity(region, from: from, to: to + resolution)
             timelines[region.name] = timeline
             details.append(regions.count == 1 ? regionDetail : "\(region.name): \(regionDetail)")
-            intensityGaps += regionGaps.map { regions.count == 1 ? $0 : ($0.start, $0.end, "\(region.name): \($0.cause)") }
+            intensityGaps += regionGaps.map {
+                regions.count == 1 ? $0 : ($0.start, $0.end, "\(region.name): \($0.cause)")
+            }
         }
         let detail = details.joined(separator: "; ")
         let power = configuration.power
         let mapper = RegionMapper(configuration: configuration)
         var integrator = HistoryIntegrator(
-            attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod, intensities: timelines,
+            attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod,
+            intensities: timelines,
             region: { mapper.region(host: $0.host, labels: $0.labels) }, profile: { power.profile(for: $0) })
         let chunks = PrometheusRangeReader.chunks(start: from, end: to + resolution, resolution: resolution)
         var failed = 0
@@ -75,14 +80,17 @@ struct HistoryReader {
                 }
             } catch {
                 failed += 1
-                logger.warning("range read failed; marked as a gap", metadata: ["start": "\(UTCDate.format(chunk.start))", "err": "\(error)"])
+                logger.warning(
+                    "range read failed; marked as a gap",
+                    metadata: ["start": "\(UTCDate.format(chunk.start))", "err": "\(error)"])
                 integrator.forgetBaselines()
                 failure(chunk.start, chunk.end + resolution, "Prometheus range query failed: \(Self.oneLine(error))")
             }
         }
         progress?("")
         return Outcome(
-            queries: reader.queries.history, requests: chunks.count * reader.queries.history.count, failedChunks: failed, chunks: chunks.count,
+            queries: reader.queries.history, requests: chunks.count * reader.queries.history.count,
+            failedChunks: failed, chunks: chunks.count,
             intensityDetail: detail, intensityGaps: intensityGaps)
     }
 
@@ -96,7 +104,10 @@ struct HistoryReader {
         let fallback = SampleValueText.string(settings.fallbackGramsPerKilowattHour)
         switch settings.providers.first(where: { $0 == .uk || $0 == .file || $0 == .static }) {
         case .static:
-            return (IntensityTimeline(constant: GramsPerKilowattHour(settings.staticGramsPerKilowattHour)), "static value", [])
+            return (
+                IntensityTimeline(constant: GramsPerKilowattHour(settings.staticGramsPerKilowattHour)), "static value",
+                []
+            )
         case .file:
             let reader = IntensityFileReader(path: settings.file.path ?? "")
             var read: [IntensityPeriod] = []
@@ -106,19 +117,35 @@ struct HistoryReader {
             } catch {
                 failure = "intensity file unreadable (\(Self.oneLine(error))); fallback \(fallback) g/kWh used"
             }
-            let timeline = IntensityTimeline(periods: read, fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
+            let timeline = IntensityTimeline(
+                periods: read, fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
             let gaps = timeline.uncovered(from: from, to: to).map {
-                (start: $0.from, end: $0.to, cause: failure ?? "intensity file has no value; fallback \(fallback) g/kWh used")
+                (
+                    start: $0.from, end: $0.to,
+                    cause: failure ?? "intensity file has no value; fallback \(fallback) g/kWh used"
+                )
             }
-            return (timeline, "intensity file \(settings.file.path ?? ""), value of the period in which each interval ends", gaps)
+            return (
+                timeline, "intensity file \(settings.file.path ?? ""), value of the period in which each interval ends",
+                gaps
+            )
         case .electricitymaps, .watttime, nil:
-            let timeline = IntensityTimeline(periods: [], fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
-            let cause = "no provider of the chain (\(settings.providers.map(\.rawValue).joined(separator: ", "))) keeps history; fallback \(fallback) g/kWh used"
-            return (timeline, "fallback value", timeline.uncovered(from: from, to: to).map { (start: $0.from, end: $0.to, cause: cause) })
+            let timeline = IntensityTimeline(
+                periods: [], fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
+            let cause =
+                "no provider of the chain (\(settings.providers.map(\.rawValue).joined(separator: ", "))) keeps history; fallback \(fallback) g/kWh used"
+            return (
+                timeline, "fallback value",
+                timeline.uncovered(from: from, to: to).map { (start: $0.from, end: $0.to, cause: cause) }
+            )
         case .uk:
             let region: UKCarbonIntensityReader.Region =
-                if let id = settings.uk.regionID { .regionID(id) } else if let postcode = settings.uk.postcode { .postcode(postcode) } else { .national }
-            let periods = UKIntensityPeriods(baseURL: settings.uk.url, region: region, timeoutSeconds: max(configuration.carbonIntensity.timeout, 30), fetcher: fetcher)
+                if let id = settings.uk.regionID { .regionID(id) } else if let postcode = settings.uk.postcode {
+                    .postcode(postcode)
+                } else { .national }
+            let periods = UKIntensityPeriods(
+                baseURL: settings.uk.url, region: region,
+                timeoutSeconds: max(configuration.carbonIntensity.timeout, 30), fetcher: fetcher)
             var read: [IntensityPeriod] = []
             var failures: [(start: Double, end: Double, cause: String)] = []
             var unusable = 0
@@ -130,18 +157,25 @@ struct HistoryReader {
                     unusable += result.unusable.count
                 } catch {
                     logger.warning("carbon intensity history failed; fallback used", metadata: ["err": "\(error)"])
-                    failures.append((piece.from, piece.to, "carbon intensity request failed (\(Self.oneLine(error))); fallback \(SampleValueText.string(settings.fallbackGramsPerKilowattHour)) g/kWh used"))
+                    failures.append(
+                        (
+                            piece.from, piece.to,
+                            "carbon intensity request failed (\(Self.oneLine(error))); fallback \(SampleValueText.string(settings.fallbackGramsPerKilowattHour)) g/kWh used"
+                        ))
                 }
             }
-            let timeline = IntensityTimeline(periods: read, fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
+            let timeline = IntensityTimeline(
+                periods: read, fallback: GramsPerKilowattHour(settings.fallbackGramsPerKilowattHour))
             var gaps: [(start: Double, end: Double, cause: String)] = []
             for span in timeline.uncovered(from: from, to: to) {
                 // A failed request explains its own stretch; the rest the API simply did not list.
                 let explained = failures.first { $0.start <= span.from && span.from < $0.end }
                 gaps.append(
-                    (span.from, span.to,
-                     explained?.cause
-                        ?? "carbon intensity API listed no value (\(unusable) unusable periods); fallback \(SampleValueText.string(settings.fallbackGramsPerKilowattHour)) g/kWh used"))
+                    (
+                        span.from, span.to,
+                        explained?.cause
+                            ?? "carbon intensity API listed no value (\(unusable) unusable periods); fallback \(SampleValueText.string(settings.fallbackGramsPerKilowattHour)) g/kWh used"
+                    ))
             }
             let path =
                 switch region {
@@ -149,7 +183,10 @@ struct HistoryReader {
                 case .regionID(let id): "/regional/intensity/{from}/{to}/regionid/\(id)"
                 case .postcode(let postcode): "/regional/intensity/{from}/{to}/postcode/\(postcode)"
                 }
-            return (timeline, "GB Carbon Intensity API \(path), half-hourly, value of the half-hour in which each interval ends", gaps)
+            return (
+                timeline,
+                "GB Carbon Intensity API \(path), half-hourly, value of the half-hour in which each interval ends", gaps
+            )
         }
     }
 }

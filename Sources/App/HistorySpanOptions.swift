@@ -5,16 +5,22 @@ import Model
 /// The options every history command shares: the configuration, the span, the reading resolution, where the
 /// output goes and how much is logged.
 struct HistorySpanOptions: ParsableArguments {
-    @Option(name: .customLong("config.file"), help: "YAML configuration with source.kind prometheus (the same file the exporter runs with).")
+    @Option(
+        name: .customLong("config.file"),
+        help: "YAML configuration with source.kind prometheus (the same file the exporter runs with).")
     var configFile: String
 
-    @Option(name: .customLong("from"), help: "Start of the span, UTC: 2026-10-01T00:00Z (seconds optional), 2026-10-01, or Unix seconds.")
+    @Option(
+        name: .customLong("from"),
+        help: "Start of the span, UTC: 2026-10-01T00:00Z (seconds optional), 2026-10-01, or Unix seconds.")
     var from: String
 
     @Option(name: .customLong("to"), help: "End of the span (exclusive), in the same forms.")
     var to: String
 
-    @Option(name: .customLong("resolution"), help: "Spacing of the readings taken from Prometheus; default: the configuration's collect_interval.")
+    @Option(
+        name: .customLong("resolution"),
+        help: "Spacing of the readings taken from Prometheus; default: the configuration's collect_interval.")
     var resolution: String?
 
     @Option(name: .customLong("output"), help: "File to write; default: standard output.")
@@ -34,8 +40,12 @@ struct HistorySpanOptions: ParsableArguments {
 
     /// The span as Unix seconds.
     func span() throws -> (from: Double, to: Double) {
-        guard let start = Self.parseTime(from) else { throw ValidationError("--from must be a UTC time such as 2026-10-01T00:00Z") }
-        guard let end = Self.parseTime(to) else { throw ValidationError("--to must be a UTC time such as 2026-11-01T00:00Z") }
+        guard let start = Self.parseTime(from) else {
+            throw ValidationError("--from must be a UTC time such as 2026-10-01T00:00Z")
+        }
+        guard let end = Self.parseTime(to) else {
+            throw ValidationError("--to must be a UTC time such as 2026-11-01T00:00Z")
+        }
         guard end > start else { throw ValidationError("--to must be after --from") }
         return (start, end)
     }
@@ -46,7 +56,9 @@ struct HistorySpanOptions: ParsableArguments {
     }
 
     static func parseTime(_ text: String) -> Double? {
-        if let seconds = Double(text), seconds.isFinite, text.allSatisfy({ $0.isNumber || $0 == "." }) { return seconds }
+        if let seconds = Double(text), seconds.isFinite, text.allSatisfy({ $0.isNumber || $0 == "." }) {
+            return seconds
+        }
         return UTCDate.parse(text)
     }
 

@@ -19,7 +19,9 @@ struct RegionMapper: Sendable {
 
     init(configuration: Configuration) {
         rules = configuration.carbonIntensity.regions.map { region in
-            Rule(name: region.name, match: region.match, pattern: region.hostPattern.flatMap(Self.compile).map(Pattern.init))
+            Rule(
+                name: region.name, match: region.match,
+                pattern: region.hostPattern.flatMap(Self.compile).map(Pattern.init))
         }
         defaultRegion = configuration.gridRegion
     }

@@ -10,7 +10,8 @@ import Report
 public struct ReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Usage report (CPU time, energy, emissions) per group and step over a past span, from Prometheus' history."
+        abstract:
+            "Usage report (CPU time, energy, emissions) per group and step over a past span, from Prometheus' history."
     )
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -20,28 +21,28 @@ public struct ReportCommand: ParsableCommand {
         case openmetrics
     }
 
-
-
-
     @OptionGroup var history: HistorySpanOptions
 
     @Option(name: .customLong("step"), help: "Bucket length of the report series, e.g. 1h, 15m, 1d.")
     var step = "1h"
 
-
-    @Option(name: .customLong("group-by"), help: "Comma-separated labels to group by (target labels, or host); default: the attribution labels.")
+    @Option(
+        name: .customLong("group-by"),
+        help: "Comma-separated labels to group by (target labels, or host); default: the attribution labels.")
     var groupBy: String?
 
     @Option(name: .customLong("format"), help: "json, csv, table or openmetrics (backfill file for promtool).")
     var format = Format.json
 
-
-
     public init() {}
 
     public func validate() throws {
-        guard let seconds = PrometheusDuration.parse(step), seconds > 0 else { throw ValidationError("--step must be a positive duration such as 1h") }
-        if let groupBy, Self.labels(groupBy).isEmpty { throw ValidationError("--group-by needs at least one label name") }
+        guard let seconds = PrometheusDuration.parse(step), seconds > 0 else {
+            throw ValidationError("--step must be a positive duration such as 1h")
+        }
+        if let groupBy, Self.labels(groupBy).isEmpty {
+            throw ValidationError("--group-by needs at least one label name")
+        }
     }
 
     /// The span as Unix seconds.
@@ -59,7 +60,8 @@ public struct ReportCommand: ParsableCommand {
         let logger = Logger(label: "footprint_exporter")
         let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
         do {
-            let (bytes, complete) = try produce(fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
+            let (bytes, complete) = try produce(
+                fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
             try OutputFile.write(bytes, to: history.output)
             if !complete { throw ExitCode(3) }
         } catch let error as ExitCode {
@@ -71,27 +73,36 @@ public struct ReportCommand: ParsableCommand {
     }
 
     /// The rendered report, and whether any node data could be read at all.
-    func produce(fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?) throws -> (bytes: [UInt8], readAnything: Bool) {
+    func produce(
+        fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?
+    ) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try span()
         let (configuration, configBytes) = try HistorySpanOptions.loadConfiguration(history.configFile)
         let stepSeconds = PrometheusDuration.parse(step) ?? 3_600
         let resolutionSeconds = history.resolutionSeconds(configuration)
         let groups = groupBy.map(Self.labels) ?? configuration.attributionLabels
         var builder = UsageReportBuilder(
-            from: start, to: end, step: stepSeconds, resolution: resolutionSeconds, groupBy: groups, keepHostSeries: format == .openmetrics)
+            from: start, to: end, step: stepSeconds, resolution: resolutionSeconds, groupBy: groups,
+            keepHostSeries: format == .openmetrics)
         let history = HistoryReader(configuration: configuration, fetcher: fetcher, logger: logger, progress: progress)
         let outcome = try history.read(
             from: start, to: end, resolution: resolutionSeconds,
             step: { time, result, intervals in
-                builder.add(stepAt: time, intervals: intervals, listedHosts: result.readings.count + result.skipped.count, skipped: result.skipped.map(\.reason))
+                builder.add(
+                    stepAt: time, intervals: intervals, listedHosts: result.readings.count + result.skipped.count,
+                    skipped: result.skipped.map(\.reason))
             },
             failure: { builder.addFailure(start: $0, end: $1, cause: $2) })
-        for gap in outcome.intensityGaps { builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause) }
+        for gap in outcome.intensityGaps {
+            builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause)
+        }
         let provenance = ReportProvenance(
-            configuration: configuration, configBytes: configBytes, from: start, to: end, step: stepSeconds, resolution: resolutionSeconds,
+            configuration: configuration, configBytes: configBytes, from: start, to: end, step: stepSeconds,
+            resolution: resolutionSeconds,
             groupBy: groups, outcome: outcome)
         let report = builder.finish(
-            provenance: provenance, attributionLabels: configuration.attributionLabels, equivalencies: configuration.equivalencyTable)
+            provenance: provenance, attributionLabels: configuration.attributionLabels,
+            equivalencies: configuration.equivalencyTable)
         let bytes: [UInt8] =
             switch format {
             case .json: Array(ReportJSONRenderer.render(report).utf8)

@@ -12,7 +12,8 @@ extension ReportProvenance {
             configSHA256: SHA256.hex(configBytes), toolVersion: BuildInfo.version, from: from, to: to, step: step,
             resolution: resolution, groupBy: groupBy, queries: outcome.queries, chunks: outcome.requests,
             intensityProvider: carbon.provider.rawValue, intensityRegion: configuration.gridRegion,
-            intensityDetail: carbon.provider == .static ? "static \(carbon.staticGramsPerKilowattHour) g/kWh" : outcome.intensityDetail,
+            intensityDetail: carbon.provider == .static
+                ? "static \(carbon.staticGramsPerKilowattHour) g/kWh" : outcome.intensityDetail,
             fallbackIntensity: carbon.fallbackGramsPerKilowattHour,
             attributionLabels: configuration.attributionLabels, hostGracePeriod: configuration.hostGracePeriod,
             defaultProfile: configuration.power.defaultProfile,

@@ -42,7 +42,9 @@ final class ResponseCache: Sendable {
         entries.withLock { entries in
             let now = clock.now()
             // Stale answers go first, so an old and a new exposition are never held at once.
-            entries = entries.filter { $0.value.generation == generation && now - $0.value.createdAt < maximumAge && now >= $0.value.createdAt }
+            entries = entries.filter {
+                $0.value.generation == generation && now - $0.value.createdAt < maximumAge && now >= $0.value.createdAt
+            }
             if let entry = entries[key] { return entry.response }
             let response = make()
             if response.body.count <= Self.maximumBodyBytes {

@@ -1,10 +1,10 @@
+import Exposition
 import Foundation
 import HTTPClient
 import Logging
 import Model
 import PromText
 import Readers
-import Exposition
 
 /// node_exporter targets scraped directly, all of a cycle at once through curl's multi interface.
 ///
@@ -24,7 +24,8 @@ final class ScrapeNodeSource: NodeSource {
         self.settings = settings
         self.client = client
         self.clock = clock
-        self.discovery = TargetDiscovery(staticGroups: settings.staticTargets, patterns: settings.fileSD, logger: logger)
+        self.discovery = TargetDiscovery(
+            staticGroups: settings.staticTargets, patterns: settings.fileSD, logger: logger)
         if let auth = settings.basicAuth {
             headers = [try Secrets.basicAuthorization(auth)]
         } else {
@@ -35,7 +36,9 @@ final class ScrapeNodeSource: NodeSource {
     func read(now: Double, logger: Logger) throws(ReaderError) -> SourceRead {
         let targets = discovery.targets()
         let tls = settings.tls.map {
-            TLSOptions(caFile: $0.caFile, certFile: $0.certFile, keyFile: $0.keyFile, insecureSkipVerify: $0.insecureSkipVerify)
+            TLSOptions(
+                caFile: $0.caFile, certFile: $0.certFile, keyFile: $0.keyFile, insecureSkipVerify: $0.insecureSkipVerify
+            )
         }
         let accept = "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.6,*/*;q=0.1"
         let requests = targets.map { target in

@@ -22,8 +22,11 @@ enum Secrets {
 
     /// `Authorization: Basic ...` with the password from its file, environment variable or the configuration.
     static func basicAuthorization(_ auth: Configuration.BasicAuth) throws -> HTTPHeader {
-        let password = try auth.passwordFile.map { try read($0) } ?? auth.passwordEnv.map { try environment($0) } ?? auth.password ?? ""
-        return HTTPHeader(name: "Authorization", value: "Basic \(Data("\(auth.username):\(password)".utf8).base64EncodedString())")
+        let password =
+            try auth.passwordFile.map { try read($0) } ?? auth.passwordEnv.map { try environment($0) } ?? auth.password
+            ?? ""
+        return HTTPHeader(
+            name: "Authorization", value: "Basic \(Data("\(auth.username):\(password)".utf8).base64EncodedString())")
     }
 
     /// A secret from the environment; unset or empty is an error, so a typo does not become an empty password.

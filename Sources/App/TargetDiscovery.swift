@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The scrape targets: static groups plus Prometheus file_sd files, re-read when they change.
 ///
@@ -69,10 +70,13 @@ final class TargetDiscovery: Sendable {
         var state = FileState(modified: info.st_mtim, size: Int(info.st_size), groups: known?.groups ?? [], error: nil)
         do throws(ConfigurationError) {
             state.groups = try ConfigurationLoader.targetGroups(contents: ConfigurationLoader.read(path), file: path)
-            logger.info("file_sd targets loaded", metadata: ["file": "\(path)", "targets": "\(state.groups.reduce(0) { $0 + $1.targets.count })"])
+            logger.info(
+                "file_sd targets loaded",
+                metadata: ["file": "\(path)", "targets": "\(state.groups.reduce(0) { $0 + $1.targets.count })"])
         } catch {
             state.error = error.description
-            logger.error("file_sd file rejected; keeping its previous targets", metadata: ["file": "\(path)", "err": "\(error)"])
+            logger.error(
+                "file_sd file rejected; keeping its previous targets", metadata: ["file": "\(path)", "err": "\(error)"])
         }
         files.withLock { $0[path] = state }
         return state.groups

@@ -9,9 +9,12 @@ import StateStore
 public struct ToolCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "footprint_exporter",
-        abstract: "Prometheus exporter of per-host power, energy and carbon emissions, attributed to projects and users.",
+        abstract:
+            "Prometheus exporter of per-host power, energy and carbon emissions, attributed to projects and users.",
         version: "footprint_exporter \(BuildInfo.version) (revision \(BuildInfo.revision))",
-        subcommands: [Serve.self, CheckConfig.self, EquivalenciesCommand.self, ForecastCommand.self, ReportCommand.self, WorkspacesCommand.self,
+        subcommands: [
+            Serve.self, CheckConfig.self, EquivalenciesCommand.self, ForecastCommand.self, ReportCommand.self,
+            WorkspacesCommand.self,
             AuditorPushCommand.self,
         ],
         defaultSubcommand: Serve.self
@@ -29,7 +32,9 @@ public struct Serve: ParsableCommand {
         abstract: "Collect node metrics and serve the footprint metrics (the default command)."
     )
 
-    @Option(name: .customLong("config.file"), help: "YAML configuration file; without it the local host is measured with default settings.")
+    @Option(
+        name: .customLong("config.file"),
+        help: "YAML configuration file; without it the local host is measured with default settings.")
     var configFile: String?
 
     @Option(name: .customLong("web.listen-address"), help: "Address to listen on, HOST:PORT, :PORT or [IPv6]:PORT.")
@@ -38,25 +43,40 @@ public struct Serve: ParsableCommand {
     @Option(name: .customLong("web.telemetry-path"), help: "Path under which metrics are served.")
     var telemetryPath = "/metrics"
 
-    @Option(name: .customLong("web.config.file"), help: "Web configuration (exporter-toolkit format) enabling TLS, basic authentication, headers and a rate limit.")
+    @Option(
+        name: .customLong("web.config.file"),
+        help:
+            "Web configuration (exporter-toolkit format) enabling TLS, basic authentication, headers and a rate limit.")
     var webConfigFile: String?
 
     @Option(name: .customLong("web.max-connections"), help: "Concurrent connections served; further ones are refused.")
     var maxConnections = ServerLimits().connectionLimit
 
-    @Option(name: .customLong("web.max-connections-per-ip"), help: "Concurrent connections from one client address (0: no limit), so one client cannot take every connection.")
+    @Option(
+        name: .customLong("web.max-connections-per-ip"),
+        help:
+            "Concurrent connections from one client address (0: no limit), so one client cannot take every connection.")
     var maxConnectionsPerIP = ServerLimits().perAddressConnectionLimit
 
-    @Option(name: .customLong("web.connection-timeout"), help: "Idle time after which a connection is closed (e.g. 30s).")
+    @Option(
+        name: .customLong("web.connection-timeout"), help: "Idle time after which a connection is closed (e.g. 30s).")
     var connectionTimeout = "\(ServerLimits().connectionTimeoutSeconds)s"
 
-    @Option(name: .customLong("web.max-request-header-bytes"), help: "Memory for one request's line and headers; larger requests are refused.")
+    @Option(
+        name: .customLong("web.max-request-header-bytes"),
+        help: "Memory for one request's line and headers; larger requests are refused.")
     var maxRequestHeaderBytes = ServerLimits().maxRequestHeaderBytes
 
-    @Option(name: .customLong("storage.path"), help: "SQLite file keeping the counters across restarts; an empty value (--storage.path '') keeps them in memory only.")
+    @Option(
+        name: .customLong("storage.path"),
+        help:
+            "SQLite file keeping the counters across restarts; an empty value (--storage.path '') keeps them in memory only."
+    )
     var storagePath = "data/footprint_exporter.sqlite"
 
-    @Option(name: .customLong("storage.max-gap"), help: "Longest gap since the last stored reading that is integrated after a restart (e.g. 6h).")
+    @Option(
+        name: .customLong("storage.max-gap"),
+        help: "Longest gap since the last stored reading that is integrated after a restart (e.g. 6h).")
     var storageMaxGap = "6h"
 
     @Option(name: .customLong("log.level"), help: "Only log messages at or above this level: debug, info, warn, error.")
@@ -80,7 +100,9 @@ public struct Serve: ParsableCommand {
             throw ValidationError("--storage.max-gap must be a positive duration such as 6h")
         }
         guard maxConnections >= 1 else { throw ValidationError("--web.max-connections must be at least 1") }
-        guard maxConnectionsPerIP >= 0 else { throw ValidationError("--web.max-connections-per-ip must not be negative") }
+        guard maxConnectionsPerIP >= 0 else {
+            throw ValidationError("--web.max-connections-per-ip must not be negative")
+        }
         guard let timeout = PrometheusDuration.parse(connectionTimeout), timeout >= 1 else {
             throw ValidationError("--web.connection-timeout must be a duration of at least 1s")
         }

@@ -34,19 +34,25 @@ enum UserDirectory {
             guard let header = columns else {
                 let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 for name in names where !["user", "name", "email", "uid"].contains(name) {
-                    throw LoadError(description: "\(file):\(lineNumber): unknown column \(name) (expected user, name, email, uid)")
+                    throw LoadError(
+                        description: "\(file):\(lineNumber): unknown column \(name) (expected user, name, email, uid)")
                 }
-                guard names.contains("user") else { throw LoadError(description: "\(file):\(lineNumber): the header needs a user column") }
+                guard names.contains("user") else {
+                    throw LoadError(description: "\(file):\(lineNumber): the header needs a user column")
+                }
                 columns = names
                 continue
             }
             guard fields.count == header.count else {
-                throw LoadError(description: "\(file):\(lineNumber): \(fields.count) fields, the header has \(header.count)")
+                throw LoadError(
+                    description: "\(file):\(lineNumber): \(fields.count) fields, the header has \(header.count)")
             }
             var values: [String: String] = [:]
             for (name, value) in zip(header, fields) where !value.isEmpty { values[name] = value }
             guard let user = values["user"] else { throw LoadError(description: "\(file):\(lineNumber): empty user") }
-            guard users[user] == nil else { throw LoadError(description: "\(file):\(lineNumber): user \(user) is listed twice") }
+            guard users[user] == nil else {
+                throw LoadError(description: "\(file):\(lineNumber): user \(user) is listed twice")
+            }
             users[user] = UserRecord(name: values["name"], email: values["email"], uid: values["uid"])
         }
         return users
@@ -95,24 +101,37 @@ enum UserDirectory {
             throw LoadError(description: "\(file): invalid YAML: \(error)")
         }
         guard let root else { return [:] }
-        guard let mapping = root.mapping else { throw LoadError(description: "\(file):\(root.mark?.line ?? 1): expected a mapping of user names") }
+        guard let mapping = root.mapping else {
+            throw LoadError(description: "\(file):\(root.mark?.line ?? 1): expected a mapping of user names")
+        }
         var users: [String: UserRecord] = [:]
         for (key, value) in mapping {
             let line = key.mark?.line ?? 0
-            guard let user = key.string, !user.isEmpty else { throw LoadError(description: "\(file):\(line): user names must be strings") }
-            guard users[user] == nil else { throw LoadError(description: "\(file):\(line): user \(user) is listed twice") }
-            guard let fields = value.mapping else { throw LoadError(description: "\(file):\(line): \(user) needs {name, email, uid}") }
+            guard let user = key.string, !user.isEmpty else {
+                throw LoadError(description: "\(file):\(line): user names must be strings")
+            }
+            guard users[user] == nil else {
+                throw LoadError(description: "\(file):\(line): user \(user) is listed twice")
+            }
+            guard let fields = value.mapping else {
+                throw LoadError(description: "\(file):\(line): \(user) needs {name, email, uid}")
+            }
             var record = UserRecord()
             for (field, content) in fields {
                 guard let scalar = content.scalar?.string else {
-                    throw LoadError(description: "\(file):\(field.mark?.line ?? line): \(user).\(field.string ?? "?") must be a scalar")
+                    throw LoadError(
+                        description:
+                            "\(file):\(field.mark?.line ?? line): \(user).\(field.string ?? "?") must be a scalar")
                 }
                 switch field.string {
                 case "name": record.name = scalar
                 case "email": record.email = scalar
                 case "uid": record.uid = scalar
                 default:
-                    throw LoadError(description: "\(file):\(field.mark?.line ?? line): unknown key \(field.string ?? "?") for \(user) (expected name, email, uid)")
+                    throw LoadError(
+                        description:
+                            "\(file):\(field.mark?.line ?? line): unknown key \(field.string ?? "?") for \(user) (expected name, email, uid)"
+                    )
                 }
             }
             users[user] = record

@@ -34,12 +34,16 @@ public struct WebConfiguration: Sendable, Equatable {
     var summary: String {
         var lines = ["# web configuration"]
         if let tls {
-            lines.append("tls: {min_version: \(tls.minVersion.rawValue), max_version: \(tls.maxVersion.rawValue), client_auth_type: \(tls.clientAuthentication.rawValue), client_ca: \(tls.clientCAPEM != nil)}")
+            lines.append(
+                "tls: {min_version: \(tls.minVersion.rawValue), max_version: \(tls.maxVersion.rawValue), client_auth_type: \(tls.clientAuthentication.rawValue), client_ca: \(tls.clientCAPEM != nil)}"
+            )
         } else {
             lines.append("tls: off")
         }
         let users = basicAuthUsers.keys.sorted()
-        lines.append("basic_auth_users: [\(users.joined(separator: ", "))]\(users.isEmpty ? "  # no authentication" : "  # hashes <secret>")")
+        lines.append(
+            "basic_auth_users: [\(users.joined(separator: ", "))]\(users.isEmpty ? "  # no authentication" : "  # hashes <secret>")"
+        )
         lines.append("headers: [\(headers.map(\.name).joined(separator: ", "))]")
         if let rateLimit {
             lines.append("rate_limit: {interval: \(rateLimit.interval)s, burst: \(rateLimit.burst)}")

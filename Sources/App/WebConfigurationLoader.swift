@@ -64,16 +64,29 @@ extension ConfigurationLoader {
         for (name, value, line) in entries {
             let keyPath = "\(path).\(name)"
             switch name {
-            case "cert": certificate.inline = nonEmptyString(value, keyPath); certificate.line = line
-            case "cert_file": certificate.file = nonEmptyString(value, keyPath).map(resolve); certificate.line = line
-            case "key": key.inline = nonEmptyString(value, keyPath); key.line = line
-            case "key_file": key.file = nonEmptyString(value, keyPath).map(resolve); key.line = line
-            case "client_ca": clientCA.inline = nonEmptyString(value, keyPath); clientCA.line = line
-            case "client_ca_file": clientCA.file = nonEmptyString(value, keyPath).map(resolve); clientCA.line = line
+            case "cert":
+                certificate.inline = nonEmptyString(value, keyPath)
+                certificate.line = line
+            case "cert_file":
+                certificate.file = nonEmptyString(value, keyPath).map(resolve)
+                certificate.line = line
+            case "key":
+                key.inline = nonEmptyString(value, keyPath)
+                key.line = line
+            case "key_file":
+                key.file = nonEmptyString(value, keyPath).map(resolve)
+                key.line = line
+            case "client_ca":
+                clientCA.inline = nonEmptyString(value, keyPath)
+                clientCA.line = line
+            case "client_ca_file":
+                clientCA.file = nonEmptyString(value, keyPath).map(resolve)
+                clientCA.line = line
             case "client_auth_type":
                 guard let text = string(value, keyPath) else { continue }
                 // The exporter-toolkit accepts this older name for RequireAnyClientCert.
-                let canonical = text == "RequireClientCert" ? ServerTLS.ClientAuthentication.requireAnyClientCert.rawValue : text
+                let canonical =
+                    text == "RequireClientCert" ? ServerTLS.ClientAuthentication.requireAnyClientCert.rawValue : text
                 guard let parsed = ServerTLS.ClientAuthentication(rawValue: canonical) else {
                     let names = ServerTLS.ClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ")
                     problem(value, "\(keyPath) must be one of \(names); got \"\(text)\"")
@@ -86,7 +99,9 @@ extension ConfigurationLoader {
             case "cipher_suites", "curve_preferences", "client_allowed_sans":
                 // Go names with no faithful GnuTLS counterpart: refusing beats silently ignoring a security setting.
                 if case .sequence(let items) = value, items.isEmpty { continue }
-                problem(value, "\(keyPath) is not supported by footprint_exporter (TLS uses the system's secure GnuTLS defaults)")
+                problem(
+                    value,
+                    "\(keyPath) is not supported by footprint_exporter (TLS uses the system's secure GnuTLS defaults)")
             default: unknown(name, line, in: path)
             }
         }
@@ -107,7 +122,8 @@ extension ConfigurationLoader {
             }
         } else if clientAuthentication != .noClientCert {
             // libmicrohttpd asks clients for a certificate only when it has CAs to check them against.
-            problem(node, "\(path): client_auth_type \(clientAuthentication.rawValue) needs client_ca_file or client_ca")
+            problem(
+                node, "\(path): client_auth_type \(clientAuthentication.rawValue) needs client_ca_file or client_ca")
         }
         if minVersion > maxVersion { problem(node, "\(path): min_version is above max_version") }
         guard let certificatePEM, let keyPEM else { return nil }
@@ -130,8 +146,9 @@ extension ConfigurationLoader {
         case (nil, .some(let file)):
             // Certificates and keys are small regular files; anything else (a device, a directory) is refused unread.
             let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-            if let attributes, attributes[.type] as? FileAttributeType != .typeRegular
-                || (attributes[.size] as? NSNumber)?.intValue ?? 0 > 1 << 20
+            if let attributes,
+                attributes[.type] as? FileAttributeType != .typeRegular
+                    || (attributes[.size] as? NSNumber)?.intValue ?? 0 > 1 << 20
             {
                 problem(line: source.line, "\(path).\(what)_file: \(file) is not a regular file of at most 1 MiB")
                 return nil
@@ -177,8 +194,12 @@ extension ConfigurationLoader {
         guard let entries = mapping(node, path) else { return [] }
         var headers: [ServerHeader] = []
         for (name, value, line) in entries {
-            guard let canonical = WebConfiguration.allowedHeaders.first(where: { $0.lowercased() == name.lowercased() }) else {
-                problem(line: line, "\(path): header \"\(name)\" cannot be set; allowed: \(WebConfiguration.allowedHeaders.joined(separator: ", "))")
+            guard let canonical = WebConfiguration.allowedHeaders.first(where: { $0.lowercased() == name.lowercased() })
+            else {
+                problem(
+                    line: line,
+                    "\(path): header \"\(name)\" cannot be set; allowed: \(WebConfiguration.allowedHeaders.joined(separator: ", "))"
+                )
                 continue
             }
             guard let text = string(value, "\(path).\(name)") else { continue }
@@ -212,7 +233,10 @@ extension ConfigurationLoader {
             guard let hash = string(value, "\(path).\(name)") else { continue }
             // The value is a secret: messages name the user, never the text.
             guard BcryptHash.isWellFormed(hash) else {
-                problem(value, "\(path).\(name) must be a bcrypt hash ($2y$, $2b$ or $2a$, 60 characters); plain-text passwords are not accepted")
+                problem(
+                    value,
+                    "\(path).\(name) must be a bcrypt hash ($2y$, $2b$ or $2a$, 60 characters); plain-text passwords are not accepted"
+                )
                 continue
             }
             users[name] = hash

@@ -16,7 +16,8 @@ struct WebRoutes: Sendable {
             switch reload() {
             case .reloaded: return .text("Configuration reloaded.\n")
             case .unchanged: return .text("Configuration unchanged.\n")
-            case .rejected(let message): return .text("Configuration rejected; the previous one keeps running:\n\(message)\n", status: 500)
+            case .rejected(let message):
+                return .text("Configuration rejected; the previous one keeps running:\n\(message)\n", status: 500)
             }
         }
         guard request.method == "GET" || request.method == "HEAD" else {
@@ -27,7 +28,8 @@ struct WebRoutes: Sendable {
             let format = AcceptNegotiation.format(forAccept: request.header("accept"))
             let gzip = ContentCoding.acceptsGzip(request.header("accept-encoding"))
             let key = ResponseCache.Key(
-                format: format, gzip: gzip, reloadSuccessful: reloadStatus.successful, reloadTime: reloadStatus.lastSuccess)
+                format: format, gzip: gzip, reloadSuccessful: reloadStatus.successful,
+                reloadTime: reloadStatus.lastSuccess)
             return cache.response(for: key, generation: collector.generation) {
                 ServerResponse(
                     status: 200,
@@ -44,15 +46,18 @@ struct WebRoutes: Sendable {
         case "/-/healthy":
             return .text("Healthy.\n")
         case "/-/ready":
-            return collector.isReady ? .text("Ready.\n") : .text("Not ready: first collection still running.\n", status: 503)
+            return collector.isReady
+                ? .text("Ready.\n") : .text("Not ready: first collection still running.\n", status: 503)
         default:
             return .notFound
         }
     }
 
     private var landingPage: String {
-        let path = telemetryPath.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "<", with: "&lt;")
+        let path = telemetryPath.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+            of: "\"", with: "&quot;"
+        )
+        .replacingOccurrences(of: "<", with: "&lt;")
         return """
             <!DOCTYPE html>
             <html lang="en">

@@ -11,23 +11,18 @@ import Report
 public struct WorkspacesCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "workspaces",
-        abstract: "Workspaces (host sessions from boot until they leave the source) over a past span, from Prometheus' history."
+        abstract:
+            "Workspaces (host sessions from boot until they leave the source) over a past span, from Prometheus' history."
     )
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
         case json
     }
 
-
-
-
-
     @OptionGroup var history: HistorySpanOptions
 
     @Option(name: .customLong("format"), help: "json.")
     var format = Format.json
-
-
 
     public init() {}
 
@@ -39,7 +34,8 @@ public struct WorkspacesCommand: ParsableCommand {
         let logger = Logger(label: "footprint_exporter")
         do {
             let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
-            let (bytes, readAnything) = try produce(fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
+            let (bytes, readAnything) = try produce(
+                fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
             try OutputFile.write(bytes, to: history.output)
             if !readAnything { throw ExitCode(3) }
         } catch let error as ExitCode {
@@ -50,13 +46,16 @@ public struct WorkspacesCommand: ParsableCommand {
         }
     }
 
-    func produce(fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?) throws -> (bytes: [UInt8], readAnything: Bool) {
+    func produce(
+        fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?
+    ) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try span()
         let (configuration, configBytes) = try HistorySpanOptions.loadConfiguration(history.configFile)
         let users = try configuration.workspaces.userDirectory.map { try UserDirectory.load(path: $0) }
         let resolutionSeconds = history.resolutionSeconds(configuration)
         let history = try Self.history(
-            configuration: configuration, configBytes: configBytes, from: start, to: end, resolution: resolutionSeconds, fetcher: fetcher,
+            configuration: configuration, configBytes: configBytes, from: start, to: end, resolution: resolutionSeconds,
+            fetcher: fetcher,
             logger: logger, progress: progress)
         let text = WorkspacesJSONRenderer.render(
             history.workspaces, report: history.report, ownerLabel: configuration.workspaces.ownerLabel, users: users,
@@ -71,22 +70,29 @@ public struct WorkspacesCommand: ParsableCommand {
         configuration: Configuration, configBytes: [UInt8], from start: Double, to end: Double, resolution: Double,
         fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?
     ) throws -> (workspaces: [Workspace], report: UsageReport, readAnything: Bool) {
-        var builder = UsageReportBuilder(from: start, to: end, step: end - start, resolution: resolution, groupBy: [], keepHostSeries: false)
+        var builder = UsageReportBuilder(
+            from: start, to: end, step: end - start, resolution: resolution, groupBy: [], keepHostSeries: false)
         var tracker = WorkspaceTracker(from: start, to: end)
         let reader = HistoryReader(configuration: configuration, fetcher: fetcher, logger: logger, progress: progress)
         let outcome = try reader.read(
             from: start, to: end, resolution: resolution,
             step: { time, result, intervals in
-                builder.add(stepAt: time, intervals: intervals, listedHosts: result.readings.count + result.skipped.count, skipped: result.skipped.map(\.reason))
+                builder.add(
+                    stepAt: time, intervals: intervals, listedHosts: result.readings.count + result.skipped.count,
+                    skipped: result.skipped.map(\.reason))
                 tracker.add(time: time, readings: result.readings, intervals: intervals)
             },
             failure: { builder.addFailure(start: $0, end: $1, cause: $2) })
-        for gap in outcome.intensityGaps { builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause) }
+        for gap in outcome.intensityGaps {
+            builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause)
+        }
         let provenance = ReportProvenance(
-            configuration: configuration, configBytes: configBytes, from: start, to: end, step: end - start, resolution: resolution,
+            configuration: configuration, configBytes: configBytes, from: start, to: end, step: end - start,
+            resolution: resolution,
             groupBy: [], outcome: outcome)
         let report = builder.finish(
-            provenance: provenance, attributionLabels: configuration.attributionLabels, equivalencies: configuration.equivalencyTable)
+            provenance: provenance, attributionLabels: configuration.attributionLabels,
+            equivalencies: configuration.equivalencyTable)
         return (tracker.finish(gaps: report.gaps), report, outcome.failedChunks < outcome.chunks)
     }
 }

@@ -24,7 +24,10 @@ public struct HostAccount: Sendable, Equatable {
     /// Wall-clock time the source last listed the host.
     public var lastSeen: Double
 
-    public init(host: String, attribution: [String], gridRegion: String? = nil, profileName: String, cores: Double, lastSeen: Double) {
+    public init(
+        host: String, attribution: [String], gridRegion: String? = nil, profileName: String, cores: Double,
+        lastSeen: Double
+    ) {
         self.host = host
         self.attribution = attribution
         self.gridRegion = gridRegion

@@ -188,7 +188,8 @@ public struct HostLedger: Sendable {
 
     /// The key of the account a reading is counted in.
     public func accountKey(for reading: HostReading, region: String = "") -> AccountKey {
-        AccountKey(host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" }, gridRegion: region)
+        AccountKey(
+            host: reading.host, attribution: attributionLabels.map { reading.labels[$0] ?? "" }, gridRegion: region)
     }
 
     /// One account's counters as they stand; nil before its first reading or after it expired.

@@ -25,7 +25,8 @@ public struct ExporterStatus: Sendable, Equatable {
         public var ageSeconds: Double
         public var fallback: Bool
 
-        public init(provider: String, region: String, gramsPerKilowattHour: Double, ageSeconds: Double, fallback: Bool) {
+        public init(provider: String, region: String, gramsPerKilowattHour: Double, ageSeconds: Double, fallback: Bool)
+        {
             self.provider = provider
             self.region = region
             self.gramsPerKilowattHour = gramsPerKilowattHour
@@ -43,7 +44,10 @@ public struct ExporterStatus: Sendable, Equatable {
         public var minimumStart: Double
         public var meanGramsPerKilowattHour: Double
 
-        public init(provider: String, region: String, minimumGramsPerKilowattHour: Double, minimumStart: Double, meanGramsPerKilowattHour: Double) {
+        public init(
+            provider: String, region: String, minimumGramsPerKilowattHour: Double, minimumStart: Double,
+            meanGramsPerKilowattHour: Double
+        ) {
             self.provider = provider
             self.region = region
             self.minimumGramsPerKilowattHour = minimumGramsPerKilowattHour
@@ -87,7 +91,8 @@ public struct ExporterStatus: Sendable, Equatable {
     /// The equivalency table in force, exported as per-unit factors.
     public var equivalencies: [Equivalency]
 
-    public init(sources: [Source], grids: [Grid], version: String, revision: String, equivalencies: [Equivalency] = []) {
+    public init(sources: [Source], grids: [Grid], version: String, revision: String, equivalencies: [Equivalency] = [])
+    {
         self.sources = sources
         self.grids = grids
         self.version = version

@@ -31,7 +31,8 @@ public struct SnapshotRenderer: Sendable {
             labels.append(Label("grid_region", account.gridRegion ?? ""))
             return EscapedLabels(LabelSet(labels))
         }
-        return Prepared(snapshot: snapshot, hostLabels: hostLabels, hostLabelBytes: hostLabels.reduce(0) { $0 + $1.bytes.count })
+        return Prepared(
+            snapshot: snapshot, hostLabels: hostLabels, hostLabelBytes: hostLabels.reduce(0) { $0 + $1.bytes.count })
     }
 
     public func render(_ snapshot: Snapshot, status: ExporterStatus, format: ExpositionFormat = .text) -> [UInt8] {
@@ -77,8 +78,10 @@ public struct SnapshotRenderer: Sendable {
             guard !accounts.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for index in accounts.indices {
-                writer.writeSample(name: name, escapedLabels: hostLabels[index], extraLabels: Self.busy, value: busy(accounts[index]))
-                writer.writeSample(name: name, escapedLabels: hostLabels[index], extraLabels: Self.idle, value: idle(accounts[index]))
+                writer.writeSample(
+                    name: name, escapedLabels: hostLabels[index], extraLabels: Self.busy, value: busy(accounts[index]))
+                writer.writeSample(
+                    name: name, escapedLabels: hostLabels[index], extraLabels: Self.idle, value: idle(accounts[index]))
             }
         }
         func single(_ value: Double, labels: LabelSet = LabelSet()) {
@@ -110,7 +113,8 @@ public struct SnapshotRenderer: Sendable {
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for forecast in status.forecasts.sorted(by: { ($0.provider, $0.region) < ($1.provider, $1.region) }) {
                 writer.writeSample(
-                    name: definition.name, labels: ["provider": forecast.provider, "grid_region": forecast.region], value: value(forecast))
+                    name: definition.name, labels: ["provider": forecast.provider, "grid_region": forecast.region],
+                    value: value(forecast))
             }
         }
 
@@ -122,11 +126,15 @@ public struct SnapshotRenderer: Sendable {
             }
         }
         func perEquivalency(_ basis: Equivalency.Basis) {
-            let entries = status.equivalencies.filter { $0.basis == basis }.sorted { ($0.name, $0.unit) < ($1.name, $1.unit) }
+            let entries = status.equivalencies.filter { $0.basis == basis }.sorted {
+                ($0.name, $0.unit) < ($1.name, $1.unit)
+            }
             guard !entries.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for entry in entries {
-                writer.writeSample(name: definition.name, labels: ["equivalency": entry.name, "unit": entry.unit], value: entry.perUnit)
+                writer.writeSample(
+                    name: definition.name, labels: ["equivalency": entry.name, "unit": entry.unit], value: entry.perUnit
+                )
             }
         }
 

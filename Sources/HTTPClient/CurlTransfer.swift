@@ -16,7 +16,9 @@ final class CurlTransfer {
     private var isClosed = false
 
     /// Configures `handle` for `request`; the handle must be fresh or reset.
-    init(request: HTTPRequest, handle: UnsafeMutableRawPointer, userAgent: String, maxRedirects: Int)
+    init(
+        request: HTTPRequest, handle: UnsafeMutableRawPointer, userAgent: String, maxRedirects: Int
+    )
         throws(HTTPClientError)
     {
         self.request = request
@@ -153,7 +155,9 @@ final class CurlTransfer {
             // "Name:" would tell curl to remove the header; "Name;" sends it with an empty value.
             lines.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
         }
-        if (request.method == .post || request.method == .put) && !request.headers.contains(where: { $0.name.lowercased() == "expect" }) {
+        if (request.method == .post || request.method == .put)
+            && !request.headers.contains(where: { $0.name.lowercased() == "expect" })
+        {
             // curl otherwise waits for "100 Continue" before sending larger bodies.
             lines.append("Expect:")
         }

@@ -50,7 +50,9 @@ public struct TLSOptions: Sendable, Equatable {
     /// Skip verifying the server's certificate and name; for tests and broken setups only.
     public var insecureSkipVerify: Bool
 
-    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, insecureSkipVerify: Bool = false) {
+    public init(
+        caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, insecureSkipVerify: Bool = false
+    ) {
         self.caFile = caFile
         self.certFile = certFile
         self.keyFile = keyFile

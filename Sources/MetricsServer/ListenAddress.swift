@@ -88,7 +88,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The address in `inet_ntop` form, or `nil` if `text` is not an address of `family`.
     private static func canonical(_ text: String, family: Int32) -> String? {
-        var address = in6_addr()  // large enough for either family
+        var address = in6_addr() // large enough for either family
         guard inet_pton(family, text, &address) == 1 else { return nil }
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         guard inet_ntop(family, &address, &buffer, socklen_t(buffer.count)) != nil else { return nil }

@@ -21,13 +21,15 @@ enum ListeningSocket {
         }
         do {
             return try bindAndListen(address, ipv6: true, host: "::")
-        } catch where error.errno == EAFNOSUPPORT {
+        } catch  where error.errno == EAFNOSUPPORT {
             // Hosts without IPv6 (some containers) still get every IPv4 interface.
             return try bindAndListen(address, ipv6: false, host: "0.0.0.0")
         }
     }
 
-    private static func bindAndListen(_ address: ListenAddress, ipv6: Bool, host: String?) throws(MetricsServerError)
+    private static func bindAndListen(
+        _ address: ListenAddress, ipv6: Bool, host: String?
+    ) throws(MetricsServerError)
         -> Opened
     {
         let family = ipv6 ? AF_INET6 : AF_INET

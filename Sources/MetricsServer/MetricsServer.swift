@@ -54,7 +54,8 @@ public final class MetricsServer: Sendable {
         ]
         if limits.perAddressConnectionLimit > 0 {
             options.append(
-                MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: limits.perAddressConnectionLimit, ptr_value: nil))
+                MHD_OptionItem(
+                    option: .PER_IP_CONNECTION_LIMIT, value: limits.perAddressConnectionLimit, ptr_value: nil))
         }
         if let material = context.tlsMaterial {
             options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: material.certificate))

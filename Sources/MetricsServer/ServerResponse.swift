@@ -23,7 +23,8 @@ public struct ServerResponse: Sendable {
     public static let methodNotAllowed = text("Method Not Allowed\n", status: 405)
     public static let payloadTooLarge = text("Payload Too Large\n", status: 413)
     /// The TLS client certificate is missing or not signed by a trusted client CA.
-    public static let clientCertificateRequired = text("Forbidden: a valid client certificate is required\n", status: 403)
+    public static let clientCertificateRequired = text(
+        "Forbidden: a valid client certificate is required\n", status: 403)
     public static let internalServerError = text("Internal Server Error\n", status: 500)
 
     /// The value of the first header field with this name, looked up case-insensitively.

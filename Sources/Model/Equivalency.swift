@@ -24,7 +24,9 @@ public struct Equivalency: Sendable, Equatable {
     /// The year or edition of the source's figures.
     public var vintage: String
 
-    public init(name: String, unit: String, basis: Basis, perUnit: Double, description: String, source: String, vintage: String) {
+    public init(
+        name: String, unit: String, basis: Basis, perUnit: Double, description: String, source: String, vintage: String
+    ) {
         self.name = name
         self.unit = unit
         self.basis = basis
@@ -71,7 +73,8 @@ public enum EquivalencyTable {
         ),
         Equivalency(
             name: "tree_seedling", unit: "tree_10_years", basis: .emissions, perUnit: 60_000,
-            description: "tree seedlings grown for 10 years (the CO2 one seedling takes up over ten years, not per year)",
+            description:
+                "tree seedlings grown for 10 years (the CO2 one seedling takes up over ten years, not per year)",
             source: "\(epa) (0.060 t CO2 per urban tree over 10 years)", vintage: "2024"
         ),
         Equivalency(

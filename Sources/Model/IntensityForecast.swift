@@ -39,7 +39,9 @@ public struct IntensityForecast: Sendable, Equatable {
                 slot += Self.slotSeconds
             }
         }
-        slots = bySlot.sorted { $0.key < $1.key }.map { IntensityPeriod(start: $0.key, end: $0.key + Self.slotSeconds, value: $0.value) }
+        slots = bySlot.sorted { $0.key < $1.key }.map {
+            IntensityPeriod(start: $0.key, end: $0.key + Self.slotSeconds, value: $0.value)
+        }
     }
 
     /// The slots overlapping `[now, now + 24 h)`.
@@ -86,7 +88,8 @@ public struct IntensityForecast: Sendable, Equatable {
             guard zip(run.dropLast(), run.dropFirst()).allSatisfy({ $0.end == $1.start }) else { continue }
             let mean = run.reduce(0) { $0 + $1.value.value } / Double(count)
             if mean < best?.mean.value ?? .infinity {
-                best = Window(start: slots[first].start, end: slots[first + count - 1].end, mean: GramsPerKilowattHour(mean))
+                best = Window(
+                    start: slots[first].start, end: slots[first + count - 1].end, mean: GramsPerKilowattHour(mean))
             }
         }
         return best

@@ -42,7 +42,8 @@ public enum UTCDate {
         else { return nil }
         let midnight = Double(days(year: year, month: month, day: day) * 86_400)
         if bytes.count == 10 { return midnight }
-        guard bytes.count >= 17, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes.last == UInt8(ascii: "Z"),
+        guard bytes.count >= 17, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+            bytes.last == UInt8(ascii: "Z"),
             let hour = number(11, 2), let minute = number(14, 2), hour < 24, minute < 60
         else { return nil }
         var seconds = 0.0
@@ -51,7 +52,9 @@ public enum UTCDate {
             seconds = Double(whole)
             let rest = bytes[19..<(bytes.count - 1)]
             if !rest.isEmpty {
-                guard rest.first == UInt8(ascii: "."), rest.count > 1, let fraction = Double("0" + String(decoding: rest, as: UTF8.self)) else {
+                guard rest.first == UInt8(ascii: "."), rest.count > 1,
+                    let fraction = Double("0" + String(decoding: rest, as: UTF8.self))
+                else {
                     return nil
                 }
                 seconds += fraction
@@ -72,7 +75,8 @@ public enum UTCDate {
             let text = String(value)
             return String(repeating: "0", count: max(width - text.count, 0)) + text
         }
-        let base = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(inDay / 3_600, 2)):\(pad(inDay % 3_600 / 60, 2)):\(pad(inDay % 60, 2))"
+        let base =
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(inDay / 3_600, 2)):\(pad(inDay % 3_600 / 60, 2)):\(pad(inDay % 60, 2))"
         return fraction == 0 ? base + "Z" : base + ".\(pad(fraction, 3))Z"
     }
 

@@ -98,7 +98,10 @@ func bytesEqual(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ l
     var index = 0
     while index + 8 <= length {
         if leftRaw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            != rightRaw.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+            != rightRaw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        {
+            return false
+        }
         index += 8
     }
     return index == length

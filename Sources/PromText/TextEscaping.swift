@@ -3,7 +3,9 @@ public enum TextEscaping {
     /// Label values escape backslash, double quote and line feed (both formats).
     public static func appendLabelValue(_ value: String, to bytes: inout [UInt8]) {
         // Almost every value needs no escaping: then it is one bulk copy instead of a loop over its bytes.
-        let plain = value.utf8.allSatisfy { $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\n") }
+        let plain = value.utf8.allSatisfy {
+            $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\n")
+        }
         if plain {
             bytes.append(contentsOf: value.utf8)
             return

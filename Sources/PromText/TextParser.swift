@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads a Prometheus text exposition (0.0.4) or OpenMetrics 1.0 text into metric families.
@@ -65,7 +65,9 @@ public struct TextParser: Sendable {
     ) throws(ParseError) -> [MetricFamily] {
         var text = text
         let result = text.withUTF8 { buffer in
-            Result { () throws(ParseError) in try parse(UnsafeRawBufferPointer(buffer), families: wanted, format: format) }
+            Result { () throws(ParseError) in
+                try parse(UnsafeRawBufferPointer(buffer), families: wanted, format: format)
+            }
         }
         return try result.get()
     }
@@ -383,7 +385,8 @@ private struct Parser {
     }
 
     func quoted(_ start: Int, _ length: Int) -> String {
-        String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, length)), as: UTF8.self).debugDescription
+        String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, length)), as: UTF8.self)
+            .debugDescription
     }
 
     // MARK: Lines
@@ -430,7 +433,9 @@ private struct Parser {
             try unit()
         } else if openMetrics && keyword("EOF") {
             skipBlanks()
-            guard isLineEnd(pos) else { throw fail("unexpected text after \"# EOF\": \(quoted(from: pos, wholeLine: true))") }
+            guard isLineEnd(pos) else {
+                throw fail("unexpected text after \"# EOF\": \(quoted(from: pos, wholeLine: true))")
+            }
             finishLine()
             if pos < end { throw fail("unexpected data after \"# EOF\"") }
             return true
@@ -448,7 +453,8 @@ private struct Parser {
         if current >= 0 {
             let length = families[current].nameLength
             if start + length <= end && bytesEqual(base + families[current].nameStart, base + start, length)
-                && isTokenEnd(at(start + length)) {
+                && isTokenEnd(at(start + length))
+            {
                 pos = start + length
                 return current
             }
@@ -464,7 +470,8 @@ private struct Parser {
     mutating func help() throws(ParseError) {
         let index = try declaredFamily("HELP")
         if families[index].helpLength >= 0 {
-            throw fail("second HELP line for metric name \(quoted(families[index].nameStart, families[index].nameLength))")
+            throw fail(
+                "second HELP line for metric name \(quoted(families[index].nameStart, families[index].nameLength))")
         }
         skipBlanks()
         let start = pos
@@ -511,7 +518,9 @@ private struct Parser {
             throw fail("unknown metric type \(quoted(start, length))")
         }
         skipBlanks()
-        guard isLineEnd(pos) else { throw fail("unexpected text after metric type: \(quoted(from: pos, wholeLine: true))") }
+        guard isLineEnd(pos) else {
+            throw fail("unexpected text after metric type: \(quoted(from: pos, wholeLine: true))")
+        }
         families[index].declared = declared
         families[index].typed = true
         if declared.suffixes != 0 { anySuffixes = true }
@@ -525,7 +534,8 @@ private struct Parser {
     mutating func unit() throws(ParseError) {
         let index = try declaredFamily("UNIT")
         if families[index].unitSeen {
-            throw fail("second UNIT line for metric name \(quoted(families[index].nameStart, families[index].nameLength))")
+            throw fail(
+                "second UNIT line for metric name \(quoted(families[index].nameStart, families[index].nameLength))")
         }
         skipBlanks()
         let start = pos
@@ -536,10 +546,12 @@ private struct Parser {
         if length > 0 {
             let nameStart = families[index].nameStart
             let nameLength = families[index].nameLength
-            let isSuffix = nameLength > length + 1 && base[nameStart + nameLength - length - 1] == UInt8(ascii: "_")
+            let isSuffix =
+                nameLength > length + 1 && base[nameStart + nameLength - length - 1] == UInt8(ascii: "_")
                 && bytesEqual(base + nameStart + nameLength - length, base + start, length)
             guard isSuffix else {
-                throw fail("unit \(quoted(start, length)) is not a suffix of metric name \(quoted(nameStart, nameLength))")
+                throw fail(
+                    "unit \(quoted(start, length)) is not a suffix of metric name \(quoted(nameStart, nameLength))")
             }
         }
         families[index].unitSeen = true
@@ -551,7 +563,8 @@ private struct Parser {
     /// The family declared under exactly this name, created if new.
     mutating func family(named start: Int, _ length: Int) -> Int {
         if current >= 0 && families[current].nameLength == length
-            && bytesEqual(base + families[current].nameStart, base + start, length) {
+            && bytesEqual(base + families[current].nameStart, base + start, length)
+        {
             return current
         }
         let hash = NameTable.hash(base + start, length)
@@ -572,7 +585,8 @@ private struct Parser {
         if anySuffixes {
             Suffix.forEach(endingOf: base + start, length) { suffix in
                 if let owner = familyTable.find(base + start, length - suffix.text.utf8CodeUnitCount),
-                   families[owner].declared.suffixes & suffix.bit != 0 {
+                    families[owner].declared.suffixes & suffix.bit != 0
+                {
                     families[owner].shadowed = true
                 }
             }
@@ -589,7 +603,8 @@ private struct Parser {
 
     mutating func fillScratch(_ index: Int, _ suffix: Suffix) {
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: base + families[index].nameStart, count: families[index].nameLength))
+        scratch.append(
+            contentsOf: UnsafeBufferPointer(start: base + families[index].nameStart, count: families[index].nameLength))
         let text = suffix.text
         scratch.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
@@ -612,10 +627,13 @@ private struct Parser {
                 return (current, .none)
             }
             if family.declared.suffixes != 0 && !family.shadowed && length > family.nameLength
-                && bytesEqual(base + family.nameStart, name, family.nameLength) {
+                && bytesEqual(base + family.nameStart, name, family.nameLength)
+            {
                 var match: Suffix?
                 Suffix.forEach(endingOf: name, length) { suffix in
-                    if family.declared.suffixes & suffix.bit != 0 && length - family.nameLength == suffix.text.utf8CodeUnitCount {
+                    if family.declared.suffixes & suffix.bit != 0
+                        && length - family.nameLength == suffix.text.utf8CodeUnitCount
+                    {
                         match = suffix
                     }
                 }
@@ -631,7 +649,8 @@ private struct Parser {
             var match: (Int, Suffix)?
             Suffix.forEach(endingOf: base + start, length) { suffix in
                 if match == nil, let owner = familyTable.find(base + start, length - suffix.text.utf8CodeUnitCount),
-                   families[owner].declared.suffixes & suffix.bit != 0 {
+                    families[owner].declared.suffixes & suffix.bit != 0
+                {
                     match = (owner, suffix)
                 }
             }
@@ -650,7 +669,9 @@ private struct Parser {
         if isFamilyName, let known = names[index] {
             name = known
         } else if suffix == .none {
-            name = String(decoding: UnsafeBufferPointer(start: base + families[index].nameStart, count: families[index].nameLength), as: UTF8.self)
+            name = String(
+                decoding: UnsafeBufferPointer(
+                    start: base + families[index].nameStart, count: families[index].nameLength), as: UTF8.self)
             if isFamilyName { names[index] = name }
         } else {
             fillScratch(index, suffix)
@@ -674,7 +695,8 @@ private struct Parser {
         if current >= 0 {
             let length = families[current].nameLength
             if nameStart + length <= end && bytesEqual(base + families[current].nameStart, base + nameStart, length)
-                && classes[Int(at(nameStart + length))] & ByteClass.metricName == 0 {
+                && classes[Int(at(nameStart + length))] & ByteClass.metricName == 0
+            {
                 index = current
                 pos = nameStart + length
             }
@@ -719,7 +741,9 @@ private struct Parser {
             // An exemplar: not kept.
             skipLine()
         } else {
-            guard isLineEnd(pos) else { throw fail("spurious string after timestamp: \(quoted(from: pos, wholeLine: true))") }
+            guard isLineEnd(pos) else {
+                throw fail("spurious string after timestamp: \(quoted(from: pos, wholeLine: true))")
+            }
             finishLine()
         }
 
@@ -749,8 +773,9 @@ private struct Parser {
             return milliseconds
         }
         guard let seconds = NumberText.parseFloat(base + start, length), seconds.isFinite,
-              case let milliseconds = (seconds * 1000).rounded(),
-              abs(milliseconds) < 9.2e18 else {
+            case let milliseconds = (seconds * 1000).rounded(),
+            abs(milliseconds) < 9.2e18
+        else {
             throw fail("expected float seconds as timestamp, got \(quoted(start, length))")
         }
         return Int64(milliseconds)
@@ -782,14 +807,16 @@ private struct Parser {
             let labelStart = index
             var raw = RawLabel(nameStart: labelStart, nameLength: 0, valueStart: 0, valueLength: 0)
             if hasPrevious, labelStart + previous.nameLength <= end,
-               bytesEqual(base + previous.nameStart, base + labelStart, previous.nameLength),
-               classes[Int(at(labelStart + previous.nameLength))] & ByteClass.labelName == 0 {
+                bytesEqual(base + previous.nameStart, base + labelStart, previous.nameLength),
+                classes[Int(at(labelStart + previous.nameLength))] & ByteClass.labelName == 0
+            {
                 index = labelStart + previous.nameLength
                 raw.sameName = true
             } else {
                 guard classes[Int(at(index))] & ByteClass.labelNameStart != 0 else {
                     pos = index
-                    throw fail("invalid label name \(shownLabelName(at: index)) for metric \(quoted(nameStart, nameLength))")
+                    throw fail(
+                        "invalid label name \(shownLabelName(at: index)) for metric \(quoted(nameStart, nameLength))")
                 }
                 index = scan(from: index + 1, while: ByteClass.labelName)
                 sameNamesAsPrevious = false
@@ -803,15 +830,18 @@ private struct Parser {
             index += 1
             skip(&index)
             guard at(index) == quote else {
-                throw fail("expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))")
+                throw fail(
+                    "expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))"
+                )
             }
             index += 1
             let valueStart = index
             raw.valueStart = valueStart
             // The same bytes followed by a quote end the value exactly where the previous one ended.
             if hasPrevious, valueStart + previous.valueLength < end,
-               bytesEqual(base + previous.valueStart, base + valueStart, previous.valueLength),
-               base[valueStart + previous.valueLength] == quote {
+                bytesEqual(base + previous.valueStart, base + valueStart, previous.valueLength),
+                base[valueStart + previous.valueLength] == quote
+            {
                 index = valueStart + previous.valueLength
                 raw.sameValue = true
             } else {
@@ -830,7 +860,9 @@ private struct Parser {
                 index += 1
                 break
             } else {
-                throw fail("expected ',' or '}' after value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))")
+                throw fail(
+                    "expected ',' or '}' after value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))"
+                )
             }
         }
         pos = index
@@ -838,9 +870,13 @@ private struct Parser {
         if !(sameNamesAsPrevious && count == previousCount) && count > 1 {
             for later in 1..<count {
                 let name = currentRaw[later]
-                for earlier in 0..<later where currentRaw[earlier].nameLength == name.nameLength
-                    && bytesEqual(base + currentRaw[earlier].nameStart, base + name.nameStart, name.nameLength) {
-                    throw fail("duplicate label name \(quoted(name.nameStart, name.nameLength)) for metric \(quoted(nameStart, nameLength))")
+                for earlier in 0..<later
+                where currentRaw[earlier].nameLength == name.nameLength
+                    && bytesEqual(base + currentRaw[earlier].nameStart, base + name.nameStart, name.nameLength)
+                {
+                    throw fail(
+                        "duplicate label name \(quoted(name.nameStart, name.nameLength)) for metric \(quoted(nameStart, nameLength))"
+                    )
                 }
             }
         }
@@ -877,7 +913,9 @@ private struct Parser {
 
     /// Checks a label value's escapes from `start`; returns the index of its closing quote and whether the value
     /// holds escapes. (Mutating only so that calling it does not copy the parser.)
-    mutating func scanLabelValue(from start: Int, _ labelStart: Int, _ labelLength: Int) throws(ParseError) -> (Int, Bool) {
+    mutating func scanLabelValue(
+        from start: Int, _ labelStart: Int, _ labelLength: Int
+    ) throws(ParseError) -> (Int, Bool) {
         var index = start
         var escaped = false
         while true {
@@ -885,11 +923,15 @@ private struct Parser {
             let byte = base[index]
             if byte == quote { return (index, escaped) }
             if byte == backslash {
-                guard index + 1 < end else { throw fail("unterminated value of label \(quoted(labelStart, labelLength))") }
+                guard index + 1 < end else {
+                    throw fail("unterminated value of label \(quoted(labelStart, labelLength))")
+                }
                 let next = base[index + 1]
                 guard next == backslash || next == quote || next == UInt8(ascii: "n") else {
                     let shown = String(decoding: [backslash, next], as: UTF8.self)
-                    throw fail("invalid escape sequence \(shown.debugDescription) in value of label \(quoted(labelStart, labelLength))")
+                    throw fail(
+                        "invalid escape sequence \(shown.debugDescription) in value of label \(quoted(labelStart, labelLength))"
+                    )
                 }
                 escaped = true
                 index += 2
@@ -914,7 +956,9 @@ private struct Parser {
         // Up to 15 UTF-8 bytes a String is stored inline: making it is cheaper than looking it up.
         if raw.valueLength <= 15 { return decodeLabelValue(raw) }
         let hash = NameTable.hash(base + raw.valueStart, raw.valueLength)
-        if let found = labelValueTable.find(base + raw.valueStart, raw.valueLength, hash: hash) { return labelValues[found] }
+        if let found = labelValueTable.find(base + raw.valueStart, raw.valueLength, hash: hash) {
+            return labelValues[found]
+        }
         guard let value = decodeLabelValue(raw) else { return nil }
         labelValueTable.insert(base + raw.valueStart, raw.valueLength, hash: hash)
         labelValues.append(value)
@@ -952,10 +996,13 @@ private struct Parser {
             if let known = names[index] {
                 name = known
             } else {
-                name = String(decoding: UnsafeBufferPointer(start: base + family.nameStart, count: family.nameLength), as: UTF8.self)
+                name = String(
+                    decoding: UnsafeBufferPointer(start: base + family.nameStart, count: family.nameLength),
+                    as: UTF8.self)
                 name += family.declared.nameSuffix.text.description
             }
-            result.append(MetricFamily(name: name, help: help(of: family), type: family.declared.type, samples: samples[index]))
+            result.append(
+                MetricFamily(name: name, help: help(of: family), type: family.declared.type, samples: samples[index]))
         }
         return result
     }
@@ -1037,7 +1084,8 @@ private final class RawLabelStorage {
 
     private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<RawLabel> {
         let buffer = UnsafeMutablePointer<RawLabel>.allocate(capacity: capacity)
-        buffer.initialize(repeating: RawLabel(nameStart: 0, nameLength: 0, valueStart: 0, valueLength: 0), count: capacity)
+        buffer.initialize(
+            repeating: RawLabel(nameStart: 0, nameLength: 0, valueStart: 0, valueLength: 0), count: capacity)
         return buffer
     }
 

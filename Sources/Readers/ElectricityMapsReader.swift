@@ -21,7 +21,10 @@ public struct ElectricityMapsReader: CarbonIntensityReading {
     private let token: String?
     private let fetcher: any HTTPFetching
 
-    public init(baseURL: String, zone: String, endpoint: Endpoint = .latest, token: String?, timeoutSeconds: Double = 10, fetcher: any HTTPFetching) {
+    public init(
+        baseURL: String, zone: String, endpoint: Endpoint = .latest, token: String?, timeoutSeconds: Double = 10,
+        fetcher: any HTTPFetching
+    ) {
         self.baseURL = baseURL
         self.zone = zone
         self.endpoint = endpoint
@@ -30,12 +33,15 @@ public struct ElectricityMapsReader: CarbonIntensityReading {
         self.fetcher = fetcher
     }
 
-    public var url: String { "\(baseURL.trimmingTrailingSlash)/carbon-intensity/\(endpoint.rawValue)?zone=\(zone.urlQueryEscaped)" }
+    public var url: String {
+        "\(baseURL.trimmingTrailingSlash)/carbon-intensity/\(endpoint.rawValue)?zone=\(zone.urlQueryEscaped)"
+    }
 
     public func read(now: Double) throws(ReaderError) -> GramsPerKilowattHour {
         let headers = token.map { [HTTPHeader(name: "auth-token", value: $0)] } ?? []
         let body = try IntensityHTTP.getJSON(
-            url, headers: headers, timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: now, errorMessage: Self.errorMessage)
+            url, headers: headers, timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: now,
+            errorMessage: Self.errorMessage)
         switch endpoint {
         case .latest: return try Self.decodeLatest(body)
         case .history: return try Self.decodeHistory(body, now: now)
@@ -56,9 +62,12 @@ public struct ElectricityMapsReader: CarbonIntensityReading {
         do {
             point = try JSONDecoder().decode(Point.self, from: Data(body))
         } catch {
-            throw .malformed("not an Electricity Maps carbon-intensity answer: \(String(describing: error).prefix(300))")
+            throw .malformed(
+                "not an Electricity Maps carbon-intensity answer: \(String(describing: error).prefix(300))")
         }
-        guard let value = point.carbonIntensity else { throw .noData("carbonIntensity is null for \(point.datetime ?? "the latest point")") }
+        guard let value = point.carbonIntensity else {
+            throw .noData("carbonIntensity is null for \(point.datetime ?? "the latest point")")
+        }
         return try checked(value, point.datetime)
     }
 
@@ -70,7 +79,8 @@ public struct ElectricityMapsReader: CarbonIntensityReading {
             throw .malformed("not an Electricity Maps history answer: \(String(describing: error).prefix(300))")
         }
         let usable = history.history.compactMap { point -> (time: Double, value: Double)? in
-            guard let value = point.carbonIntensity, let text = point.datetime, let time = ISO8601Time.parse(text), time <= now
+            guard let value = point.carbonIntensity, let text = point.datetime, let time = ISO8601Time.parse(text),
+                time <= now
             else { return nil }
             return (time, value)
         }

@@ -52,7 +52,8 @@ public enum ISO8601Time {
         } else {
             return nil
         }
-        guard index == scalars.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, seconds < 61
+        guard index == scalars.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            seconds < 61
         else { return nil }
         let days = UTCDate.days(year: year, month: month, day: day)
         return Double(days * 86_400 + hour * 3_600 + minute * 60 - offset) + seconds

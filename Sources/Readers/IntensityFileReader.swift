@@ -43,7 +43,8 @@ public struct IntensityFileReader: CarbonIntensityReading, CarbonIntensityForeca
         } catch {
             throw ReaderError(.transport, "cannot read \(path): \(error.localizedDescription)")
         }
-        let stamp = "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)/\((attributes[.size] as? NSNumber)?.intValue ?? -1)"
+        let stamp =
+            "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)/\((attributes[.size] as? NSNumber)?.intValue ?? -1)"
         if let cached = cache.periods(for: stamp) { return cached }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReaderError(.transport, "cannot read \(path)")
@@ -78,7 +79,8 @@ public struct IntensityFileReader: CarbonIntensityReading, CarbonIntensityForeca
             } else if let step, step == 1_800 || step == 3_600 {
                 end = row.start + step
             } else {
-                throw .malformed("\(name):\(row.line): no end given and the step between starts is not 30 or 60 minutes")
+                throw .malformed(
+                    "\(name):\(row.line): no end given and the step between starts is not 30 or 60 minutes")
             }
             periods.append(IntensityPeriod(start: row.start, end: end, value: GramsPerKilowattHour(value)))
         }
@@ -93,12 +95,14 @@ public struct IntensityFileReader: CarbonIntensityReading, CarbonIntensityForeca
 
     static func csvRows(_ bytes: [UInt8], name: String) throws(ReaderError) -> [Row] {
         var rows: [Row] = []
-        for (index, rawLine) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in String(decoding: bytes, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).enumerated() {
             let line = String(rawLine).trimmingSpaces
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             guard let start = time(fields[0]) else {
-                if rows.isEmpty && fields[0].lowercased().contains("start") { continue }  // the header
+                if rows.isEmpty && fields[0].lowercased().contains("start") { continue } // the header
                 throw .malformed("\(name):\(index + 1): \"\(fields[0])\" is not a time")
             }
             guard fields.count == 2 || fields.count == 3 else {
@@ -106,11 +110,15 @@ public struct IntensityFileReader: CarbonIntensityReading, CarbonIntensityForeca
             }
             var row = Row(line: index + 1, start: start)
             if !fields[1].isEmpty {
-                guard let value = Double(fields[1]) else { throw .malformed("\(name):\(index + 1): \"\(fields[1])\" is not a number") }
+                guard let value = Double(fields[1]) else {
+                    throw .malformed("\(name):\(index + 1): \"\(fields[1])\" is not a number")
+                }
                 row.value = value
             }
             if fields.count == 3, !fields[2].isEmpty {
-                guard let end = time(fields[2]) else { throw .malformed("\(name):\(index + 1): \"\(fields[2])\" is not a time") }
+                guard let end = time(fields[2]) else {
+                    throw .malformed("\(name):\(index + 1): \"\(fields[2])\" is not a time")
+                }
                 row.end = end
             }
             rows.append(row)
@@ -131,7 +139,9 @@ public struct IntensityFileReader: CarbonIntensityReading, CarbonIntensityForeca
         var rows: [Row] = []
         for (index, item) in items.enumerated() {
             // JSON has no line numbers worth keeping; the entry's position is reported instead.
-            guard let object = item as? [String: Any] else { throw .malformed("\(name): entry \(index) is not an object") }
+            guard let object = item as? [String: Any] else {
+                throw .malformed("\(name): entry \(index) is not an object")
+            }
             func timeField(_ key: String) -> Double? {
                 if let number = object[key] as? NSNumber, !(object[key] is Bool) { return number.doubleValue }
                 return (object[key] as? String).flatMap(time)

@@ -1,7 +1,8 @@
+import Model
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Model
 
 /// Reads this host from procfs: per-mode CPU seconds and boot time from `/proc/stat`, Active and MemTotal
 /// from `/proc/meminfo`, uptime from `/proc/uptime`.

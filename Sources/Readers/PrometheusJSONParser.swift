@@ -174,7 +174,8 @@ struct PrometheusJSONParser {
 
     /// One matrix series; nil for a native-histogram series (`histograms` only), as for vectors.
     private mutating func parseRangeSeries() throws(ReaderError) -> PrometheusMatrixResponse.Series? {
-        let series = try parseSeriesObject(sampleKey: "values", histogramKey: "histograms") { parser throws(ReaderError) in
+        let series = try parseSeriesObject(sampleKey: "values", histogramKey: "histograms") {
+            parser throws(ReaderError) in
             guard try parser.nextByte() == UInt8(ascii: "[") else { throw parser.failure("values is not an array") }
             parser.index += 1
             var points: [PrometheusMatrixResponse.Point] = []
@@ -196,10 +197,13 @@ struct PrometheusJSONParser {
     /// One series; nil for a native-histogram series (`histogram` instead of `value`), which has no float
     /// sample to read and is left out rather than failing the whole response.
     private mutating func parseSeries() throws(ReaderError) -> PrometheusQueryResponse.VectorSample? {
-        let series = try parseSeriesObject(sampleKey: "value", histogramKey: "histogram") { parser throws(ReaderError) in
+        let series = try parseSeriesObject(sampleKey: "value", histogramKey: "histogram") {
+            parser throws(ReaderError) in
             try parser.parsePoint()
         }
-        return series.map { PrometheusQueryResponse.VectorSample(labels: $0.labels, timestamp: $0.sample.time, value: $0.sample.value) }
+        return series.map {
+            PrometheusQueryResponse.VectorSample(labels: $0.labels, timestamp: $0.sample.time, value: $0.sample.value)
+        }
     }
 
     /// One series object of a vector or matrix: its `metric` labels and what `sample` reads under `sampleKey`.
@@ -301,7 +305,8 @@ struct PrometheusJSONParser {
             parsed = count == 0 ? nil : PrometheusFloat.parse(bytes.baseAddress! + span.start, count)
         }
         guard let parsed else {
-            let text = span.escaped
+            let text =
+                span.escaped
                 ? String(decoding: scratch.prefix(40), as: UTF8.self)
                 : String(decoding: bytes[span.start..<min(span.end, span.start + 40)], as: UTF8.self)
             throw .malformed("sample value \"\(text)\" is not a number at byte \(offset)")
@@ -366,7 +371,8 @@ struct PrometheusJSONParser {
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let tops: UInt64 = 0x8080_8080_8080_8080
                 let special =
-                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x2020_2020_2020_2020) & ~word)
+                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((word &- 0x2020_2020_2020_2020) & ~word)
                 if special & tops != 0 { break }
                 highWord |= word
                 i += 8
@@ -610,7 +616,7 @@ struct PrometheusJSONParser {
     /// Validates and steps over one value of any kind, iteratively: depth costs a bit, not a stack frame.
     private mutating func skipValue() throws(ReaderError) {
         var depth = 0
-        var arrays: UInt64 = 0  // bit d: level d is an array
+        var arrays: UInt64 = 0 // bit d: level d is an array
         while true {
             let byte = try nextByte()
             switch byte {

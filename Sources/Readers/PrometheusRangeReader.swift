@@ -106,7 +106,9 @@ public struct PrometheusRangeReader: Sendable {
         private var positions: [Int]
 
         init(_ response: PrometheusMatrixResponse, hostLabel: String) {
-            let kept = response.series.filter { $0.labels[hostLabel] != nil }.sorted { ($0.labels[hostLabel] ?? "") < ($1.labels[hostLabel] ?? "") }
+            let kept = response.series.filter { $0.labels[hostLabel] != nil }.sorted {
+                ($0.labels[hostLabel] ?? "") < ($1.labels[hostLabel] ?? "")
+            }
             series = kept
             hosts = kept.map { $0.labels[hostLabel] ?? "" }
             positions = Array(repeating: 0, count: kept.count)
@@ -123,7 +125,8 @@ public struct PrometheusRangeReader: Sendable {
         mutating func samples(at key: Int64) -> [PrometheusQueryResponse.VectorSample] {
             advance(to: key).map { index in
                 let point = series[index].points[positions[index]]
-                return PrometheusQueryResponse.VectorSample(labels: series[index].labels, timestamp: point.time, value: point.value)
+                return PrometheusQueryResponse.VectorSample(
+                    labels: series[index].labels, timestamp: point.time, value: point.value)
             }
         }
 
@@ -133,15 +136,21 @@ public struct PrometheusRangeReader: Sendable {
             for index in series.indices {
                 var position = positions[index]
                 let count = series[index].points.count
-                while position < count, PrometheusRangeReader.key(series[index].points[position].time) < key { position += 1 }
+                while position < count, PrometheusRangeReader.key(series[index].points[position].time) < key {
+                    position += 1
+                }
                 positions[index] = position
-                if position < count, PrometheusRangeReader.key(series[index].points[position].time) == key { matching.append(index) }
+                if position < count, PrometheusRangeReader.key(series[index].points[position].time) == key {
+                    matching.append(index)
+                }
             }
             return matching
         }
     }
 
-    func queryRange(_ promQL: String, _ chunk: Chunk, _ resolution: Double, _ logger: Logger) throws(ReaderError)
+    func queryRange(
+        _ promQL: String, _ chunk: Chunk, _ resolution: Double, _ logger: Logger
+    ) throws(ReaderError)
         -> PrometheusMatrixResponse
     {
         let settings = reader.settings

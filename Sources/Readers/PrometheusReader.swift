@@ -57,7 +57,9 @@ public struct PrometheusReader: Sendable {
         public var memoryTotalBytes: String
 
         /// The queries of a live collection.
-        public var all: [String] { [up, cpuIdleSeconds, cpuTotalSeconds, cores, memoryActiveRatio, bootTime, sampleTime] }
+        public var all: [String] {
+            [up, cpuIdleSeconds, cpuTotalSeconds, cores, memoryActiveRatio, bootTime, sampleTime]
+        }
         /// The queries of a history read: a live collection's and the memory total.
         public var history: [String] { all + [memoryTotalBytes] }
     }
@@ -196,7 +198,9 @@ public struct PrometheusReader: Sendable {
         let url =
             "\(settings.baseURL.trimmingTrailingSlash)/api/v1/query?query=\(promQL.urlQueryEscaped)"
             + "&time=\(Self.formatTime(time))"
-        return try fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in try PrometheusQueryResponse.decode(body) }
+        return try fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in
+            try PrometheusQueryResponse.decode(body)
+        }
     }
 
     /// GETs one query API URL and decodes its answer with `decode`, the one of the answer's shape (vector or matrix).
@@ -221,7 +225,7 @@ public struct PrometheusReader: Sendable {
             var detail = String(decoding: response.body.prefix(200), as: UTF8.self)
             do {
                 _ = try decode(response.body)
-            } catch where error.code == .upstreamError {
+            } catch  where error.code == .upstreamError {
                 detail = error.detail
             } catch {}
             throw .badStatus(response.status, "\(promQL): \(detail)")

@@ -29,7 +29,9 @@ public struct ReaderError: Error, CustomStringConvertible, Equatable {
     public static func transport(_ error: HTTPClientError) -> ReaderError {
         ReaderError(.transport, error.description)
     }
-    public static func badStatus(_ status: Int, _ detail: String) -> ReaderError { ReaderError(.badStatus(status), detail) }
+    public static func badStatus(_ status: Int, _ detail: String) -> ReaderError {
+        ReaderError(.badStatus(status), detail)
+    }
     public static func malformed(_ detail: String) -> ReaderError { ReaderError(.malformed, detail) }
     /// The upstream answered with an error of its own (e.g. Prometheus `status: error`).
     public static func upstreamError(_ detail: String) -> ReaderError { ReaderError(.upstreamError, detail) }

@@ -90,7 +90,9 @@ public struct UKCarbonIntensityReader: CarbonIntensityReading {
             case .national:
                 return try JSONDecoder().decode(Envelope<Period>.self, from: Data(body)).data.items
             case .regionID, .postcode:
-                return try JSONDecoder().decode(Envelope<RegionData>.self, from: Data(body)).data.items.flatMap { $0.data.items }
+                return try JSONDecoder().decode(Envelope<RegionData>.self, from: Data(body)).data.items.flatMap {
+                    $0.data.items
+                }
             }
         } catch {
             throw .malformed("not a carbon intensity \(answer): \(String(describing: error).prefix(300))")

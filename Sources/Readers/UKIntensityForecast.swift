@@ -14,13 +14,15 @@ extension UKCarbonIntensityReader: CarbonIntensityForecasting {
         switch region {
         case .national: return "\(base)/intensity/\(from)/fw48h"
         case .regionID(let id): return "\(base)/regional/intensity/\(from)/fw48h/regionid/\(id)"
-        case .postcode(let postcode): return "\(base)/regional/intensity/\(from)/fw48h/postcode/\(postcode.urlQueryEscaped)"
+        case .postcode(let postcode):
+            return "\(base)/regional/intensity/\(from)/fw48h/postcode/\(postcode.urlQueryEscaped)"
         }
     }
 
     public func forecast(now: Double) throws(ReaderError) -> [IntensityPeriod] {
         let body = try IntensityHTTP.getJSON(
-            forecastURL(now: now), timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: now, errorMessage: Self.errorMessage)
+            forecastURL(now: now), timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: now,
+            errorMessage: Self.errorMessage)
         return try Self.decodeForecast(body, region: region)
     }
 

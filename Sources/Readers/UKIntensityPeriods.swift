@@ -22,7 +22,9 @@ public struct UKIntensityPeriods: Sendable {
     public let timeoutSeconds: Double
     private let fetcher: any HTTPFetching
 
-    public init(baseURL: String, region: UKCarbonIntensityReader.Region, timeoutSeconds: Double = 10, fetcher: any HTTPFetching) {
+    public init(
+        baseURL: String, region: UKCarbonIntensityReader.Region, timeoutSeconds: Double = 10, fetcher: any HTTPFetching
+    ) {
         self.baseURL = baseURL
         self.region = region
         self.timeoutSeconds = timeoutSeconds
@@ -59,7 +61,8 @@ public struct UKIntensityPeriods: Sendable {
         // Fourteen days of half-hours run to a few hundred kilobytes; the limit leaves room for regional answers.
         let body = try IntensityHTTP.getJSON(
             // `now` only dates a 429's Retry-After, which is about the present, not the span asked for.
-            url(from: from, to: to), timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: Date().timeIntervalSince1970,
+            url(from: from, to: to), timeoutSeconds: timeoutSeconds, fetcher: fetcher,
+            now: Date().timeIntervalSince1970,
             errorMessage: UKCarbonIntensityReader.errorMessage, maxBodyBytes: 16 << 20)
         return try Self.decode(body, region: region)
     }

@@ -41,7 +41,9 @@ public struct WattTimeReader: CarbonIntensityReading, CarbonIntensityForecasting
     public func read(now: Double) throws(ReaderError) -> GramsPerKilowattHour {
         let signal = try fetchSignal(now: now)
         // The point in force: the newest at or before now; a forecast may start a moment after now.
-        if let point = signal.points.last(where: { $0.start <= now }) ?? signal.points.first.flatMap({ $0.start - now <= signal.period ? $0 : nil }) {
+        if let point = signal.points.last(where: { $0.start <= now })
+            ?? signal.points.first.flatMap({ $0.start - now <= signal.period ? $0 : nil })
+        {
             return point.value
         }
         throw .noData("no point near now in the answer")
@@ -63,10 +65,11 @@ public struct WattTimeReader: CarbonIntensityReading, CarbonIntensityForecasting
             let bearer = try currentToken(now: now, renew: renewed)
             do {
                 let body = try IntensityHTTP.getJSON(
-                    url, headers: [HTTPHeader(name: "Authorization", value: "Bearer \(bearer)")], timeoutSeconds: timeoutSeconds,
+                    url, headers: [HTTPHeader(name: "Authorization", value: "Bearer \(bearer)")],
+                    timeoutSeconds: timeoutSeconds,
                     fetcher: fetcher, now: now)
                 return try Self.decode(body)
-            } catch where error.status == 401 && !renewed {
+            } catch  where error.status == 401 && !renewed {
                 renewed = true
             }
         }
@@ -76,7 +79,8 @@ public struct WattTimeReader: CarbonIntensityReading, CarbonIntensityForecasting
         if !renew, let cached = token.valid(at: now) { return cached }
         let credentials = Data("\(username):\(password)".utf8).base64EncodedString()
         let body = try IntensityHTTP.getJSON(
-            "\(baseURL.trimmingTrailingSlash)/login", headers: [HTTPHeader(name: "Authorization", value: "Basic \(credentials)")],
+            "\(baseURL.trimmingTrailingSlash)/login",
+            headers: [HTTPHeader(name: "Authorization", value: "Basic \(credentials)")],
             timeoutSeconds: timeoutSeconds, fetcher: fetcher, now: now)
         struct Login: Decodable { var token: String }
         guard let login = try? JSONDecoder().decode(Login.self, from: Data(body)), !login.token.isEmpty else {
@@ -88,12 +92,20 @@ public struct WattTimeReader: CarbonIntensityReading, CarbonIntensityForecasting
 
     struct Answer: Decodable {
         struct Point: Decodable {
-            var point_time: String
+            var pointTime: String
             var value: Double?
+            enum CodingKeys: String, CodingKey {
+                case pointTime = "point_time"
+                case value
+            }
         }
         struct Meta: Decodable {
             var units: String?
-            var data_point_period_seconds: Double?
+            var dataPointPeriodSeconds: Double?
+            enum CodingKeys: String, CodingKey {
+                case units
+                case dataPointPeriodSeconds = "data_point_period_seconds"
+            }
         }
         var data: [Point]
         var meta: Meta
@@ -116,15 +128,17 @@ public struct WattTimeReader: CarbonIntensityReading, CarbonIntensityForecasting
         var points: [(start: Double, value: GramsPerKilowattHour)] = []
         for point in answer.data {
             guard let value = point.value else { continue }
-            guard let start = ISO8601Time.parse(point.point_time) else { throw .malformed("point_time \(point.point_time)") }
+            guard let start = ISO8601Time.parse(point.pointTime) else {
+                throw .malformed("point_time \(point.pointTime)")
+            }
             let grams = value * factor
             guard grams.isFinite, CarbonIntensity.plausibleRange.contains(grams) else {
-                throw .outOfRange("\(grams) g/kWh at \(point.point_time)")
+                throw .outOfRange("\(grams) g/kWh at \(point.pointTime)")
             }
             points.append((start, GramsPerKilowattHour(grams)))
         }
         guard !points.isEmpty else { throw .noData("no points with a value") }
-        let period = answer.meta.data_point_period_seconds.flatMap { $0 > 0 ? $0 : nil } ?? 300
+        let period = answer.meta.dataPointPeriodSeconds.flatMap { $0 > 0 ? $0 : nil } ?? 300
         return Signal(points: points.sorted { $0.start < $1.start }, period: period)
     }
 }

@@ -19,7 +19,10 @@ public struct AuditorRecord: Sendable, Equatable {
     public var start: Double
     public var stop: Double?
 
-    public init(workspace: Workspace, site: String, groupLabel: String, ownerLabel: String, score: (name: String, value: Double)?) {
+    public init(
+        workspace: Workspace, site: String, groupLabel: String, ownerLabel: String,
+        score: (name: String, value: Double)?
+    ) {
         recordID = workspace.id
         self.site = site
         group = workspace.labels[groupLabel] ?? ""
@@ -40,7 +43,8 @@ public struct AuditorRecord: Sendable, Equatable {
         var meta: [(String, JSONText)] = [("site_id", .array([.string(site)]))]
         if !group.isEmpty { meta.append(("group_id", .array([.string(group)]))) }
         if !user.isEmpty { meta.append(("user_id", .array([.string(user)]))) }
-        let scores: [JSONText] = score.map { [.object([("name", .string($0.name)), ("value", .number($0.value))])] } ?? []
+        let scores: [JSONText] =
+            score.map { [.object([("name", .string($0.name)), ("value", .number($0.value))])] } ?? []
         func component(_ name: String, _ amount: Int, _ scores: [JSONText] = []) -> JSONText {
             .object([("name", .string(name)), ("amount", .number(Double(amount))), ("scores", .array(scores))])
         }

@@ -40,7 +40,8 @@ public struct HistoryIntegrator: Sendable {
         profile: @escaping @Sendable ([String: String]) -> PowerProfile
     ) {
         self.init(
-            attributionLabels: attributionLabels, graceSeconds: graceSeconds, intensities: ["": intensity], region: { _ in "" },
+            attributionLabels: attributionLabels, graceSeconds: graceSeconds, intensities: ["": intensity],
+            region: { _ in "" },
             profile: profile)
     }
 

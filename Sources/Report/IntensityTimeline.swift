@@ -20,7 +20,8 @@ public struct IntensityTimeline: Sendable {
         self.constant = nil
         var sorted = periods.sorted { $0.start < $1.start }
         // A later duplicate of the same period (overlapping request pieces) adds nothing.
-        sorted = sorted.enumerated().filter { index, period in index == 0 || period.start >= sorted[index - 1].end }.map(\.element)
+        sorted = sorted.enumerated().filter { index, period in index == 0 || period.start >= sorted[index - 1].end }
+            .map(\.element)
         self.periods = sorted
         self.fallback = fallback
     }

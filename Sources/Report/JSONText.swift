@@ -33,11 +33,12 @@ public indirect enum JSONText: Sendable, Equatable {
         switch self {
         case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.map { key, value in
-                var text = ""
-                Self.writeString(key, to: &text)
-                return text + ":" + value.compact()
-            }.joined(separator: ",") + "}"
+            return "{"
+                + members.map { key, value in
+                    var text = ""
+                    Self.writeString(key, to: &text)
+                    return text + ":" + value.compact()
+                }.joined(separator: ",") + "}"
         default:
             var out = ""
             write(to: &out, indent: 0)

@@ -8,8 +8,14 @@ import PromText
 public enum ReportCSVRenderer {
     public static func render(_ report: UsageReport) -> String {
         let p = report.provenance
-        let valueColumns = ["cpu_busy_seconds", "cpu_idle_seconds", "busy_kwh", "idle_kwh", "busy_gco2eq", "idle_gco2eq", "host_seconds"]
-        var lines = [(["resolution", "start", "end", "status"] + report.groupBy + valueColumns + ["causes"]).map(field).joined(separator: ",")]
+        let valueColumns = [
+            "cpu_busy_seconds", "cpu_idle_seconds", "busy_kwh", "idle_kwh", "busy_gco2eq", "idle_gco2eq",
+            "host_seconds",
+        ]
+        var lines = [
+            (["resolution", "start", "end", "status"] + report.groupBy + valueColumns + ["causes"]).map(field).joined(
+                separator: ",")
+        ]
         let emptyGroup = Array(repeating: "", count: report.groupBy.count)
         for group in report.groups {
             lines.append(row("total", p.from, p.to, "ok", group.values, group.totals, ""))
@@ -18,11 +24,14 @@ public enum ReportCSVRenderer {
             for bucket in series.buckets {
                 let causes = bucket.gaps.map { report.gaps[$0].cause }.joined(separator: "; ")
                 guard let usage = bucket.usage else {
-                    lines.append(row(series.name, bucket.start, bucket.end, bucket.status.rawValue, emptyGroup, nil, causes))
+                    lines.append(
+                        row(series.name, bucket.start, bucket.end, bucket.status.rawValue, emptyGroup, nil, causes))
                     continue
                 }
                 for (group, values) in zip(report.groups, usage) {
-                    lines.append(row(series.name, bucket.start, bucket.end, bucket.status.rawValue, group.values, values, causes))
+                    lines.append(
+                        row(series.name, bucket.start, bucket.end, bucket.status.rawValue, group.values, values, causes)
+                    )
                 }
             }
         }
@@ -33,19 +42,30 @@ public enum ReportCSVRenderer {
             ("step_seconds", number(p.step)), ("resolution_seconds", number(p.resolution)),
             ("carbon_intensity", "\(p.intensityProvider) \(p.intensityRegion): \(p.intensityDetail)"),
             ("fallback_grams_per_kwh", number(p.fallbackIntensity)),
-            ("equivalency_table_version", p.equivalencyTableVersion), ("equivalency_overrides", String(p.equivalencyOverrides)),
+            ("equivalency_table_version", p.equivalencyTableVersion),
+            ("equivalency_overrides", String(p.equivalencyOverrides)),
             ("attribution_labels", p.attributionLabels.joined(separator: " ")),
             ("default_profile", profile(p.defaultProfile)),
         ]
         for rule in p.profiles {
-            facts.append(("profile", profile(rule.profile) + " match " + rule.match.keys.sorted().map { "\($0)=\(rule.match[$0] ?? "")" }.joined(separator: " ")))
+            facts.append(
+                (
+                    "profile",
+                    profile(rule.profile) + " match "
+                        + rule.match.keys.sorted().map { "\($0)=\(rule.match[$0] ?? "")" }.joined(separator: " ")
+                ))
         }
         for query in p.queries { facts.append(("query", query)) }
-        for gap in report.gaps { facts.append(("gap", "\(UTCDate.format(gap.start))/\(UTCDate.format(gap.end)) \(gap.kind.rawValue): \(gap.cause)")) }
+        for gap in report.gaps {
+            facts.append(
+                ("gap", "\(UTCDate.format(gap.start))/\(UTCDate.format(gap.end)) \(gap.kind.rawValue): \(gap.cause)"))
+        }
         for skipped in report.skipped { facts.append(("skipped_readings", "\(skipped.count) \(skipped.reason)")) }
         let emptyValues = Array(repeating: "", count: valueColumns.count)
         for (key, value) in facts {
-            lines.append((["provenance", UTCDate.format(p.from), UTCDate.format(p.to), key] + emptyGroup + emptyValues + [value]).map(field).joined(separator: ","))
+            lines.append(
+                (["provenance", UTCDate.format(p.from), UTCDate.format(p.to), key] + emptyGroup + emptyValues + [value])
+                    .map(field).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -55,22 +75,29 @@ public enum ReportCSVRenderer {
             + "ram_watts=\(number(profile.ramWatts)) other_watts=\(number(profile.otherWatts)) pue=\(number(profile.pue))"
     }
 
-    static func row(_ resolution: String, _ start: Double, _ end: Double, _ status: String, _ group: [String], _ usage: UsageTotals?, _ causes: String)
+    static func row(
+        _ resolution: String, _ start: Double, _ end: Double, _ status: String, _ group: [String],
+        _ usage: UsageTotals?, _ causes: String
+    )
         -> String
     {
         let values =
             usage.map { u in
-                [u.cpuBusySeconds, u.cpuIdleSeconds, u.busyJoules / 3_600_000, u.idleJoules / 3_600_000, u.busyGrams, u.idleGrams, u.hostSeconds]
-                    .map(number)
+                [
+                    u.cpuBusySeconds, u.cpuIdleSeconds, u.busyJoules / 3_600_000, u.idleJoules / 3_600_000, u.busyGrams,
+                    u.idleGrams, u.hostSeconds,
+                ]
+                .map(number)
             } ?? Array(repeating: "", count: 7)
-        return ([resolution, UTCDate.format(start), UTCDate.format(end), status] + group + values + [causes]).map(field).joined(separator: ",")
+        return ([resolution, UTCDate.format(start), UTCDate.format(end), status] + group + values + [causes]).map(field)
+            .joined(separator: ",")
     }
 
     static func number(_ value: Double) -> String { SampleValueText.string(value == 0 ? 0 : value) }
 
     /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
     static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })  else { return text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         var quoted = "\""
         for character in text {
             quoted.append(character)

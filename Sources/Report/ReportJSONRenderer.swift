@@ -9,14 +9,18 @@ public enum ReportJSONRenderer {
             ("schema", .string(schema)),
             ("provenance", provenance(report)),
             ("summary", summary(report)),
-            ("groups", .array(report.groups.map { group in
-                .object([
-                    ("labels", labels(report.groupBy, group.values)),
-                    ("hosts", .number(Double(group.hosts))),
-                    ("workspaces", .number(Double(group.workspaces))),
-                    ("totals", usage(group.totals)),
-                ])
-            })),
+            (
+                "groups",
+                .array(
+                    report.groups.map { group in
+                        .object([
+                            ("labels", labels(report.groupBy, group.values)),
+                            ("hosts", .number(Double(group.hosts))),
+                            ("workspaces", .number(Double(group.workspaces))),
+                            ("totals", usage(group.totals)),
+                        ])
+                    })
+            ),
             ("series", .object(report.series.map { series in (series.name, buckets(series, report)) })),
         ]).rendered()
     }
@@ -31,34 +35,53 @@ public enum ReportJSONRenderer {
             ("step_seconds", .number(p.step)),
             ("resolution_seconds", .number(p.resolution)),
             ("group_by", .array(p.groupBy.map(JSONText.string))),
-            ("source", .object([
-                ("kind", .string("prometheus")),
-                ("api", .string("/api/v1/query_range")),
-                ("queries", .array(p.queries.map(JSONText.string))),
-                ("range_requests", .number(Double(p.chunks))),
-            ])),
-            ("carbon_intensity", .object([
-                ("provider", .string(p.intensityProvider)),
-                ("grid_region", .string(p.intensityRegion)),
-                ("detail", .string(p.intensityDetail)),
-                ("fallback_grams_per_kwh", .number(p.fallbackIntensity)),
-            ])),
-            ("model", .object([
-                ("attribution_labels", .array(p.attributionLabels.map(JSONText.string))),
-                ("host_grace_period_seconds", .number(p.hostGracePeriod)),
-                ("integration", .string(integrationRule)),
-                ("default_profile", profile(p.defaultProfile, match: nil)),
-                ("profiles", .array(p.profiles.map { profile($0.profile, match: $0.match) })),
-            ])),
+            (
+                "source",
+                .object([
+                    ("kind", .string("prometheus")),
+                    ("api", .string("/api/v1/query_range")),
+                    ("queries", .array(p.queries.map(JSONText.string))),
+                    ("range_requests", .number(Double(p.chunks))),
+                ])
+            ),
+            (
+                "carbon_intensity",
+                .object([
+                    ("provider", .string(p.intensityProvider)),
+                    ("grid_region", .string(p.intensityRegion)),
+                    ("detail", .string(p.intensityDetail)),
+                    ("fallback_grams_per_kwh", .number(p.fallbackIntensity)),
+                ])
+            ),
+            (
+                "model",
+                .object([
+                    ("attribution_labels", .array(p.attributionLabels.map(JSONText.string))),
+                    ("host_grace_period_seconds", .number(p.hostGracePeriod)),
+                    ("integration", .string(integrationRule)),
+                    ("default_profile", profile(p.defaultProfile, match: nil)),
+                    ("profiles", .array(p.profiles.map { profile($0.profile, match: $0.match) })),
+                ])
+            ),
             ("equivalency_table_version", .string(p.equivalencyTableVersion)),
             ("equivalency_overrides", .number(Double(p.equivalencyOverrides))),
-            ("gaps", .array(report.gaps.map { gap in
-                .object([
-                    ("start", .string(UTCDate.format(gap.start))), ("end", .string(UTCDate.format(gap.end))),
-                    ("kind", .string(gap.kind.rawValue)), ("cause", .string(gap.cause)),
-                ])
-            })),
-            ("skipped_readings", .array(report.skipped.map { .object([("reason", .string($0.reason)), ("count", .number(Double($0.count)))]) })),
+            (
+                "gaps",
+                .array(
+                    report.gaps.map { gap in
+                        .object([
+                            ("start", .string(UTCDate.format(gap.start))), ("end", .string(UTCDate.format(gap.end))),
+                            ("kind", .string(gap.kind.rawValue)), ("cause", .string(gap.cause)),
+                        ])
+                    })
+            ),
+            (
+                "skipped_readings",
+                .array(
+                    report.skipped.map {
+                        .object([("reason", .string($0.reason)), ("count", .number(Double($0.count)))])
+                    })
+            ),
         ])
     }
 
@@ -92,19 +115,27 @@ public enum ReportJSONRenderer {
             ("groups", .number(Double(s.groups))),
             ("step_buckets", .object(s.bucketsByStatus.map { ($0.status.rawValue, .number(Double($0.count))) })),
             ("totals", usage(s.totals)),
-            ("averages", .object([
-                ("kwh_per_host", .optional(s.kilowattHoursPerHost)),
-                ("gco2eq_per_host", .optional(s.gramsPerHost)),
-                ("power_watts_per_host", .optional(s.meanPowerWatts)),
-                ("grams_per_kwh", .optional(s.meanIntensity)),
-            ])),
-            ("equivalencies", .array(s.equivalencies.map { entry, count in
+            (
+                "averages",
                 .object([
-                    ("equivalency", .string(entry.name)), ("unit", .string(entry.unit)), ("count", .number(count)),
-                    ("description", .string(entry.description)), ("basis", .string(entry.basis.rawValue)),
-                    ("source", .string(entry.source)), ("vintage", .string(entry.vintage)),
+                    ("kwh_per_host", .optional(s.kilowattHoursPerHost)),
+                    ("gco2eq_per_host", .optional(s.gramsPerHost)),
+                    ("power_watts_per_host", .optional(s.meanPowerWatts)),
+                    ("grams_per_kwh", .optional(s.meanIntensity)),
                 ])
-            })),
+            ),
+            (
+                "equivalencies",
+                .array(
+                    s.equivalencies.map { entry, count in
+                        .object([
+                            ("equivalency", .string(entry.name)), ("unit", .string(entry.unit)),
+                            ("count", .number(count)),
+                            ("description", .string(entry.description)), ("basis", .string(entry.basis.rawValue)),
+                            ("source", .string(entry.source)), ("vintage", .string(entry.vintage)),
+                        ])
+                    })
+            ),
         ])
     }
 
@@ -127,25 +158,33 @@ public enum ReportJSONRenderer {
     }
 
     static func buckets(_ series: UsageReport.Series, _ report: UsageReport) -> JSONText {
-        .array(series.buckets.map { bucket in
-            var members: [(String, JSONText)] = [
-                ("start", .string(UTCDate.format(bucket.start))),
-                ("end", .string(UTCDate.format(bucket.end))),
-                ("status", .string(bucket.status.rawValue)),
-                ("gaps", .array(bucket.gaps.map { .number(Double($0)) })),
-            ]
-            if let usage = bucket.usage {
-                var totals = UsageTotals()
-                for item in usage { totals.add(item) }
-                members.append(("totals", self.usage(totals)))
-                members.append(("groups", .array(zip(report.groups, usage).map { group, usage in
-                    .object([("labels", labels(report.groupBy, group.values)), ("usage", self.usage(usage))])
-                })))
-            } else {
-                members.append(("totals", .null))
-                members.append(("groups", .null))
-            }
-            return .object(members)
-        })
+        .array(
+            series.buckets.map { bucket in
+                var members: [(String, JSONText)] = [
+                    ("start", .string(UTCDate.format(bucket.start))),
+                    ("end", .string(UTCDate.format(bucket.end))),
+                    ("status", .string(bucket.status.rawValue)),
+                    ("gaps", .array(bucket.gaps.map { .number(Double($0)) })),
+                ]
+                if let usage = bucket.usage {
+                    var totals = UsageTotals()
+                    for item in usage { totals.add(item) }
+                    members.append(("totals", self.usage(totals)))
+                    members.append(
+                        (
+                            "groups",
+                            .array(
+                                zip(report.groups, usage).map { group, usage in
+                                    .object([
+                                        ("labels", labels(report.groupBy, group.values)), ("usage", self.usage(usage)),
+                                    ])
+                                })
+                        ))
+                } else {
+                    members.append(("totals", .null))
+                    members.append(("groups", .null))
+                }
+                return .object(members)
+            })
     }
 }

@@ -23,7 +23,9 @@ public enum ReportOpenMetricsRenderer {
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for host in report.hostSeries {
                 var labels = [Label("host", host.account.host)]
-                for (name, value) in zip(report.attributionLabels, host.account.attribution) { labels.append(Label(name, value)) }
+                for (name, value) in zip(report.attributionLabels, host.account.attribution) {
+                    labels.append(Label(name, value))
+                }
                 // As on the live series, so backfilled and live data are the same series.
                 if !host.account.gridRegion.isEmpty { labels.append(Label("grid_region", host.account.gridRegion)) }
                 for (state, value) in states {
@@ -35,11 +37,15 @@ public enum ReportOpenMetricsRenderer {
                         if !started {
                             // Skip the buckets before the host's first usage, then start the counter at zero.
                             guard usage.joules > 0 || usage.busyWallSeconds > 0 else { continue }
-                            writer.writeSample(name: definition.name, labels: set, value: 0, timestampMilliseconds: milliseconds(steps.buckets[index].start))
+                            writer.writeSample(
+                                name: definition.name, labels: set, value: 0,
+                                timestampMilliseconds: milliseconds(steps.buckets[index].start))
                             started = true
                         }
                         total += value(usage)
-                        writer.writeSample(name: definition.name, labels: set, value: total, timestampMilliseconds: milliseconds(steps.buckets[index].end))
+                        writer.writeSample(
+                            name: definition.name, labels: set, value: total,
+                            timestampMilliseconds: milliseconds(steps.buckets[index].end))
                     }
                 }
             }
@@ -48,7 +54,8 @@ public enum ReportOpenMetricsRenderer {
         let info = MetricCatalog.reportInfo
         writer.writeHeader(name: info.name, help: info.help, type: info.type)
         let infoLabels = LabelSet([
-            Label("config_sha256", p.configSHA256), Label("from", UTCDate.format(p.from)), Label("to", UTCDate.format(p.to)),
+            Label("config_sha256", p.configSHA256), Label("from", UTCDate.format(p.from)),
+            Label("to", UTCDate.format(p.to)),
             Label("resolution_seconds", SampleValueText.string(p.resolution)),
             Label("equivalency_table_version", p.equivalencyTableVersion),
             Label("gaps", String(report.gaps.filter(\.lacksData).count)),

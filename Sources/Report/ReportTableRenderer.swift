@@ -19,7 +19,10 @@ public enum ReportTableRenderer {
                 + "\(optional(s.meanPowerWatts) { String(format: "%.1f", $0) }) W per host, \(optional(s.meanIntensity) { String(format: "%.0f", $0) }) g/kWh",
         ]
         if !s.equivalencies.isEmpty {
-            out.append("That is about: " + s.equivalencies.map { "\(count($0.count)) \($0.equivalency.description)" }.joined(separator: "; "))
+            out.append(
+                "That is about: "
+                    + s.equivalencies.map { "\(count($0.count)) \($0.equivalency.description)" }.joined(separator: "; ")
+            )
         }
         out.append("")
         let header = report.groupBy.isEmpty ? ["all"] : report.groupBy
@@ -28,18 +31,26 @@ public enum ReportTableRenderer {
             let t = group.totals
             rows.append(
                 (group.values.isEmpty ? ["all"] : group.values)
-                    + ["\(group.hosts)", cpu(t.cpuBusySeconds), cpu(t.cpuIdleSeconds), kwh(t.busyJoules), kwh(t.idleJoules), grams(t.busyGrams), grams(t.idleGrams)])
+                    + [
+                        "\(group.hosts)", cpu(t.cpuBusySeconds), cpu(t.cpuIdleSeconds), kwh(t.busyJoules),
+                        kwh(t.idleJoules), grams(t.busyGrams), grams(t.idleGrams),
+                    ])
         }
         out += table(rows)
         for name in ["daily", "monthly"] {
-            guard let series = report.series.first(where: { $0.name == name }), series.buckets.count > 1 else { continue }
+            guard let series = report.series.first(where: { $0.name == name }), series.buckets.count > 1 else {
+                continue
+            }
             out.append("")
             var rollup = [[name == "daily" ? "day" : "month", "status", "kWh", "g CO2e"]]
             for bucket in series.buckets {
                 var totals = UsageTotals()
                 for usage in bucket.usage ?? [] { totals.add(usage) }
                 let day = String(UTCDate.format(bucket.start).prefix(name == "daily" ? 10 : 7))
-                rollup.append([day, bucket.status.rawValue, bucket.usage == nil ? "-" : kwh(totals.joules), bucket.usage == nil ? "-" : grams(totals.grams)])
+                rollup.append([
+                    day, bucket.status.rawValue, bucket.usage == nil ? "-" : kwh(totals.joules),
+                    bucket.usage == nil ? "-" : grams(totals.grams),
+                ])
             }
             out += table(rollup)
         }
@@ -47,7 +58,8 @@ public enum ReportTableRenderer {
             out.append("")
             out.append("Gaps:")
             for gap in report.gaps {
-                out.append("  \(UTCDate.format(gap.start)) to \(UTCDate.format(gap.end)) \(gap.kind.rawValue): \(gap.cause)")
+                out.append(
+                    "  \(UTCDate.format(gap.start)) to \(UTCDate.format(gap.end)) \(gap.kind.rawValue): \(gap.cause)")
             }
         }
         return out.joined(separator: "\n") + "\n"
@@ -66,7 +78,13 @@ public enum ReportTableRenderer {
     static func kwh(_ joules: Double) -> String { String(format: "%.4f", joules / 3_600_000) }
     static func grams(_ value: Double) -> String { String(format: "%.2f", value) }
     static func cpu(_ value: Double) -> String { String(format: "%.0f", value) }
-    static func seconds(_ value: Double) -> String { value.truncatingRemainder(dividingBy: 3_600) == 0 ? "\(Int(value) / 3_600)h" : "\(SampleValueText.string(value))s" }
-    static func count(_ value: Double) -> String { value >= 100 ? String(format: "%.0f", value) : value >= 1 ? String(format: "%.1f", value) : String(format: "%.3g", value) }
+    static func seconds(_ value: Double) -> String {
+        value.truncatingRemainder(dividingBy: 3_600) == 0
+            ? "\(Int(value) / 3_600)h" : "\(SampleValueText.string(value))s"
+    }
+    static func count(_ value: Double) -> String {
+        value >= 100
+            ? String(format: "%.0f", value) : value >= 1 ? String(format: "%.1f", value) : String(format: "%.3g", value)
+    }
     static func optional(_ value: Double?, _ format: (Double) -> String) -> String { value.map(format) ?? "-" }
 }

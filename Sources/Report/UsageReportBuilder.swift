@@ -49,12 +49,17 @@ public struct UsageReportBuilder: Sendable {
     }
 
     /// Records one evaluation step: its intervals, and whether the source listed any host at all.
-    public mutating func add(stepAt time: Double, intervals: [IntervalUsage], listedHosts: Int, skipped reasons: [String]) {
+    public mutating func add(
+        stepAt time: Double, intervals: [IntervalUsage], listedHosts: Int, skipped reasons: [String]
+    ) {
         for reason in reasons { skipped[reason, default: 0] += 1 }
         if listedHosts == 0 {
             if missingSince == nil { missingSince = time }
         } else if let since = missingSince {
-            addGap(ReportGap(start: since, end: time, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)"))
+            addGap(
+                ReportGap(
+                    start: since, end: time, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)")
+            )
             missingSince = nil
         }
         for interval in intervals { add(interval) }
@@ -63,7 +68,10 @@ public struct UsageReportBuilder: Sendable {
     /// Records that reading `[start, end)` failed.
     public mutating func addFailure(start: Double, end: Double, cause: String) {
         if let since = missingSince {
-            addGap(ReportGap(start: since, end: start, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)"))
+            addGap(
+                ReportGap(
+                    start: since, end: start, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)"
+                ))
             missingSince = nil
         }
         addGap(ReportGap(start: start, end: end, kind: .failed, cause: cause))
@@ -79,8 +87,10 @@ public struct UsageReportBuilder: Sendable {
         clipped.start = max(gap.start, from)
         clipped.end = min(gap.end, to)
         // Upstream error bodies may span lines; a cause is one line in every format.
-        clipped.cause = gap.cause.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-            .joined(separator: " ")
+        clipped.cause = gap.cause.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces }.filter {
+            !$0.isEmpty
+        }
+        .joined(separator: " ")
         if clipped.end > clipped.start { gaps.append(clipped) }
     }
 
@@ -101,7 +111,9 @@ public struct UsageReportBuilder: Sendable {
             }
             guard gridIndex == 0 else { continue }
             for (bucket, share) in shares {
-                if keepHostSeries { hostCells[interval.account, default: zeros][bucket].add(interval.usage, scaledBy: share) }
+                if keepHostSeries {
+                    hostCells[interval.account, default: zeros][bucket].add(interval.usage, scaledBy: share)
+                }
                 inside.add(interval.usage, scaledBy: share)
                 insideSeconds += share * (interval.end - interval.start)
             }
@@ -118,23 +130,32 @@ public struct UsageReportBuilder: Sendable {
 
     /// The finished report.
     public mutating func finish(
-        provenance: ReportProvenance, attributionLabels: [String], equivalencies: [Equivalency], topEquivalencies: Int = 3
+        provenance: ReportProvenance, attributionLabels: [String], equivalencies: [Equivalency],
+        topEquivalencies: Int = 3
     ) -> UsageReport {
         if let since = missingSince {
-            addGap(ReportGap(start: since, end: to, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)"))
+            addGap(
+                ReportGap(
+                    start: since, end: to, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)"))
             missingSince = nil
         }
-        let sortedGaps = gaps.sorted { ($0.start, $0.end, $0.kind.rawValue, $0.cause) < ($1.start, $1.end, $1.kind.rawValue, $1.cause) }
+        let sortedGaps = gaps.sorted {
+            ($0.start, $0.end, $0.kind.rawValue, $0.cause) < ($1.start, $1.end, $1.kind.rawValue, $1.cause)
+        }
         let groupKeys = cells[0].keys.sorted { $0.lexicographicallyPrecedes($1) }
         var series: [UsageReport.Series] = []
         var stepStatuses: [UsageReport.Status] = []
         for (gridIndex, grid) in grids.enumerated() {
             var buckets: [UsageReport.Bucket] = []
             for bucket in 0..<grid.count {
-                let (status, overlapping) = Self.status(start: grid.starts[bucket], end: grid.ends[bucket], gaps: sortedGaps)
+                let (status, overlapping) = Self.status(
+                    start: grid.starts[bucket], end: grid.ends[bucket], gaps: sortedGaps)
                 let hasValues = status == .ok || status == .partial
                 let usage = hasValues ? groupKeys.map { cells[gridIndex][$0]?[bucket] ?? UsageTotals() } : nil
-                buckets.append(UsageReport.Bucket(start: grid.starts[bucket], end: grid.ends[bucket], status: status, gaps: overlapping, usage: usage))
+                buckets.append(
+                    UsageReport.Bucket(
+                        start: grid.starts[bucket], end: grid.ends[bucket], status: status, gaps: overlapping,
+                        usage: usage))
                 if gridIndex == 0 { stepStatuses.append(status) }
             }
             series.append(UsageReport.Series(name: grid.name, buckets: buckets))
@@ -154,13 +175,16 @@ public struct UsageReportBuilder: Sendable {
         let statusCounts = [UsageReport.Status.ok, .partial, .failed, .missing].map { status in
             (status: status, count: stepStatuses.filter { $0 == status }.count)
         }
-        let equivalents = EquivalencyTable.mostRelatable(equivalencies, grams: Grams(total.grams), energy: Joules(total.joules))
+        let equivalents = EquivalencyTable.mostRelatable(
+            equivalencies, grams: Grams(total.grams), energy: Joules(total.joules))
         let summary = UsageReport.Summary(
-            hosts: hosts.count, workspaces: workspaces.count, groups: groups.count, totals: total, hostSeconds: hostSeconds,
+            hosts: hosts.count, workspaces: workspaces.count, groups: groups.count, totals: total,
+            hostSeconds: hostSeconds,
             bucketsByStatus: statusCounts,
             equivalencies: Array(equivalents.prefix(topEquivalencies)).map { (equivalency: $0.0, count: $0.1) })
         return UsageReport(
-            provenance: provenance, groupBy: groupBy, groups: groups, summary: summary, series: series, gaps: sortedGaps,
+            provenance: provenance, groupBy: groupBy, groups: groups, summary: summary, series: series,
+            gaps: sortedGaps,
             hostSeries: hostSeries, attributionLabels: attributionLabels,
             skipped: skipped.keys.sorted().map { (reason: $0, count: skipped[$0] ?? 0) })
     }

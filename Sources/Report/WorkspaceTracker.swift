@@ -90,14 +90,18 @@ public struct WorkspaceTracker: Sendable {
             let overlapping = gaps.enumerated().filter { $0.element.start < until && $0.element.end > max(start, from) }
             let incomplete = session.fallbackIntervals > 0 || overlapping.contains { $0.element.lacksData }
             let status: Workspace.Status =
-                session.intervals == 0 ? .initialized : incomplete ? .downloaded : session.end == nil ? .processed : .complete
+                session.intervals == 0
+                ? .initialized : incomplete ? .downloaded : session.end == nil ? .processed : .complete
             workspaces.append(
                 Workspace(
-                    id: "\(session.host)@\(session.bootTime.map { String(Int64($0.rounded())) } ?? "unknown")", host: session.host,
+                    id: "\(session.host)@\(session.bootTime.map { String(Int64($0.rounded())) } ?? "unknown")",
+                    host: session.host,
                     labels: session.labels, start: start, end: session.end, endReason: session.endReason,
-                    firstSeen: session.firstSeen, lastSeen: min(session.lastSeen, to), cores: session.cores, memoryBytes: session.memoryBytes,
+                    firstSeen: session.firstSeen, lastSeen: min(session.lastSeen, to), cores: session.cores,
+                    memoryBytes: session.memoryBytes,
                     usage: session.usage,
-                    intervals: session.intervals, fallbackIntervals: session.fallbackIntervals, gaps: overlapping.map(\.offset),
+                    intervals: session.intervals, fallbackIntervals: session.fallbackIntervals,
+                    gaps: overlapping.map(\.offset),
                     status: status))
         }
         return workspaces.sorted { ($0.start, $0.host) < ($1.start, $1.host) }

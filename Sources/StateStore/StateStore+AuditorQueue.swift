@@ -27,18 +27,24 @@ extension StateStore {
     public func auditorStates() throws -> [String: String] {
         try database.read { db in
             var states: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT record_id, state FROM auditor_records") { states[row["record_id"]] = row["state"] }
+            for row in try Row.fetchAll(db, sql: "SELECT record_id, state FROM auditor_records") {
+                states[row["record_id"]] = row["state"]
+            }
             return states
         }
     }
 
     /// Queues a request and records the record's new state, in one transaction.
-    public func enqueueAuditor(recordID: String, action: AuditorItem.Action, body: String, state: String, now: Double) throws {
+    public func enqueueAuditor(
+        recordID: String, action: AuditorItem.Action, body: String, state: String, now: Double
+    ) throws {
         try database.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO auditor_records (record_id, state) VALUES (?, ?)", arguments: [recordID, state])
+                sql: "INSERT OR REPLACE INTO auditor_records (record_id, state) VALUES (?, ?)",
+                arguments: [recordID, state])
             try db.execute(
-                sql: "INSERT INTO auditor_queue (record_id, action, body, attempts, next_attempt) VALUES (?, ?, ?, 0, ?)",
+                sql:
+                    "INSERT INTO auditor_queue (record_id, action, body, attempts, next_attempt) VALUES (?, ?, ?, 0, ?)",
                 arguments: [recordID, action.rawValue, body, now])
         }
     }
@@ -49,7 +55,8 @@ extension StateStore {
             try Row.fetchAll(db, sql: "SELECT * FROM auditor_queue ORDER BY seq").compactMap { row in
                 guard let action = AuditorItem.Action(rawValue: row["action"]) else { return nil }
                 return AuditorItem(
-                    sequence: row["seq"], recordID: row["record_id"], action: action, body: row["body"], attempts: row["attempts"],
+                    sequence: row["seq"], recordID: row["record_id"], action: action, body: row["body"],
+                    attempts: row["attempts"],
                     nextAttempt: row["next_attempt"], lastError: row["last_error"])
             }
         }
@@ -57,7 +64,8 @@ extension StateStore {
 
     /// Removes a delivered (or permanently refused) request.
     public func removeAuditorItem(_ sequence: Int64) throws {
-        try database.write { db in try db.execute(sql: "DELETE FROM auditor_queue WHERE seq = ?", arguments: [sequence]) }
+        try database.write { db in try db.execute(sql: "DELETE FROM auditor_queue WHERE seq = ?", arguments: [sequence])
+        }
     }
 
     /// Keeps a request for later after failed attempts.

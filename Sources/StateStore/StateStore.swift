@@ -47,42 +47,45 @@ public final class StateStore: Sendable {
     private func migrate() throws {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE accounts (
-                    host TEXT NOT NULL, attribution TEXT NOT NULL, profile TEXT NOT NULL,
-                    busy_joules REAL NOT NULL, idle_joules REAL NOT NULL, busy_grams REAL NOT NULL, idle_grams REAL NOT NULL,
-                    busy_seconds REAL NOT NULL, power_watts REAL, idle_ratio REAL, cores REAL NOT NULL,
-                    memory_active_ratio REAL, boot_time REAL, last_seen REAL NOT NULL,
-                    PRIMARY KEY (host, attribution));
-                CREATE TABLE baselines (
-                    host TEXT PRIMARY KEY, timestamp REAL NOT NULL, cpu_idle_seconds REAL NOT NULL,
-                    cpu_total_seconds REAL NOT NULL, cores REAL NOT NULL, memory_active_ratio REAL, boot_time REAL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE accounts (
+                        host TEXT NOT NULL, attribution TEXT NOT NULL, profile TEXT NOT NULL,
+                        busy_joules REAL NOT NULL, idle_joules REAL NOT NULL, busy_grams REAL NOT NULL, idle_grams REAL NOT NULL,
+                        busy_seconds REAL NOT NULL, power_watts REAL, idle_ratio REAL, cores REAL NOT NULL,
+                        memory_active_ratio REAL, boot_time REAL, last_seen REAL NOT NULL,
+                        PRIMARY KEY (host, attribution));
+                    CREATE TABLE baselines (
+                        host TEXT PRIMARY KEY, timestamp REAL NOT NULL, cpu_idle_seconds REAL NOT NULL,
+                        cpu_total_seconds REAL NOT NULL, cores REAL NOT NULL, memory_active_ratio REAL, boot_time REAL);
+                    """)
         }
         // Hosts gained a grid region, which is part of an account's identity. Rows saved before keep an empty
         // region, read back as nil: the host's current mapping, taken when it is next seen.
         migrator.registerMigration("v2-grid-region") { db in
-            try db.execute(sql: """
-                CREATE TABLE accounts_v2 (
-                    host TEXT NOT NULL, attribution TEXT NOT NULL, grid_region TEXT NOT NULL DEFAULT '', profile TEXT NOT NULL,
-                    busy_joules REAL NOT NULL, idle_joules REAL NOT NULL, busy_grams REAL NOT NULL, idle_grams REAL NOT NULL,
-                    busy_seconds REAL NOT NULL, power_watts REAL, idle_ratio REAL, cores REAL NOT NULL,
-                    memory_active_ratio REAL, boot_time REAL, last_seen REAL NOT NULL,
-                    PRIMARY KEY (host, attribution, grid_region));
-                INSERT INTO accounts_v2 SELECT host, attribution, '', profile, busy_joules, idle_joules, busy_grams, idle_grams,
-                    busy_seconds, power_watts, idle_ratio, cores, memory_active_ratio, boot_time, last_seen FROM accounts;
-                DROP TABLE accounts;
-                ALTER TABLE accounts_v2 RENAME TO accounts;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts_v2 (
+                        host TEXT NOT NULL, attribution TEXT NOT NULL, grid_region TEXT NOT NULL DEFAULT '', profile TEXT NOT NULL,
+                        busy_joules REAL NOT NULL, idle_joules REAL NOT NULL, busy_grams REAL NOT NULL, idle_grams REAL NOT NULL,
+                        busy_seconds REAL NOT NULL, power_watts REAL, idle_ratio REAL, cores REAL NOT NULL,
+                        memory_active_ratio REAL, boot_time REAL, last_seen REAL NOT NULL,
+                        PRIMARY KEY (host, attribution, grid_region));
+                    INSERT INTO accounts_v2 SELECT host, attribution, '', profile, busy_joules, idle_joules, busy_grams, idle_grams,
+                        busy_seconds, power_watts, idle_ratio, cores, memory_active_ratio, boot_time, last_seen FROM accounts;
+                    DROP TABLE accounts;
+                    ALTER TABLE accounts_v2 RENAME TO accounts;
+                    """)
         }
         migrator.registerMigration("v3-auditor") { db in
-            try db.execute(sql: """
-                CREATE TABLE auditor_records (record_id TEXT PRIMARY KEY, state TEXT NOT NULL);
-                CREATE TABLE auditor_queue (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT, record_id TEXT NOT NULL, action TEXT NOT NULL, body TEXT NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, last_error TEXT);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE auditor_records (record_id TEXT PRIMARY KEY, state TEXT NOT NULL);
+                    CREATE TABLE auditor_queue (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, record_id TEXT NOT NULL, action TEXT NOT NULL, body TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, last_error TEXT);
+                    """)
         }
         try migrator.migrate(database)
     }
@@ -95,15 +98,18 @@ public final class StateStore: Sendable {
         try database.write { db in
             try db.execute(sql: "DELETE FROM accounts")
             try db.execute(sql: "DELETE FROM baselines")
-            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('attribution_labels', ?), ('saved_at', ?)",
-                           arguments: [labels, String(now)])
-            let insertAccount = try db.makeStatement(sql: """
-                INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('attribution_labels', ?), ('saved_at', ?)",
+                arguments: [labels, String(now)])
+            let insertAccount = try db.makeStatement(
+                sql: """
+                    INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for account in accounts {
                 let attribution = String(decoding: try JSONEncoder().encode(account.attribution), as: UTF8.self)
                 try insertAccount.execute(arguments: [
-                    account.host, attribution, account.gridRegion ?? "", account.profileName, account.busyEnergy.value, account.idleEnergy.value,
+                    account.host, attribution, account.gridRegion ?? "", account.profileName, account.busyEnergy.value,
+                    account.idleEnergy.value,
                     account.busyEmissions.value, account.idleEmissions.value, account.busySeconds.value,
                     account.power?.value, account.idleRatio, account.cores, account.memoryActiveRatio, account.bootTime,
                     account.lastSeen,
@@ -112,7 +118,8 @@ public final class StateStore: Sendable {
             let insertBaseline = try db.makeStatement(sql: "INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?)")
             for baseline in baselines {
                 try insertBaseline.execute(arguments: [
-                    baseline.host, baseline.timestamp, baseline.cpuIdleSeconds, baseline.cpuTotalSeconds, baseline.cores,
+                    baseline.host, baseline.timestamp, baseline.cpuIdleSeconds, baseline.cpuTotalSeconds,
+                    baseline.cores,
                     baseline.memoryActiveRatio, baseline.bootTime,
                 ])
             }
@@ -122,7 +129,9 @@ public final class StateStore: Sendable {
     /// The stored state, or nil for a new store.
     public func load() throws -> Saved? {
         try database.read { db in
-            guard let labelsText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'attribution_labels'"),
+            guard
+                let labelsText = try String.fetchOne(
+                    db, sql: "SELECT value FROM meta WHERE key = 'attribution_labels'"),
                 let savedAtText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'saved_at'"),
                 let savedAt = Double(savedAtText)
             else { return nil }

@@ -15,7 +15,9 @@ public final class ExternalProcess: @unchecked Sendable {
     }
 
     /// Starts `executable` with `arguments` (looked up in PATH when not absolute).
-    public init(_ executable: String, _ arguments: [String], name: String? = nil, workingDirectory: String? = nil) throws {
+    public init(
+        _ executable: String, _ arguments: [String], name: String? = nil, workingDirectory: String? = nil
+    ) throws {
         self.name = name ?? URL(fileURLWithPath: executable).lastPathComponent
         guard let path = Self.resolve(executable) else {
             throw LaunchError(description: "\(executable) is not installed (run `make test`, which installs it)")
@@ -90,9 +92,13 @@ public final class ExternalProcess: @unchecked Sendable {
     }
 
     static func resolve(_ executable: String) -> String? {
-        if executable.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil }
+        if executable.hasPrefix("/") {
+            return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil
+        }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"] {
+        for directory in path.split(separator: ":").map(String.init) + [
+            "/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin",
+        ] {
             let candidate = "\(directory)/\(executable)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }

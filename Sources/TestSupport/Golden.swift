@@ -18,8 +18,10 @@ public enum Golden {
             return "golden file \(name) is missing; run UPDATE_GOLDEN=1 swift test to create it"
         }
         guard [UInt8](expected) != actual else { return nil }
-        let expectedLines = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let actualLines = String(decoding: actual, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let expectedLines = String(decoding: expected, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let actualLines = String(decoding: actual, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
         for index in 0..<max(expectedLines.count, actualLines.count) {
             let want = index < expectedLines.count ? String(expectedLines[index]) : "<end>"
             let got = index < actualLines.count ? String(actualLines[index]) : "<end>"

@@ -13,8 +13,11 @@ public enum StrictJSON {
                 return true
             } catch {
                 let detail = (error as NSError).userInfo["NSDebugDescription"] as? String ?? ""
-                guard detail.hasPrefix("Number "), detail.hasSuffix(" is not representable in Swift.") else { return false }
-                let number = Array(detail.dropFirst("Number ".count).dropLast(" is not representable in Swift.".count).utf8)
+                guard detail.hasPrefix("Number "), detail.hasSuffix(" is not representable in Swift.") else {
+                    return false
+                }
+                let number = Array(
+                    detail.dropFirst("Number ".count).dropLast(" is not representable in Swift.".count).utf8)
                 guard !number.isEmpty, let start = firstIndex(of: number, in: body) else { return false }
                 body.replaceSubrange(start..<start + number.count, with: [UInt8(ascii: "0")])
             }

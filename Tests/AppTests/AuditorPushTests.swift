@@ -1,4 +1,3 @@
-@testable import App
 import Foundation
 import HTTPClient
 import Logging
@@ -6,15 +5,20 @@ import StateStore
 import TestSupport
 import Testing
 
+@testable import App
+
 /// `auditor-push` against a loopback AUDITOR over a synthetic history: running workspaces go without a stop
 /// time and are updated when they end; failures are retried with backoff and survive in the state store.
 @Suite struct AuditorPushTests {
     static let from = ReportCommandTests.from
 
     static func hosts() -> [SyntheticPrometheus.Host] {
-        func host(_ number: Int, _ user: String, project: String = "isis", present: @escaping @Sendable (Double) -> Bool) -> SyntheticPrometheus.Host {
+        func host(
+            _ number: Int, _ user: String, project: String = "isis", present: @escaping @Sendable (Double) -> Bool
+        ) -> SyntheticPrometheus.Host {
             SyntheticPrometheus.Host(
-                instance: "10.0.0.\(number):9100", labels: ["job": "node", "cloud_project_name": project, "user": user],
+                instance: "10.0.0.\(number):9100",
+                labels: ["job": "node", "cloud_project_name": project, "user": user],
                 bootTime: from - 3_600, cores: 4, idlePerSecond: 2, totalPerSecond: 4, memoryActiveRatio: 0.5,
                 absent: { !present($0) })
         }
@@ -33,15 +37,20 @@ import Testing
     }
 
     func push(config: String, store: String, at: Double, sleeps: SleepLog) throws -> AuditorPushCommand.Summary {
-        let command = try AuditorPushCommand.parse(["--config.file=\(config)", "--storage.path=\(store)", "--at", "\(Int(at))"])
-        return try command.push(fetcher: try CurlHTTPClient(userAgent: "test"), logger: Logger(label: "test")) { seconds in
+        let command = try AuditorPushCommand.parse([
+            "--config.file=\(config)", "--storage.path=\(store)", "--at", "\(Int(at))",
+        ])
+        return try command.push(fetcher: try CurlHTTPClient(userAgent: "test"), logger: Logger(label: "test")) {
+            seconds in
             sleeps.delays.append(seconds)
         }
     }
 
     /// A synthetic Prometheus with `hosts()`, a loopback AUDITOR, and a configuration file reading the one and
     /// pushing to the other (`auditor` holds the section's extra keys).
-    func stack(auditor extra: String) throws -> (directory: String, config: String, prometheus: SyntheticPrometheus, auditor: FakeAuditor) {
+    func stack(
+        auditor extra: String
+    ) throws -> (directory: String, config: String, prometheus: SyntheticPrometheus, auditor: FakeAuditor) {
         let directory = try TestStack.temporaryDirectory()
         let prometheus = try SyntheticPrometheus(hosts: Self.hosts())
         let auditor = try FakeAuditor()
@@ -63,11 +72,12 @@ import Testing
     }
 
     @Test func recordsRetriesUpdatesAndDuplicates() throws {
-        let (directory, config, prometheus, auditor) = try stack(auditor: """
-              score: {name: HEPSPEC06, value: 12.5}
-              lookback: 6h
-              backoff: {initial: 2s, max: 5s, attempts: 4}
-            """)
+        let (directory, config, prometheus, auditor) = try stack(
+            auditor: """
+                  score: {name: HEPSPEC06, value: 12.5}
+                  lookback: 6h
+                  backoff: {initial: 2s, max: 5s, attempts: 4}
+                """)
         defer { prometheus.stop() }
         defer { auditor.stop() }
         let store = "\(directory)/state.sqlite"
@@ -85,14 +95,17 @@ import Testing
         let bob = try #require(auditor.records["10.0.0.2:9100@\(boot)"])
         #expect(bob.stopTime == "2026-11-21T01:25:00Z")
         let bobRecord = try #require(try JSONSerialization.jsonObject(with: Data(bob.json.utf8)) as? [String: Any])
-        #expect((bobRecord["meta"] as? [String: [String]]) == ["site_id": ["site-a"], "group_id": ["isis"], "user_id": ["bob"]])
+        #expect(
+            (bobRecord["meta"] as? [String: [String]]) == [
+                "site_id": ["site-a"], "group_id": ["isis"], "user_id": ["bob"],
+            ])
         #expect(bobRecord["start_time"] as? String == "2026-11-20T23:00:00Z")
         let components = try #require(bobRecord["components"] as? [[String: Any]])
         #expect(components.map { $0["name"] as? String } == ["NumCPUs", "Memory", "Energy", "CO2e"])
         #expect(components[0]["amount"] as? Int == 4)
         #expect((components[0]["scores"] as? [[String: Any]])?.first?["value"] as? Double == 12.5)
         // 4 x (5 + 5 x 0.5) + 10 x 0.5 + 20 = 55 W from 00:00 to 01:25: 77.9 Wh, 15.6 g at 200 g/kWh.
-        #expect(components[1]["amount"] as? Int == 8_192)  // 8 GiB in MiB
+        #expect(components[1]["amount"] as? Int == 8_192) // 8 GiB in MiB
         #expect(components[2]["amount"] as? Int == 78)
         #expect(components[3]["amount"] as? Int == 16)
 
@@ -124,17 +137,19 @@ import Testing
     }
 
     @Test func servingExporterPushesOnItsOwnLoop() throws {
-        let (directory, file, prometheus, auditor) = try stack(auditor: """
-              lookback: 6h
-              push_interval: 1h
-            """)
+        let (directory, file, prometheus, auditor) = try stack(
+            auditor: """
+                  lookback: 6h
+                  push_interval: 1h
+                """)
         defer { prometheus.stop() }
         defer { auditor.stop() }
         let configuration = try Configuration.load(file: file)
         #expect(configuration.auditor?.pushInterval == 3_600)
         let store = try StateStore(path: "\(directory)/state.sqlite")
         let application = try Application(
-            configuration: configuration, configurationFile: file, listenAddress: .loopback(port: 0), logger: Logger(label: "test"),
+            configuration: configuration, configurationFile: file, listenAddress: .loopback(port: 0),
+            logger: Logger(label: "test"),
             clock: ManualClock(Self.from + 7_200), fetcher: try CurlHTTPClient(userAgent: "test"), store: store)
         application.start()
         defer { application.stop() }
@@ -174,7 +189,8 @@ import Testing
 
         do {
             _ = try ConfigurationLoader.parse(
-                yaml: "auditor:\n  url: ftp://x\n  score: {value: -1}\n  backoff: {attempts: 0}\nworkspaces: {user_directory: users.txt}\n",
+                yaml:
+                    "auditor:\n  url: ftp://x\n  score: {value: -1}\n  backoff: {attempts: 0}\nworkspaces: {user_directory: users.txt}\n",
                 file: "f.yml")
             Issue.record("an invalid auditor section was accepted")
         } catch {

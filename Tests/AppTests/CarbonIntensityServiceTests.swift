@@ -1,4 +1,3 @@
-@testable import App
 import Foundation
 import HTTPClient
 import Logging
@@ -8,13 +7,18 @@ import Readers
 import TestSupport
 import Testing
 
+@testable import App
+
 @Suite struct CarbonIntensityServiceTests {
     /// 2026-11-22T11:10Z, inside the first half-hour of the recorded GB responses.
     static let inFirstPeriod = 1_795_345_800.0
 
-    static func service(_ configuration: Configuration, clock: ManualClock, jitter: Double = 0) throws -> CarbonIntensityService {
+    static func service(
+        _ configuration: Configuration, clock: ManualClock, jitter: Double = 0
+    ) throws -> CarbonIntensityService {
         try CarbonIntensityService(
-            configuration: configuration, fetcher: TestStack.fetcher, clock: clock, logger: Logger(label: "test"), jitter: { jitter })
+            configuration: configuration, fetcher: TestStack.fetcher, clock: clock, logger: Logger(label: "test"),
+            jitter: { jitter })
     }
 
     static func tokenFile() throws -> String {
@@ -38,11 +42,15 @@ import Testing
         #expect(service.current(region: "GB").value.value == 300)
 
         service.refresh()
-        #expect(service.current() == [.init(value: GramsPerKilowattHour(176), provider: "uk", region: "GB", ageSeconds: 0, fallback: false)])
+        #expect(
+            service.current() == [
+                .init(value: GramsPerKilowattHour(176), provider: "uk", region: "GB", ageSeconds: 0, fallback: false)
+            ])
         #expect(service.sourceStatus().up)
 
         let replies: [FakeUpstream.Reply] = [
-            .status(500, "down"), .ok("garbage"), .ok(#"{"data":[{"from":"a","to":"b","intensity":{"actual":99999}}]}"#, contentType: "application/json"),
+            .status(500, "down"), .ok("garbage"),
+            .ok(#"{"data":[{"from":"a","to":"b","intensity":{"actual":99999}}]}"#, contentType: "application/json"),
         ]
         for reply in replies {
             upstream.route("/intensity", reply)
@@ -54,7 +62,7 @@ import Testing
         }
         #expect(service.sourceStatus().errors == 3)
 
-        clock.advance(by: 1_801)  // last good value now older than max_age
+        clock.advance(by: 1_801) // last good value now older than max_age
         let expired = service.current(region: "GB")
         #expect(expired.fallback)
         #expect(expired.provider == "uk")
@@ -62,7 +70,7 @@ import Testing
         #expect(expired.ageSeconds == 3_601)
 
         upstream.route("/intensity", .fixture("carbon-intensity-uk/intensity_current.json"))
-        clock.advance(by: 3_600)  // past any backoff
+        clock.advance(by: 3_600) // past any backoff
         service.refresh()
         #expect(!service.current(region: "GB").fallback)
         #expect(service.sourceStatus().up)
@@ -74,7 +82,12 @@ import Testing
         configuration.carbonIntensity.staticGramsPerKilowattHour = 123
         let service = try Self.service(configuration, clock: ManualClock())
         #expect(!service.needsRefresh)
-        #expect(service.current() == [.init(value: GramsPerKilowattHour(123), provider: "static", region: "default", ageSeconds: 0, fallback: false)])
+        #expect(
+            service.current() == [
+                .init(
+                    value: GramsPerKilowattHour(123), provider: "static", region: "default", ageSeconds: 0,
+                    fallback: false)
+            ])
     }
 
     /// uk, then electricitymaps, then static: the first with a fresh value supplies it and says so.
@@ -86,13 +99,14 @@ import Testing
         var configuration = Configuration()
         configuration.carbonIntensity.providers = [.uk, .electricitymaps, .static]
         configuration.carbonIntensity.uk.url = upstream.baseURL
-        configuration.carbonIntensity.electricityMaps = .init(url: upstream.url("/v3"), zone: "DE", tokenFile: try Self.tokenFile())
+        configuration.carbonIntensity.electricityMaps = .init(
+            url: upstream.url("/v3"), zone: "DE", tokenFile: try Self.tokenFile())
         configuration.carbonIntensity.staticGramsPerKilowattHour = 222
         configuration.carbonIntensity.refresh = 300
         configuration.carbonIntensity.maxAge = 900
         let clock = ManualClock(Self.inFirstPeriod)
         let service = try Self.service(configuration, clock: clock)
-        #expect(service.current(region: "GB").provider == "static")  // nothing asked yet: static is always fresh
+        #expect(service.current(region: "GB").provider == "static") // nothing asked yet: static is always fresh
 
         service.refresh()
         var inForce = service.current(region: "GB")
@@ -111,7 +125,10 @@ import Testing
         clock.advance(by: 600)
         service.refresh()
         inForce = service.current(region: "GB")
-        #expect(inForce == .init(value: GramsPerKilowattHour(222), provider: "static", region: "GB", ageSeconds: 0, fallback: false))
+        #expect(
+            inForce
+                == .init(
+                    value: GramsPerKilowattHour(222), provider: "static", region: "GB", ageSeconds: 0, fallback: false))
 
         // uk recovers: it is asked again once its backoff has passed, and wins.
         upstream.route("/intensity", .fixture("carbon-intensity-uk/intensity_current.json"))
@@ -128,7 +145,8 @@ import Testing
         upstream.route("/v3/carbon-intensity/latest", .fixture("electricitymaps/latest_null.json"))
         var configuration = Configuration()
         configuration.carbonIntensity.providers = [.electricitymaps]
-        configuration.carbonIntensity.electricityMaps = .init(url: upstream.url("/v3"), zone: "DE", tokenFile: try Self.tokenFile())
+        configuration.carbonIntensity.electricityMaps = .init(
+            url: upstream.url("/v3"), zone: "DE", tokenFile: try Self.tokenFile())
         configuration.carbonIntensity.fallbackGramsPerKilowattHour = 400
         let service = try Self.service(configuration, clock: ManualClock())
         service.refresh()
@@ -145,7 +163,10 @@ import Testing
         defer { upstream.stop() }
         upstream.route(
             "/intensity",
-            .response(ServerResponse(status: 429, headers: [ServerHeader(name: "Retry-After", value: retryAfter)], body: Array("slow down".utf8))))
+            .response(
+                ServerResponse(
+                    status: 429, headers: [ServerHeader(name: "Retry-After", value: retryAfter)],
+                    body: Array("slow down".utf8))))
         var configuration = Configuration()
         configuration.carbonIntensity.uk.url = upstream.baseURL
         configuration.carbonIntensity.refresh = 60
@@ -169,7 +190,9 @@ import Testing
         #expect(service.current(region: "GB").value.value == 176)
     }
 
-    @Test(arguments: [(0.0, [150.0, 300, 600, 1_200, 1_800, 1_800]), (0.999_999, [300, 600, 1_200, 2_400, 3_600, 3_600])])
+    @Test(arguments: [
+        (0.0, [150.0, 300, 600, 1_200, 1_800, 1_800]), (0.999_999, [300, 600, 1_200, 2_400, 3_600, 3_600]),
+    ])
     func backoffIsExponentialWithJitterAndCapped(jitter: Double, expected: [Double]) throws {
         var configuration = Configuration()
         configuration.carbonIntensity.refresh = 300
@@ -276,7 +299,9 @@ import Testing
         let upstream = try FakeUpstream()
         defer { upstream.stop() }
         upstream.route("/intensity/2026-11-22T11:00Z/fw48h", .fixture("carbon-intensity-uk/intensity_fw24h.json"))
-        upstream.route("/regional/intensity/2026-11-22T11:00Z/fw48h/regionid/13", .fixture("carbon-intensity-uk/regional_fw48h_regionid_13.json"))
+        upstream.route(
+            "/regional/intensity/2026-11-22T11:00Z/fw48h/regionid/13",
+            .fixture("carbon-intensity-uk/regional_fw48h_regionid_13.json"))
         let yaml = """
             carbon_intensity:
               uk: {url: "\(upstream.baseURL)"}

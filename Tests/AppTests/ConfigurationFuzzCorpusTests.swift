@@ -1,7 +1,8 @@
-@testable import App
 import Model
 import TestSupport
 import Testing
+
+@testable import App
 
 /// Replays the kept fuzzing inputs of the configuration loader (Fuzz/corpus/config, Fuzz/regressions/config) as
 /// whole files, both as a configuration and as a file_sd file, with the fuzz target's invariants.
@@ -25,14 +26,16 @@ import Testing
                 Self.expectProblemsOnLines(error, file: Self.file, lines: lines, input.name)
             }
             do {
-                let web = try ConfigurationLoader.parseWeb(yaml: ConfigurationLoader.text(input.bytes, file: "web.yml"), file: "web.yml")
+                let web = try ConfigurationLoader.parseWeb(
+                    yaml: ConfigurationLoader.text(input.bytes, file: "web.yml"), file: "web.yml")
                 #expect(web.basicAuthUsers.values.allSatisfy(BcryptHash.isWellFormed), "\(input.name)")
             } catch {
                 Self.expectProblemsOnLines(error, file: "web.yml", lines: lines, input.name)
             }
             do {
                 let groups = try ConfigurationLoader.targetGroups(contents: input.bytes, file: "targets.json")
-                #expect(groups.allSatisfy { $0.targets.allSatisfy { ConfigurationLoader.isHostPort($0) } }, "\(input.name)")
+                #expect(
+                    groups.allSatisfy { $0.targets.allSatisfy { ConfigurationLoader.isHostPort($0) } }, "\(input.name)")
             } catch {
                 Self.expectProblemsOnLines(error, file: "targets.json", lines: lines, input.name)
             }
@@ -45,7 +48,8 @@ import Testing
     @Test func regressionsStayFixed() throws {
         let expected: [String: String] = [
             // An error at the end of a last line without a newline was reported on the line after it.
-            "crash-fb53f359bf42a4b6062187d59c5cdf883c8aa71f": "fuzz.yml:1: invalid YAML: did not find expected ',' or ']'",
+            "crash-fb53f359bf42a4b6062187d59c5cdf883c8aa71f":
+                "fuzz.yml:1: invalid YAML: did not find expected ',' or ']'",
             // 125 bare CRs: YAML counts each as a line end, so the problem on line 129 is inside the file.
             "crash-4634900a7be6154f84df92df8caadacebd78bc8c":
                 "fuzz.yml:3: source.prometheus must be a mapping of keys to values\nfuzz.yml:129: unknown key \"ource\"",
@@ -77,7 +81,9 @@ import Testing
             #expect(prefix.isEmpty ? outcome.isEmpty : outcome.hasPrefix(prefix), "\(name): \(outcome)")
         }
         #expect(checked == expected.count)
-        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.targetGroups(contents: Array("---".utf8), file: "t.yml") }
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.targetGroups(contents: Array("---".utf8), file: "t.yml")
+        }
         do {
             _ = try ConfigurationLoader.targetGroups(contents: Array("---".utf8), file: "t.yml")
         } catch {
@@ -86,7 +92,9 @@ import Testing
     }
 
     @Test func invalidUTF8IsReportedOnItsLine() {
-        #expect(throws: ConfigurationError(problems: [.init(file: "a.yml", line: 3, message: "not valid UTF-8 at byte 22")])) {
+        #expect(
+            throws: ConfigurationError(problems: [.init(file: "a.yml", line: 3, message: "not valid UTF-8 at byte 22")])
+        ) {
             try ConfigurationLoader.parse(contents: Array("collect_interval: 5s\n\n".utf8) + [0xFF], file: "a.yml")
         }
         #expect(ConfigurationLoader.lineCount("a\r\nb\rc\nd\u{2028}e".unicodeScalars) == 5)
@@ -105,9 +113,10 @@ import Testing
     static func yamlLines(_ text: String) -> Int {
         let breaks: Set<Unicode.Scalar> = ["\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"]
         let scalars = Array(text.unicodeScalars)
-        return 1 + scalars.indices.count { index in
-            breaks.contains(scalars[index]) && !(scalars[index] == "\n" && index > 0 && scalars[index - 1] == "\r")
-        }
+        return 1
+            + scalars.indices.count { index in
+                breaks.contains(scalars[index]) && !(scalars[index] == "\n" && index > 0 && scalars[index - 1] == "\r")
+            }
     }
 
     static func redacted(_ configuration: Configuration) -> Configuration {
@@ -125,7 +134,9 @@ import Testing
             carbon.maxAge, carbon.timeout,
         ]
         #expect(durations.allSatisfy { $0.isFinite && $0 > 0 && $0 <= PrometheusDuration.maximum }, "\(name)")
-        #expect(configuration.hostGracePeriod >= 0 && configuration.hostGracePeriod <= PrometheusDuration.maximum, "\(name)")
+        #expect(
+            configuration.hostGracePeriod >= 0 && configuration.hostGracePeriod <= PrometheusDuration.maximum, "\(name)"
+        )
         #expect(CarbonIntensity.plausibleRange.contains(carbon.staticGramsPerKilowattHour), "\(name)")
         #expect(CarbonIntensity.plausibleRange.contains(carbon.fallbackGramsPerKilowattHour), "\(name)")
         #expect((1...17).contains(carbon.uk.regionID ?? 1), "\(name)")

@@ -1,7 +1,8 @@
-@testable import App
 import Foundation
 import Model
 import Testing
+
+@testable import App
 
 @Suite struct ConfigurationTests {
     @Test func emptyFileMeansDefaults() throws {
@@ -51,7 +52,7 @@ import Testing
         let artemis = configuration.power.profile(for: ["machine_name": "Artemis (Matlab)"])
         #expect(artemis.name == "artemis")
         #expect(artemis.cpuWattsPerCore == 15)
-        #expect(artemis.ramWatts == 5)  // inherited from the default
+        #expect(artemis.ramWatts == 5) // inherited from the default
         #expect(configuration.power.profile(for: ["machine_name": "other"]).name == "default")
         // The effective configuration reads back to the same value.
         let again = try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "effective.yml")
@@ -68,35 +69,75 @@ import Testing
         Bad(yaml: "collect_interval: 0s", expected: "bad.yml:1: collect_interval must be a positive duration"),
         Bad(yaml: "collect_interval: soon", expected: "bad.yml:1: collect_interval must be a positive duration"),
         Bad(yaml: "colect_interval: 5s", expected: #"bad.yml:1: unknown key "colect_interval" in the configuration"#),
-        Bad(yaml: "source:\n  kind: magic", expected: "bad.yml:2: source.kind must be one of local, prometheus, scrape"),
-        Bad(yaml: "source:\n  prometheus:\n    url: ftp://x", expected: "bad.yml:3: source.prometheus.url must be an http or https URL"),
-        Bad(yaml: "source:\n  prometheus:\n    selector: job=node", expected: "bad.yml:3: source.prometheus.selector must be label matchers in braces"),
-        Bad(yaml: "source:\n  prometheus:\n    attribution_labels: [user, 9bad]", expected: #"bad.yml:3: source.prometheus.attribution_labels: "9bad" is not a valid label name"#),
+        Bad(
+            yaml: "source:\n  kind: magic", expected: "bad.yml:2: source.kind must be one of local, prometheus, scrape"),
+        Bad(
+            yaml: "source:\n  prometheus:\n    url: ftp://x",
+            expected: "bad.yml:3: source.prometheus.url must be an http or https URL"),
+        Bad(
+            yaml: "source:\n  prometheus:\n    selector: job=node",
+            expected: "bad.yml:3: source.prometheus.selector must be label matchers in braces"),
+        Bad(
+            yaml: "source:\n  prometheus:\n    attribution_labels: [user, 9bad]",
+            expected: #"bad.yml:3: source.prometheus.attribution_labels: "9bad" is not a valid label name"#),
         Bad(yaml: "source:\n  prometheus:\n    attribution_labels: [instance]", expected: "is reserved"),
-        Bad(yaml: "source:\n  prometheus:\n    timeout: -1s", expected: "bad.yml:3: source.prometheus.timeout must be a positive duration"),
-        Bad(yaml: "source:\n  prometheus:\n    basic_auth: {password: x}", expected: "source.prometheus.basic_auth.username is required"),
-        Bad(yaml: "carbon_intensity:\n  provider: moon", expected: "bad.yml:2: carbon_intensity.provider must be one of uk, electricitymaps, watttime, static, file"),
-        Bad(yaml: "carbon_intensity:\n  uk: {region_id: 40}", expected: "bad.yml:2: carbon_intensity.uk.region_id must be a GB region id from 1 to 17"),
-        Bad(yaml: "carbon_intensity:\n  uk: {postcode: 'RG10 6AB'}", expected: "carbon_intensity.uk.postcode must be an outward postcode"),
-        Bad(yaml: "carbon_intensity:\n  static_grams_per_kwh: -3", expected: "bad.yml:2: carbon_intensity.static_grams_per_kwh must be between 0 and 2000"),
-        Bad(yaml: "carbon_intensity:\n  fallback_grams_per_kwh: .nan", expected: "bad.yml:2: carbon_intensity.fallback_grams_per_kwh must be a number"),
-        Bad(yaml: "carbon_intensity:\n  refresh: 0s", expected: "bad.yml:2: carbon_intensity.refresh must be a positive duration"),
-        Bad(yaml: "power:\n  default: {cpu_watts_per_core: 0}", expected: "power.default.cpu_watts_per_core must be a positive number of watts"),
-        Bad(yaml: "power:\n  default: {ram_watts: -1}", expected: "power.default.ram_watts must be a non-negative number of watts"),
-        Bad(yaml: "power:\n  default: {cpu_watts_per_core: 5, cpu_idle_watts_per_core: 6}", expected: "bad.yml:2: power.default: cpu_idle_watts_per_core (6.0) must not exceed cpu_watts_per_core (5.0)"),
+        Bad(
+            yaml: "source:\n  prometheus:\n    timeout: -1s",
+            expected: "bad.yml:3: source.prometheus.timeout must be a positive duration"),
+        Bad(
+            yaml: "source:\n  prometheus:\n    basic_auth: {password: x}",
+            expected: "source.prometheus.basic_auth.username is required"),
+        Bad(
+            yaml: "carbon_intensity:\n  provider: moon",
+            expected: "bad.yml:2: carbon_intensity.provider must be one of uk, electricitymaps, watttime, static, file"),
+        Bad(
+            yaml: "carbon_intensity:\n  uk: {region_id: 40}",
+            expected: "bad.yml:2: carbon_intensity.uk.region_id must be a GB region id from 1 to 17"),
+        Bad(
+            yaml: "carbon_intensity:\n  uk: {postcode: 'RG10 6AB'}",
+            expected: "carbon_intensity.uk.postcode must be an outward postcode"),
+        Bad(
+            yaml: "carbon_intensity:\n  static_grams_per_kwh: -3",
+            expected: "bad.yml:2: carbon_intensity.static_grams_per_kwh must be between 0 and 2000"),
+        Bad(
+            yaml: "carbon_intensity:\n  fallback_grams_per_kwh: .nan",
+            expected: "bad.yml:2: carbon_intensity.fallback_grams_per_kwh must be a number"),
+        Bad(
+            yaml: "carbon_intensity:\n  refresh: 0s",
+            expected: "bad.yml:2: carbon_intensity.refresh must be a positive duration"),
+        Bad(
+            yaml: "power:\n  default: {cpu_watts_per_core: 0}",
+            expected: "power.default.cpu_watts_per_core must be a positive number of watts"),
+        Bad(
+            yaml: "power:\n  default: {ram_watts: -1}",
+            expected: "power.default.ram_watts must be a non-negative number of watts"),
+        Bad(
+            yaml: "power:\n  default: {cpu_watts_per_core: 5, cpu_idle_watts_per_core: 6}",
+            expected: "bad.yml:2: power.default: cpu_idle_watts_per_core (6.0) must not exceed cpu_watts_per_core (5.0)"
+        ),
         Bad(yaml: "power:\n  default: {pue: 0.5}", expected: "power.default.pue must be between 1 and 10"),
-        Bad(yaml: "power:\n  profiles:\n    - name: a\n      cpu_watts_per_core: 3", expected: "bad.yml:3: power.profiles[0].match must name at least one label"),
+        Bad(
+            yaml: "power:\n  profiles:\n    - name: a\n      cpu_watts_per_core: 3",
+            expected: "bad.yml:3: power.profiles[0].match must name at least one label"),
         Bad(yaml: "power:\n  profiles:\n    - match: {a: b}", expected: "power.profiles[0].name is required"),
-        Bad(yaml: "power:\n  profiles:\n    - {name: a, match: {a: b}}\n    - {name: a, match: {a: c}}", expected: #"bad.yml:4: power.profiles[1].name "a" is used by an earlier profile"#),
+        Bad(
+            yaml: "power:\n  profiles:\n    - {name: a, match: {a: b}}\n    - {name: a, match: {a: c}}",
+            expected: #"bad.yml:4: power.profiles[1].name "a" is used by an earlier profile"#),
         Bad(yaml: "power:\n  default: {watts: 5}", expected: #"bad.yml:2: unknown key "watts" in power.default"#),
         Bad(yaml: "source: [1, 2]", expected: "bad.yml:1: source must be a mapping"),
         Bad(yaml: "source:\n  kind: local\n  kind: prometheus", expected: "duplicated key(s): 'kind'"),
         Bad(yaml: "source: {kind: scrape}", expected: "source.kind scrape needs targets"),
-        Bad(yaml: "source:\n  scrape:\n    static: [{targets: [nohost]}]", expected: #"bad.yml:3: source.scrape.static[0].targets: "nohost" is not HOST:PORT"#),
-        Bad(yaml: "source:\n  scrape:\n    scheme: ftp", expected: "bad.yml:3: source.scrape.scheme must be http or https"),
+        Bad(
+            yaml: "source:\n  scrape:\n    static: [{targets: [nohost]}]",
+            expected: #"bad.yml:3: source.scrape.static[0].targets: "nohost" is not HOST:PORT"#),
+        Bad(
+            yaml: "source:\n  scrape:\n    scheme: ftp",
+            expected: "bad.yml:3: source.scrape.scheme must be http or https"),
         Bad(yaml: "source:\n  scrape:\n    tls: {cert_file: a.pem}", expected: "cert_file and key_file go together"),
-        Bad(yaml: "source:\n  scrape:\n    max_concurrency: 0", expected: "source.scrape.max_concurrency must be a whole number"),
-        Bad(yaml: "a: [unclosed", expected: "bad.yml:1: invalid YAML"),  // the end of input, on the last line
+        Bad(
+            yaml: "source:\n  scrape:\n    max_concurrency: 0",
+            expected: "source.scrape.max_concurrency must be a whole number"),
+        Bad(yaml: "a: [unclosed", expected: "bad.yml:1: invalid YAML"), // the end of input, on the last line
         Bad(yaml: "\tkey: tab", expected: "invalid YAML"),
     ]
 
@@ -127,11 +168,15 @@ import Testing
         let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "conf/footprint.yml")
         let scrape = configuration.source.scrape
         #expect(scrape.fileSD == ["conf/targets/*.json", "conf/targets/*.yml"])
-        #expect(scrape.staticTargets == [.init(targets: ["10.0.0.5:9100"], labels: ["cloud_project_name": "isis", "user": "bob"])])
+        #expect(
+            scrape.staticTargets == [
+                .init(targets: ["10.0.0.5:9100"], labels: ["cloud_project_name": "isis", "user": "bob"])
+            ])
         #expect(scrape.scheme == "https")
         #expect(scrape.tls?.caFile == "conf/ca.pem")
         #expect(configuration.attributionLabels == ["cloud_project_name", "user"])
-        #expect(try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "footprint.yml") == configuration)
+        #expect(
+            try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "footprint.yml") == configuration)
     }
 
     @Test func everyProblemIsListed() {
@@ -178,13 +223,26 @@ import Testing
     }
 
     @Test(arguments: [
-        ("basic_auth: {username: u, password: a, password_env: B}", "s.yml:4: source.prometheus.basic_auth: give one of password, password_file and password_env"),
-        ("basic_auth: {username: u, password_env: 1BAD}", "s.yml:4: source.prometheus.basic_auth.password_env must be an environment variable name"),
-        ("{bearer_token_env: A, bearer_token_file: t}", "s.yml:3: source.prometheus: give bearer_token_file or bearer_token_env, not both"),
-        ("{bearer_token_env: A, basic_auth: {username: u, password: p}}", "s.yml:3: source.prometheus: give basic_auth or a bearer token, not both"),
+        (
+            "basic_auth: {username: u, password: a, password_env: B}",
+            "s.yml:4: source.prometheus.basic_auth: give one of password, password_file and password_env"
+        ),
+        (
+            "basic_auth: {username: u, password_env: 1BAD}",
+            "s.yml:4: source.prometheus.basic_auth.password_env must be an environment variable name"
+        ),
+        (
+            "{bearer_token_env: A, bearer_token_file: t}",
+            "s.yml:3: source.prometheus: give bearer_token_file or bearer_token_env, not both"
+        ),
+        (
+            "{bearer_token_env: A, basic_auth: {username: u, password: p}}",
+            "s.yml:3: source.prometheus: give basic_auth or a bearer token, not both"
+        ),
     ])
     func conflictingSecretsAreRejected(prometheus: String, expected: String) {
-        let yaml = "source:\n  kind: prometheus\n  prometheus:\(prometheus.hasPrefix("{") ? " " + prometheus : "\n    " + prometheus)\n"
+        let yaml =
+            "source:\n  kind: prometheus\n  prometheus:\(prometheus.hasPrefix("{") ? " " + prometheus : "\n    " + prometheus)\n"
         do {
             _ = try ConfigurationLoader.parse(yaml: yaml, file: "s.yml")
             Issue.record("accepted")
@@ -193,7 +251,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [("30s", 30.0), ("5m", 300), ("2h", 7_200), ("1h30m", 5_400), ("500ms", 0.5), ("1d", 86_400), ("1w", 604_800)])
+    @Test(arguments: [
+        ("30s", 30.0), ("5m", 300), ("2h", 7_200), ("1h30m", 5_400), ("500ms", 0.5), ("1d", 86_400), ("1w", 604_800),
+    ])
     func durations(text: String, seconds: Double) {
         #expect(PrometheusDuration.parse(text) == seconds)
         #expect(PrometheusDuration.parse(PrometheusDuration.format(seconds)) == seconds)
@@ -223,14 +283,21 @@ import Testing
         #expect(PrometheusDuration.parse(text) == nil)
     }
 
-    @Test(arguments: [
-        (nil, false),
-        ("text/plain;version=0.0.4;q=0.5,*/*;q=0.1", false),
-        ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", true),
-        ("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2", true),
-        ("application/openmetrics-text;version=1.0.0;q=0.2,text/plain;q=0.9", false),
-        ("*/*", false),
-    ] as [(String?, Bool)])
+    @Test(
+        arguments: [
+            (nil, false),
+            ("text/plain;version=0.0.4;q=0.5,*/*;q=0.1", false),
+            (
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+                true
+            ),
+            (
+                "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
+                true
+            ),
+            ("application/openmetrics-text;version=1.0.0;q=0.2,text/plain;q=0.9", false),
+            ("*/*", false),
+        ] as [(String?, Bool)])
     func acceptNegotiation(accept: String?, openMetrics: Bool) {
         #expect((AcceptNegotiation.format(forAccept: accept) == .openMetrics) == openMetrics)
     }
@@ -272,7 +339,8 @@ import Testing
         let lines = text.split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines[1].contains("10.0") && lines[1].contains("miles driven"))
-        let json = EquivalenciesCommand.render(table: EquivalencyTable.builtIn, grams: 3_930, energyKilowattHours: 1, top: nil, format: .json)
+        let json = EquivalenciesCommand.render(
+            table: EquivalencyTable.builtIn, grams: 3_930, energyKilowattHours: 1, top: nil, format: .json)
         #expect(json.contains(#""table_version" : "2026.1""#))
         #expect(json.contains(#""equivalency" : "smartphone_charge""#))
     }

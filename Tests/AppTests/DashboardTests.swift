@@ -10,10 +10,12 @@ import Testing
 
     static func dashboards() throws -> [(name: String, json: [String: Any])] {
         let folder = repository.appendingPathComponent("grafana/dashboards")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+            .sorted()
         return try files.map { file in
             let data = try Data(contentsOf: folder.appendingPathComponent(file))
-            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(file) is not a JSON object")
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(file) is not a JSON object")
             return (String(file.dropLast(5)), json)
         }
     }
@@ -40,9 +42,14 @@ import Testing
 
     /// Metric names the exporter exposes (from the golden file) or the recording rules define.
     static func knownNames() throws -> Set<String> {
-        let golden = try String(contentsOf: repository.appendingPathComponent("Tests/ExpositionTests/Fixtures/snapshot.golden.prom"), encoding: .utf8)
-        var names = Set(golden.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
-        let rules = try String(contentsOf: repository.appendingPathComponent("alerts/footprint_exporter.rules.yml"), encoding: .utf8)
+        let golden = try String(
+            contentsOf: repository.appendingPathComponent("Tests/ExpositionTests/Fixtures/snapshot.golden.prom"),
+            encoding: .utf8)
+        var names = Set(
+            golden.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) }
+        )
+        let rules = try String(
+            contentsOf: repository.appendingPathComponent("alerts/footprint_exporter.rules.yml"), encoding: .utf8)
         for line in rules.split(separator: "\n") where line.contains("record:") {
             names.insert(line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces))
         }
@@ -51,17 +58,20 @@ import Testing
 
     @Test func structure() throws {
         let dashboards = try Self.dashboards()
-        #expect(Set(dashboards.map(\.name)) == [
-            "footprint_exporter-overview", "footprint_exporter-project", "footprint_exporter-user",
-            "footprint_exporter-host", "footprint_exporter-health",
-        ])
+        #expect(
+            Set(dashboards.map(\.name)) == [
+                "footprint_exporter-overview", "footprint_exporter-project", "footprint_exporter-user",
+                "footprint_exporter-host", "footprint_exporter-health",
+            ])
         let known = try Self.knownNames()
         for (name, dashboard) in dashboards {
             #expect(dashboard["uid"] as? String == name)
             #expect(dashboard["id"] is NSNull, "\(name): id must be null")
             #expect(!(dashboard["title"] as? String ?? "").isEmpty)
             let variables = (dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
-            #expect(variables.contains { $0["name"] as? String == "datasource" && $0["type"] as? String == "datasource" }, "\(name)")
+            #expect(
+                variables.contains { $0["name"] as? String == "datasource" && $0["type"] as? String == "datasource" },
+                "\(name)")
             for variable in ["cloud_project_name", "user", "host", "machine_name"] {
                 #expect(variables.contains { $0["name"] as? String == variable }, "\(name) lacks $\(variable)")
             }
@@ -78,7 +88,8 @@ import Testing
                     #expect(expr.contains("$__rate_interval") || expr.contains("$__range"), "\(name)/\(title): \(expr)")
                 }
                 let identifiers = expr.matches(of: /[a-zA-Z_:][a-zA-Z0-9_:]*/).map { String($0.output) }
-                for identifier in identifiers where identifier.hasPrefix("footprint_") || identifier.contains(":footprint_") {
+                for identifier in identifiers
+                where identifier.hasPrefix("footprint_") || identifier.contains(":footprint_") {
                     #expect(known.contains(identifier), "\(name)/\(title): unknown metric \(identifier)")
                 }
             }
@@ -94,7 +105,8 @@ import Testing
         let node = try TestStack.nodeExporter(port: nodePort)
         defer { node.stop() }
         let rules = Self.repository.appendingPathComponent("alerts").path
-        let jobs = TestStack.bridgeJobs(node: host, exporterPort: exporterPort, exporterJob: "footprint_exporter")
+        let jobs =
+            TestStack.bridgeJobs(node: host, exporterPort: exporterPort, exporterJob: "footprint_exporter")
             + "\nrule_files: [\"\(rules)/footprint_exporter.rules.yml\", \"\(rules)/footprint_exporter.alerts.yml\"]\n"
         let prometheus = try TestStack.prometheus(port: prometheusPort, directory: directory, jobs: jobs)
         defer { prometheus.stop() }
@@ -120,11 +132,16 @@ import Testing
         // interval stands in for Grafana's: several scrape intervals (1 s here), so a loaded machine that
         // misses a scrape still leaves two samples in every window.
         let ready = try TestStack.eventually(timeout: 60) {
-            let recorded = try TestStack.query(prometheusPort, "count(cloud_project_name:footprint_host_energy_joules:rate5m)") ?? 0
-            let rated = try TestStack.query(prometheusPort, "count(rate(footprint_host_energy_joules_total[8s]) > 0)") ?? 0
+            let recorded =
+                try TestStack.query(prometheusPort, "count(cloud_project_name:footprint_host_energy_joules:rate5m)")
+                ?? 0
+            let rated =
+                try TestStack.query(prometheusPort, "count(rate(footprint_host_energy_joules_total[8s]) > 0)") ?? 0
             // The dashboards' range totals: increases over the rate interval summed over the range.
-            let totals = try TestStack.query(
-                prometheusPort, "sum(sum_over_time(increase(footprint_host_energy_joules_total{state=\"idle\"}[8s])[1m:8s]))") ?? 0
+            let totals =
+                try TestStack.query(
+                    prometheusPort,
+                    "sum(sum_over_time(increase(footprint_host_energy_joules_total{state=\"idle\"}[8s])[1m:8s]))") ?? 0
             return recorded > 0 && rated > 0 && totals > 0
         }
         #expect(ready, "no recorded data:\n\(exporter.output.suffix(2_000))")
@@ -133,7 +150,8 @@ import Testing
         let substitutions = [
             ("${datasource}", ""), ("$__rate_interval", "8s"), ("${__rate_interval}", "8s"), ("$__range", "1m"),
             ("${__range}", "1m"), ("$__interval", "1s"), ("${__interval}", "1s"),
-            ("$cloud_project_name", "isis"), ("${cloud_project_name}", "isis"), ("$user", "jane.doe"), ("${user}", "jane.doe"),
+            ("$cloud_project_name", "isis"), ("${cloud_project_name}", "isis"), ("$user", "jane.doe"),
+            ("${user}", "jane.doe"),
             ("$machine_name", #"Artemis \\(Matlab\\)"#), ("${machine_name}", #"Artemis \\(Matlab\\)"#),
             ("$host", host), ("${host}", host),
         ]

@@ -32,7 +32,8 @@ final class FakeAuditor: Sendable {
     init() throws {
         upstream = try FakeUpstream()
         let state = shared
-        upstream.route("/health_check", .handler { _ in state.mutex.withLock { $0.healthy } ? .text("") : .text("", status: 500) })
+        upstream.route(
+            "/health_check", .handler { _ in state.mutex.withLock { $0.healthy } ? .text("") : .text("", status: 500) })
         for path in ["/record", "/records"] {
             upstream.route(path, .handler { request in Self.answer(request, state: state) })
         }
@@ -63,15 +64,23 @@ final class FakeAuditor: Sendable {
                     return .text(#"{"error":"invalid record"}"#, status: 400)
                 }
                 guard state.records[id] == nil else { return .text("RECORD_EXISTS", status: 500) }
-                state.records[id] = Stored(json: String(decoding: request.body, as: UTF8.self), stopTime: record["stop_time"] as? String)
+                state.records[id] = Stored(
+                    json: String(decoding: request.body, as: UTF8.self), stopTime: record["stop_time"] as? String)
                 return .text("")
             case ("POST", "/records"):
-                guard let list = parsed as? [[String: Any]] else { return .text(#"{"error":"expected an array"}"#, status: 400) }
+                guard let list = parsed as? [[String: Any]] else {
+                    return .text(#"{"error":"expected an array"}"#, status: 400)
+                }
                 var batch: [String: Stored] = [:]
                 for record in list {
-                    guard let id = validate(record, stopRequired: false) else { return .text(#"{"error":"invalid record"}"#, status: 400) }
+                    guard let id = validate(record, stopRequired: false) else {
+                        return .text(#"{"error":"invalid record"}"#, status: 400)
+                    }
                     guard state.records[id] == nil, batch[id] == nil else { return .text("RECORD_EXISTS", status: 500) }
-                    let json = (try? JSONSerialization.data(withJSONObject: record)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                    let json =
+                        (try? JSONSerialization.data(withJSONObject: record)).map {
+                            String(decoding: $0, as: UTF8.self)
+                        } ?? ""
                     batch[id] = Stored(json: json, stopTime: record["stop_time"] as? String)
                 }
                 state.records.merge(batch) { _, new in new }
@@ -80,7 +89,9 @@ final class FakeAuditor: Sendable {
                 guard let record = parsed as? [String: Any], let id = validate(record, stopRequired: true) else {
                     return .text(#"{"error":"invalid record"}"#, status: 400)
                 }
-                guard var stored = state.records[id] else { return .text(#"{"error":"record not found"}"#, status: 404) }
+                guard var stored = state.records[id] else {
+                    return .text(#"{"error":"record not found"}"#, status: 404)
+                }
                 stored.stopTime = record["stop_time"] as? String
                 state.records[id] = stored
                 return .text("")
@@ -92,16 +103,20 @@ final class FakeAuditor: Sendable {
 
     /// The record id when the record has AUDITOR's required shape.
     private static func validate(_ record: [String: Any], stopRequired: Bool) -> String? {
-        guard let id = record["record_id"] as? String, !id.trimmingCharacters(in: .whitespaces).isEmpty, id.count <= 256,
+        guard let id = record["record_id"] as? String, !id.trimmingCharacters(in: .whitespaces).isEmpty,
+            id.count <= 256,
             let components = record["components"] as? [[String: Any]],
             let start = record["start_time"] as? String, UTCDate.parse(start) != nil
         else { return nil }
         for component in components {
             guard let name = component["name"] as? String, !name.isEmpty, let amount = component["amount"] as? NSNumber,
-                amount.doubleValue >= 0, amount.doubleValue == amount.doubleValue.rounded(), let scores = component["scores"] as? [[String: Any]]
+                amount.doubleValue >= 0, amount.doubleValue == amount.doubleValue.rounded(),
+                let scores = component["scores"] as? [[String: Any]]
             else { return nil }
             for score in scores {
-                guard (score["name"] as? String)?.isEmpty == false, ((score["value"] as? NSNumber)?.doubleValue ?? -1) >= 0 else { return nil }
+                guard (score["name"] as? String)?.isEmpty == false,
+                    ((score["value"] as? NSNumber)?.doubleValue ?? -1) >= 0
+                else { return nil }
             }
         }
         if let meta = record["meta"] as? [String: Any] {

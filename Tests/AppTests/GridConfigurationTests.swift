@@ -1,6 +1,7 @@
-@testable import App
 import Model
 import Testing
+
+@testable import App
 
 @Suite struct GridConfigurationTests {
     static let twoRegions = """
@@ -31,23 +32,26 @@ import Testing
         #expect(regions[2].uk.regionID == 13)
         #expect(regions[0].providers == [.electricitymaps, .file, .static])
         #expect(regions[0].electricityMaps.zone == "DE")
-        #expect(regions[0].electricityMaps.tokenFile == "conf/secrets/em.token")  // inherited, resolved
+        #expect(regions[0].electricityMaps.tokenFile == "conf/secrets/em.token") // inherited, resolved
         #expect(regions[0].file.path == "conf/de.csv")
         #expect(regions[0].staticGramsPerKilowattHour == 380)
         #expect(regions[1].providers == [.watttime])
         #expect(regions[1].staticGramsPerKilowattHour == 180)
-        #expect(try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "footprint.yml") == configuration)
+        #expect(
+            try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "footprint.yml") == configuration)
 
         let mapper = RegionMapper(configuration: configuration)
         #expect(mapper.region(host: "10.0.0.1:9100", labels: ["datacenter": "fra"]) == "frankfurt")
-        #expect(mapper.region(host: "ca-12.example.com:9100", labels: ["datacenter": "fra"]) == "frankfurt")  // first match wins
+        // The first match wins.
+        #expect(mapper.region(host: "ca-12.example.com:9100", labels: ["datacenter": "fra"]) == "frankfurt")
         #expect(mapper.region(host: "ca-12.example.com:9100", labels: [:]) == "california")
-        #expect(mapper.region(host: "xca-12.example.com", labels: [:]) == "london")  // anchored
+        #expect(mapper.region(host: "xca-12.example.com", labels: [:]) == "london") // anchored
         #expect(mapper.region(host: "10.0.0.2:9100", labels: ["datacenter": "lon"]) == "london")
     }
 
     @Test func oldSingleProviderConfigurationIsAOneRegionChain() throws {
-        let configuration = try ConfigurationLoader.parse(yaml: "carbon_intensity:\n  provider: uk\n  uk: {postcode: rg10}\n", file: "c.yml")
+        let configuration = try ConfigurationLoader.parse(
+            yaml: "carbon_intensity:\n  provider: uk\n  uk: {postcode: rg10}\n", file: "c.yml")
         #expect(configuration.gridRegions.map(\.name) == ["GB-RG10"])
         #expect(configuration.gridRegions[0].providers == [.uk])
         #expect(configuration.carbonIntensity.providers == nil)
@@ -55,27 +59,78 @@ import Testing
     }
 
     @Test(arguments: [
-        ("carbon_intensity:\n  providers: [uk, moon]", "bad.yml:2: carbon_intensity.providers must be one of uk, electricitymaps, watttime, static, file"),
+        (
+            "carbon_intensity:\n  providers: [uk, moon]",
+            "bad.yml:2: carbon_intensity.providers must be one of uk, electricitymaps, watttime, static, file"
+        ),
         ("carbon_intensity:\n  providers: [uk, uk]", "bad.yml:2: carbon_intensity.providers: uk is listed twice"),
         ("carbon_intensity:\n  providers: []", "bad.yml:2: carbon_intensity.providers must name at least one provider"),
-        ("carbon_intensity:\n  provider: uk\n  providers: [uk]", "bad.yml:2: carbon_intensity: give provider or providers, not both"),
-        ("carbon_intensity:\n  providers: [electricitymaps]", "bad.yml:2: carbon_intensity: provider electricitymaps needs electricitymaps.zone"),
-        ("carbon_intensity:\n  providers: [electricitymaps]\n  electricitymaps: {zone: DE}", "bad.yml:2: carbon_intensity: provider electricitymaps needs electricitymaps.token_file or token_env"),
-        ("carbon_intensity:\n  electricitymaps: {zone: DE, token_file: a, token_env: B}", "bad.yml:2: carbon_intensity.electricitymaps: give token_file or token_env, not both"),
-        ("carbon_intensity:\n  electricitymaps: {endpoint: forecast}", "bad.yml:2: carbon_intensity.electricitymaps.endpoint must be latest or history"),
-        ("carbon_intensity:\n  electricitymaps: {token_env: 9X}", "carbon_intensity.electricitymaps.token_env must be an environment variable name"),
-        ("carbon_intensity:\n  provider: watttime\n  watttime: {region: X}", "bad.yml:2: carbon_intensity: provider watttime needs watttime.username and password_file or password_env"),
-        ("carbon_intensity:\n  watttime: {endpoint: historical}", "carbon_intensity.watttime.endpoint must be forecast or signal-index"),
+        (
+            "carbon_intensity:\n  provider: uk\n  providers: [uk]",
+            "bad.yml:2: carbon_intensity: give provider or providers, not both"
+        ),
+        (
+            "carbon_intensity:\n  providers: [electricitymaps]",
+            "bad.yml:2: carbon_intensity: provider electricitymaps needs electricitymaps.zone"
+        ),
+        (
+            "carbon_intensity:\n  providers: [electricitymaps]\n  electricitymaps: {zone: DE}",
+            "bad.yml:2: carbon_intensity: provider electricitymaps needs electricitymaps.token_file or token_env"
+        ),
+        (
+            "carbon_intensity:\n  electricitymaps: {zone: DE, token_file: a, token_env: B}",
+            "bad.yml:2: carbon_intensity.electricitymaps: give token_file or token_env, not both"
+        ),
+        (
+            "carbon_intensity:\n  electricitymaps: {endpoint: forecast}",
+            "bad.yml:2: carbon_intensity.electricitymaps.endpoint must be latest or history"
+        ),
+        (
+            "carbon_intensity:\n  electricitymaps: {token_env: 9X}",
+            "carbon_intensity.electricitymaps.token_env must be an environment variable name"
+        ),
+        (
+            "carbon_intensity:\n  provider: watttime\n  watttime: {region: X}",
+            "bad.yml:2: carbon_intensity: provider watttime needs watttime.username and password_file or password_env"
+        ),
+        (
+            "carbon_intensity:\n  watttime: {endpoint: historical}",
+            "carbon_intensity.watttime.endpoint must be forecast or signal-index"
+        ),
         ("carbon_intensity:\n  provider: file", "bad.yml:2: carbon_intensity: provider file needs file.path"),
         ("carbon_intensity:\n  forecast: maybe", "bad.yml:2: carbon_intensity.forecast must be true or false"),
-        ("carbon_intensity:\n  forecast_refresh: 0s", "bad.yml:2: carbon_intensity.forecast_refresh must be a positive duration"),
-        ("carbon_intensity:\n  regions:\n    - {name: a}", "bad.yml:3: carbon_intensity.regions[0] needs match or host_pattern"),
-        ("carbon_intensity:\n  regions:\n    - {match: {a: b}}", "bad.yml:3: carbon_intensity.regions[0].name is required"),
-        ("carbon_intensity:\n  regions:\n    - {name: a, host_pattern: '(['}", "bad.yml:3: carbon_intensity.regions[0].host_pattern is not a valid regular expression"),
-        ("carbon_intensity:\n  regions:\n    - {name: a, match: {x: y}}\n    - {name: a, match: {x: z}}", #"bad.yml:4: carbon_intensity.regions[1].name "a" is used by an earlier region"#),
-        ("carbon_intensity:\n  regions:\n    - {name: GB, match: {x: y}}", #"bad.yml:3: carbon_intensity.regions: "GB" is the default region's name"#),
-        ("carbon_intensity:\n  regions:\n    - name: a\n      match: {x: y}\n      providers: [file]", "bad.yml:5: carbon_intensity.regions[0]: provider file needs file.path"),
-        ("carbon_intensity:\n  regions:\n    - {name: a, match: {x: y}, colour: red}", #"bad.yml:3: unknown key "colour" in carbon_intensity.regions[0]"#),
+        (
+            "carbon_intensity:\n  forecast_refresh: 0s",
+            "bad.yml:2: carbon_intensity.forecast_refresh must be a positive duration"
+        ),
+        (
+            "carbon_intensity:\n  regions:\n    - {name: a}",
+            "bad.yml:3: carbon_intensity.regions[0] needs match or host_pattern"
+        ),
+        (
+            "carbon_intensity:\n  regions:\n    - {match: {a: b}}",
+            "bad.yml:3: carbon_intensity.regions[0].name is required"
+        ),
+        (
+            "carbon_intensity:\n  regions:\n    - {name: a, host_pattern: '(['}",
+            "bad.yml:3: carbon_intensity.regions[0].host_pattern is not a valid regular expression"
+        ),
+        (
+            "carbon_intensity:\n  regions:\n    - {name: a, match: {x: y}}\n    - {name: a, match: {x: z}}",
+            #"bad.yml:4: carbon_intensity.regions[1].name "a" is used by an earlier region"#
+        ),
+        (
+            "carbon_intensity:\n  regions:\n    - {name: GB, match: {x: y}}",
+            #"bad.yml:3: carbon_intensity.regions: "GB" is the default region's name"#
+        ),
+        (
+            "carbon_intensity:\n  regions:\n    - name: a\n      match: {x: y}\n      providers: [file]",
+            "bad.yml:5: carbon_intensity.regions[0]: provider file needs file.path"
+        ),
+        (
+            "carbon_intensity:\n  regions:\n    - {name: a, match: {x: y}, colour: red}",
+            #"bad.yml:3: unknown key "colour" in carbon_intensity.regions[0]"#
+        ),
         ("carbon_intensity:\n  regions: {name: a}", "bad.yml:2: carbon_intensity.regions must be a list"),
     ])
     func badGridSettingsAreReportedWithTheirLine(yaml: String, expected: String) {
@@ -90,16 +145,23 @@ import Testing
     @Test func forecastCommandRendersTableAndJSON() {
         let start = 1_795_345_200.0
         let periods = [300.0, 200, 100, 120, 250].enumerated().map { index, value in
-            IntensityPeriod(start: start + Double(index) * 1_800, end: start + Double(index + 1) * 1_800, value: GramsPerKilowattHour(value))
+            IntensityPeriod(
+                start: start + Double(index) * 1_800, end: start + Double(index + 1) * 1_800,
+                value: GramsPerKilowattHour(value))
         }
         let forecast = IntensityForecast(periods: periods)
-        let table = ForecastCommand.render(forecast, provider: "uk", region: "GB", now: start + 600, window: 3_600, format: .table)
+        let table = ForecastCommand.render(
+            forecast, provider: "uk", region: "GB", now: start + 600, window: 3_600, format: .table)
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines[0] == "Grid region GB (uk), next 24 h from 2026-11-22 11:10Z")
         #expect(lines[2].hasPrefix("2026-11-22 11:00Z  now"))
         #expect(lines[3].contains("+20m") && lines[3].hasSuffix("-33%"))
-        #expect(lines.last == "Best 1h window: 2026-11-22 12:00Z to 2026-11-22 13:00Z, mean 110.0 g/kWh, -63% vs now, starts in 50m")
-        let json = ForecastCommand.render(forecast, provider: "uk", region: "GB", now: start + 600, window: 3_600, format: .json)
+        #expect(
+            lines.last
+                == "Best 1h window: 2026-11-22 12:00Z to 2026-11-22 13:00Z, mean 110.0 g/kWh, -63% vs now, starts in 50m"
+        )
+        let json = ForecastCommand.render(
+            forecast, provider: "uk", region: "GB", now: start + 600, window: 3_600, format: .json)
         #expect(json.contains(#""mean_grams_per_kwh" : 110"#))
         #expect(json.contains(#""start_timestamp_seconds" : 1795348800"#))
         #expect(json.contains(#""grid_region" : "GB""#))

@@ -36,7 +36,10 @@ import Testing
         let exporter = try TestStack.exporter(port: exporterPort, config: config, directory: directory)
         defer { exporter.stop() }
         let configPath = "\(directory)/footprint.yml"
-        #expect(try TestStack.eventually(timeout: 30) { (try TestStack.query(prometheusPort, "sum(footprint_host_energy_joules_total)") ?? 0) > 0 })
+        #expect(
+            try TestStack.eventually(timeout: 30) {
+                (try TestStack.query(prometheusPort, "sum(footprint_host_energy_joules_total)") ?? 0) > 0
+            })
 
         // Some load on the machine during part of the window, so busy and idle both grow.
         let windowStart = (Date().timeIntervalSince1970 + 1).rounded(.up)
@@ -55,7 +58,8 @@ import Testing
             let run = try ExternalProcess(
                 TestStack.exporterBinary,
                 [
-                    "report", "--config.file=\(configPath)", "--from", "\(Int(windowStart))", "--to", "\(Int(windowEnd))",
+                    "report", "--config.file=\(configPath)", "--from", "\(Int(windowStart))", "--to",
+                    "\(Int(windowEnd))",
                     "--step", step, "--resolution", "1s", "--group-by", "cloud_project_name,user", "--format", format,
                     "--output", path,
                 ])
@@ -73,8 +77,10 @@ import Testing
         // at most that, so the window's energy may differ by 3 s at the highest possible power (2 cores x 15 W
         // + 10 W + 20 W = 60 W).
         let tolerance = 3 * 60.0
-        #expect(abs(reported - live) <= tolerance, "report \(reported) J, live increase \(live) J over \(windowEnd - windowStart) s")
-        #expect(live > 20 * 30)  // at least 30 W (the idle floor) over more than 20 s
+        #expect(
+            abs(reported - live) <= tolerance,
+            "report \(reported) J, live increase \(live) J over \(windowEnd - windowStart) s")
+        #expect(live > 20 * 30) // at least 30 W (the idle floor) over more than 20 s
         #expect(summary["hosts"] as? Double == 1)
         let groups = try #require(document["groups"] as? [[String: Any]])
         #expect(groups.count == 1)
@@ -98,14 +104,16 @@ import Testing
         let workspacesRun = try ExternalProcess(
             TestStack.exporterBinary,
             [
-                "workspaces", "--config.file=\(configPath)", "--from", "\(Int(windowStart))", "--to", "\(Int(windowEnd))", "--resolution", "1s",
+                "workspaces", "--config.file=\(configPath)", "--from", "\(Int(windowStart))", "--to",
+                "\(Int(windowEnd))", "--resolution", "1s",
                 "--format", "json", "--output", workspacesPath,
             ])
         #expect(workspacesRun.waitForExit(timeout: 60) == 0, "\(workspacesRun.output)")
         let workspacesJSON = try String(contentsOfFile: workspacesPath, encoding: .utf8)
         try SchemaCheck.expectValid(workspacesJSON, directory: directory)
         let workspaces = try #require(
-            (try JSONSerialization.jsonObject(with: Data(workspacesJSON.utf8)) as? [String: Any])?["workspaces"] as? [[String: Any]])
+            (try JSONSerialization.jsonObject(with: Data(workspacesJSON.utf8)) as? [String: Any])?["workspaces"]
+                as? [[String: Any]])
         #expect(workspaces.count == 1)
         let workspace = try #require(workspaces.first)
         #expect(workspace["status"] as? String == "processed")
@@ -119,7 +127,8 @@ import Testing
         let openMetrics = try report("openmetrics", "backfill.om")
         #expect(String(decoding: openMetrics, as: UTF8.self).hasSuffix("# EOF\n"))
         let blocks = "\(directory)/backfilled"
-        let create = try ExternalProcess("promtool", ["tsdb", "create-blocks-from", "openmetrics", "\(directory)/backfill.om", blocks])
+        let create = try ExternalProcess(
+            "promtool", ["tsdb", "create-blocks-from", "openmetrics", "\(directory)/backfill.om", blocks])
         #expect(create.waitForExit(timeout: 60) == 0, "\(create.output)")
         let replayPort = FreePort.next()
         let replay = try ExternalProcess(
@@ -130,10 +139,14 @@ import Testing
             ])
         defer { replay.stop() }
         try replay.waitUntilReady("http://127.0.0.1:\(replayPort)/-/ready", timeout: 30)
-        let backfilled = try #require(try TestStack.query(replayPort, #"sum(footprint_host_energy_joules_total{job=""})"#, at: windowEnd))
+        let backfilled = try #require(
+            try TestStack.query(replayPort, #"sum(footprint_host_energy_joules_total{job=""})"#, at: windowEnd))
         #expect(abs(backfilled - reported) < 1e-6 * reported, "backfilled \(backfilled) J, report \(reported) J")
         let busy = try #require(
-            try TestStack.query(replayPort, #"footprint_host_emissions_grams_total{state="busy",cloud_project_name="isis",user="jane.doe"}"#, at: windowEnd))
+            try TestStack.query(
+                replayPort,
+                #"footprint_host_emissions_grams_total{state="busy",cloud_project_name="isis",user="jane.doe"}"#,
+                at: windowEnd))
         #expect(abs(busy - ((totals["busy_gco2eq"] as? Double) ?? 0)) < 1e-6 * max(busy, 1))
         #expect(try TestStack.query(replayPort, "footprint_report_info", at: windowEnd) == 1)
     }

@@ -6,29 +6,6 @@ import TestSupport
 import Testing
 
 @Suite(.serialized) struct PersistenceTests {
-    @Test func storeRoundTripsTheLedger() throws {
-        let directory = try TestStack.temporaryDirectory()
-        let store = try StateStore(path: "\(directory)/nested/state.sqlite")
-        #expect(try store.load() == nil)
-        var ledger = HostLedger(attributionLabels: ["cloud_project_name", "user"], graceSeconds: 600)
-        let profile = PowerProfile()
-        let first = HostReading(host: "a:9100", labels: ["user": "x\"y"], timestamp: 100, cpuIdleSeconds: 10, cpuTotalSeconds: 20, cores: 2, memoryActiveRatio: nil, bootTime: 5)
-        var second = first
-        second.timestamp = 160
-        second.cpuIdleSeconds = 70
-        second.cpuTotalSeconds = 140
-        ledger.record(first, profile: profile, intensity: GramsPerKilowattHour(200), region: "GB", at: 100)
-        ledger.record(second, profile: profile, intensity: GramsPerKilowattHour(200), region: "GB", at: 160)
-        try store.save(ledger, at: 160)
-        let saved = try #require(try store.load())
-        #expect(saved.attributionLabels == ["cloud_project_name", "user"])
-        #expect(saved.accounts == ledger.allAccounts)
-        #expect(saved.baselines.map(\.timestamp) == [160])
-        #expect(saved.savedAt == 160)
-        let restored = HostLedger(attributionLabels: saved.attributionLabels, graceSeconds: 600, accounts: saved.accounts, baselines: saved.baselines)
-        #expect(restored.snapshot().accounts == ledger.snapshot().accounts)
-    }
-
     /// The exporter killed with SIGKILL at random moments, restarted each time on the same store, against a
     /// real node_exporter: no counter ever decreases and the final energy equals an independent integration.
     @Test func countersSurviveSigkill() throws {
@@ -49,7 +26,8 @@ import Testing
         var exporter = try TestStack.exporter(port: port, config: config, directory: directory)
         defer { exporter.stop() }
         func scrape() throws -> [String: Double] {
-            TestStack.samples(String(decoding: try TestStack.get("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self))
+            TestStack.samples(
+                String(decoding: try TestStack.get("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self))
         }
         let first = try scrape()
         let start = try #require(first["footprint_last_collection_timestamp_seconds"])
@@ -81,7 +59,9 @@ import Testing
         let energy = energyKeys.reduce(0) { $0 + (end[$1] ?? 0) }
         let last = try #require(end["footprint_last_collection_timestamp_seconds"])
         let expected = 40 * (last - start)
-        #expect(abs(energy - expected) / expected < 0.005, "energy \(energy) J, independent \(expected) J over \(last - start) s")
+        #expect(
+            abs(energy - expected) / expected < 0.005,
+            "energy \(energy) J, independent \(expected) J over \(last - start) s")
         #expect(decreases.isEmpty, "\(decreases)")
         #expect(exporter.output.contains("counters restored"))
     }

@@ -1,10 +1,11 @@
-@testable import App
 import Foundation
 import HTTPClient
 import Logging
 import Model
 import TestSupport
 import Testing
+
+@testable import App
 
 /// The report command over a synthetic Prometheus history whose every reading is known, with the GB
 /// intensity history from the recorded fixture.
@@ -46,7 +47,8 @@ import Testing
 
     /// The fixture's half-hours, read independently of the reader under test.
     static func fixtureIntensity() throws -> [(from: Double, value: Double)] {
-        let object = try JSONSerialization.jsonObject(with: Data(try Fixture.data("carbon-intensity-uk/intensity_range_2026-11-21.json")))
+        let object = try JSONSerialization.jsonObject(
+            with: Data(try Fixture.data("carbon-intensity-uk/intensity_range_2026-11-21.json")))
         let data = try #require((object as? [String: Any])?["data"] as? [[String: Any]])
         return try data.map { period in
             let text = try #require(period["from"] as? String)
@@ -58,22 +60,28 @@ import Testing
 
     func run(_ arguments: [String]) throws -> (String, Bool) {
         let command = try ReportCommand.parse(arguments)
-        let (bytes, readAnything) = try command.produce(fetcher: try CurlHTTPClient(userAgent: "test"), logger: Logger(label: "test"), progress: nil)
+        let (bytes, readAnything) = try command.produce(
+            fetcher: try CurlHTTPClient(userAgent: "test"), logger: Logger(label: "test"), progress: nil)
         return (String(decoding: bytes, as: UTF8.self), readAnything)
     }
 
     @Test func hourlyTotalsGapsAndFailuresFromKnownHistory() throws {
         let directory = try TestStack.temporaryDirectory()
         // The second day's range requests fail.
-        let prometheus = try SyntheticPrometheus(hosts: Self.hosts(), failing: [(Self.from + Self.day)...(Self.from + 2 * Self.day - 1)])
+        let prometheus = try SyntheticPrometheus(
+            hosts: Self.hosts(), failing: [(Self.from + Self.day)...(Self.from + 2 * Self.day - 1)])
         defer { prometheus.stop() }
         let carbon = try FakeUpstream()
         defer { carbon.stop() }
-        carbon.route("/intensity/2026-11-21T00:00Z/2026-11-23T00:30Z", .fixture("carbon-intensity-uk/intensity_range_2026-11-21.json"))
-        let config = try Self.configuration(prometheus: prometheus.baseURL, carbon: carbon.baseURL, directory: directory)
+        carbon.route(
+            "/intensity/2026-11-21T00:00Z/2026-11-23T00:30Z",
+            .fixture("carbon-intensity-uk/intensity_range_2026-11-21.json"))
+        let config = try Self.configuration(
+            prometheus: prometheus.baseURL, carbon: carbon.baseURL, directory: directory)
 
         let arguments = [
-            "--config.file=\(config)", "--from", "2026-11-21T00:00Z", "--to", "2026-11-23T00:00Z", "--step", "1h", "--group-by", "user",
+            "--config.file=\(config)", "--from", "2026-11-21T00:00Z", "--to", "2026-11-23T00:00Z", "--step", "1h",
+            "--group-by", "user",
             "--format", "json",
         ]
         let (json, readAnything) = try run(arguments)
@@ -88,7 +96,8 @@ import Testing
         let intensity = try Self.fixtureIntensity()
         func value(at time: Double) -> Double { intensity.last { $0.from <= time }?.value ?? 250 }
         func usage(_ bucket: [String: Any], _ user: String) -> [String: Any]? {
-            (bucket["groups"] as? [[String: Any]])?.first { ($0["labels"] as? [String: String])?["user"] == user }?["usage"] as? [String: Any]
+            (bucket["groups"] as? [[String: Any]])?.first { ($0["labels"] as? [String: String])?["user"] == user }?[
+                "usage"] as? [String: Any]
         }
         for hour in 0..<5 {
             let bucket = hourly[hour]
@@ -122,7 +131,10 @@ import Testing
         #expect(failed["end"] as? String == "2026-11-23T00:00:00Z")
         #expect((failed["cause"] as? String ?? "").contains("HTTP status 500"))
         // No intensity for the second day in the fixture: the fallback, listed.
-        #expect(gaps.contains { $0["kind"] as? String == "intensity_fallback" && $0["start"] as? String == "2026-11-22T00:00:00Z" })
+        #expect(
+            gaps.contains {
+                $0["kind"] as? String == "intensity_fallback" && $0["start"] as? String == "2026-11-22T00:00:00Z"
+            })
         let daily = try #require(series["daily"] as? [[String: Any]])
         #expect(daily.map { $0["status"] as? String } == ["ok", "failed"])
         let monthly = try #require(series["monthly"] as? [[String: Any]])
@@ -150,19 +162,27 @@ import Testing
         defer { prometheus.stop() }
         let carbon = try FakeUpstream()
         defer { carbon.stop() }
-        let config = try Self.configuration(prometheus: prometheus.baseURL, carbon: carbon.baseURL, directory: directory)
+        let config = try Self.configuration(
+            prometheus: prometheus.baseURL, carbon: carbon.baseURL, directory: directory)
         let base = ["--config.file=\(config)", "--from", "2026-11-21T00:00Z", "--to", "2026-11-21T03:00Z"]
 
         let (csv, _) = try run(base + ["--format", "csv"])
         let rows = csv.split(separator: "\n").map(String.init)
-        #expect(rows.first == "resolution,start,end,status,cloud_project_name,user,cpu_busy_seconds,cpu_idle_seconds,busy_kwh,idle_kwh,busy_gco2eq,idle_gco2eq,host_seconds,causes")
-        #expect(rows.contains { $0.hasPrefix("provenance,2026-11-21T00:00:00Z,2026-11-21T03:00:00Z,config_sha256,,,,,,,,,,") })
+        #expect(
+            rows.first
+                == "resolution,start,end,status,cloud_project_name,user,cpu_busy_seconds,cpu_idle_seconds,busy_kwh,idle_kwh,busy_gco2eq,idle_gco2eq,host_seconds,causes"
+        )
+        #expect(
+            rows.contains {
+                $0.hasPrefix("provenance,2026-11-21T00:00:00Z,2026-11-21T03:00:00Z,config_sha256,,,,,,,,,,")
+            })
         #expect(rows.contains { $0.hasPrefix("provenance,") && $0.contains(",query,") && $0.contains("timestamp(") })
         #expect(rows.allSatisfy { $0.filter { $0 == "," }.count >= 13 })
         let missing = try #require(rows.first { $0.hasPrefix("step,2026-11-21T01:00:00Z,") })
         #expect(missing.hasPrefix("step,2026-11-21T01:00:00Z,2026-11-21T02:00:00Z,missing,,,,,,,,,,"))
         // The hour after the gap: both hosts observed for the whole hour again.
-        let after = try #require(rows.first { $0.hasPrefix("step,2026-11-21T02:00:00Z,2026-11-21T03:00:00Z,ok,isis,bob,") })
+        let after = try #require(
+            rows.first { $0.hasPrefix("step,2026-11-21T02:00:00Z,2026-11-21T03:00:00Z,ok,isis,bob,") })
         #expect(after.split(separator: ",", omittingEmptySubsequences: false)[12] == "3600")
         #expect(missing.contains("Prometheus listed no node_exporter host"))
         // The intensity API is down here (404 for every range): the fallback is used and said so.
@@ -181,21 +201,32 @@ import Testing
         // No point inside the missing hour: the counter pauses instead of claiming zero use.
         #expect(!openMetrics.contains(" \(Int64(away + 3_600))\n"))
         #expect(openMetrics.contains(" \(Int64(away))\n"))
-        #expect(openMetrics.contains(#"footprint_host_energy_joules_total{host="10.0.0.2:9100",cloud_project_name="isis",user="bob",grid_region="GB",state="busy"} 0 \#(Int64(Self.from))"#))
+        #expect(
+            openMetrics.contains(
+                #"footprint_host_energy_joules_total{host="10.0.0.2:9100",cloud_project_name="isis",user="bob",grid_region="GB",state="busy"} 0 \#(Int64(Self.from))"#
+            ))
         let path = "\(directory)/backfill.om"
         try openMetrics.write(toFile: path, atomically: true, encoding: .utf8)
-        let blocks = try ExternalProcess("promtool", ["tsdb", "create-blocks-from", "openmetrics", path, "\(directory)/blocks"])
+        let blocks = try ExternalProcess(
+            "promtool", ["tsdb", "create-blocks-from", "openmetrics", path, "\(directory)/blocks"])
         #expect(blocks.waitForExit(timeout: 30) == 0, "\(blocks.output)")
     }
 
     @Test func invalidArgumentsAreRejected() throws {
-        #expect(throws: (any Error).self) { try ReportCommand.parse(["--config.file=x", "--from", "2026-10-02T00:00Z", "--to", "2026-10-01T00:00Z"]) }
-        #expect(throws: (any Error).self) { try ReportCommand.parse(["--config.file=x", "--from", "yesterday", "--to", "2026-10-01T00:00Z"]) }
         #expect(throws: (any Error).self) {
-            try ReportCommand.parse(["--config.file=x", "--from", "2026-10-01T00:00Z", "--to", "2026-11-01T00:00Z", "--step", "0s"])
+            try ReportCommand.parse(["--config.file=x", "--from", "2026-10-02T00:00Z", "--to", "2026-10-01T00:00Z"])
+        }
+        #expect(throws: (any Error).self) {
+            try ReportCommand.parse(["--config.file=x", "--from", "yesterday", "--to", "2026-10-01T00:00Z"])
+        }
+        #expect(throws: (any Error).self) {
+            try ReportCommand.parse([
+                "--config.file=x", "--from", "2026-10-01T00:00Z", "--to", "2026-11-01T00:00Z", "--step", "0s",
+            ])
         }
         let parsed = try ReportCommand.parse([
-            "--config.file=x", "--from", "2026-10-01T00:00Z", "--to", "2026-11-01T00:00Z", "--step", "1h", "--group-by", "cloud_project_name,user",
+            "--config.file=x", "--from", "2026-10-01T00:00Z", "--to", "2026-11-01T00:00Z", "--step", "1h", "--group-by",
+            "cloud_project_name,user",
             "--format", "csv", "--output", "out.csv",
         ])
         #expect(try parsed.span() == (1_790_812_800, 1_793_491_200))

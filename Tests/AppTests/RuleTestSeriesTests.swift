@@ -29,7 +29,13 @@ import Testing
         var escaped = false
         for character in series[series.index(after: open)...] {
             if inValue {
-                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inValue = false }
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    inValue = false
+                }
                 continue
             }
             switch character {
@@ -46,7 +52,8 @@ import Testing
 
     @Test func inputSeriesMatchTheExporterOutput() throws {
         let golden = try String(
-            contentsOf: Self.repository.appendingPathComponent("Tests/ExpositionTests/Fixtures/snapshot.golden.prom"), encoding: .utf8)
+            contentsOf: Self.repository.appendingPathComponent("Tests/ExpositionTests/Fixtures/snapshot.golden.prom"),
+            encoding: .utf8)
         let exported = Self.labelNames(exposition: golden)
         let targetLabels: Set<String> = ["job", "instance"]
         // Sites may configure machine_name as a further attribution label on host series.

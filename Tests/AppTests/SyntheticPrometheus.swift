@@ -41,7 +41,8 @@ final class SyntheticPrometheus: Sendable {
 
     private func answer(_ request: ServerRequest) -> ServerResponse {
         guard let query = request.query["query"], let start = request.query["start"].flatMap(Double.init),
-            let end = request.query["end"].flatMap(Double.init), let step = request.query["step"].flatMap(Double.init), step > 0
+            let end = request.query["end"].flatMap(Double.init), let step = request.query["step"].flatMap(Double.init),
+            step > 0
         else { return .text(#"{"status":"error","errorType":"bad_data","error":"bad parameters"}"#, status: 400) }
         if failing.contains(where: { $0.contains(start) }) {
             return .text(#"{"status":"error","errorType":"internal","error":"injected failure"}"#, status: 500)
@@ -86,12 +87,15 @@ final class SyntheticPrometheus: Sendable {
             series.append(#"{"metric":{\#(metric)},"values":[\#(points.joined(separator: ","))]}"#)
         }
         let body = #"{"status":"success","data":{"resultType":"matrix","result":[\#(series.joined(separator: ","))]}}"#
-        return ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
+        return ServerResponse(
+            status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")],
+            body: Array(body.utf8))
     }
 
     /// Times as Prometheus writes them: whole seconds without a fraction, else three decimals.
     static func time(_ time: Double) -> String {
         let milliseconds = Int64((time * 1_000).rounded())
-        return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000)" : String(format: "%.3f", Double(milliseconds) / 1_000)
+        return milliseconds % 1_000 == 0
+            ? "\(milliseconds / 1_000)" : String(format: "%.3f", Double(milliseconds) / 1_000)
     }
 }

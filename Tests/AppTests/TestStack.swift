@@ -8,11 +8,7 @@ enum TestStack {
         do { return try CurlHTTPClient(userAgent: "footprint-tests") } catch { fatalError("curl: \(error)") }
     }()
 
-    static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("footprint-e2e-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func temporaryDirectory() throws -> String { try TemporaryDirectory.make("e2e") }
 
     /// The exporter binary `swift build` put beside the test bundle.
     static var exporterBinary: String {
@@ -77,7 +73,9 @@ enum TestStack {
         """
     }
 
-    static func exporter(port: UInt16, config: String, directory: String, extraArguments: [String] = []) throws -> ExternalProcess {
+    static func exporter(
+        port: UInt16, config: String, directory: String, extraArguments: [String] = []
+    ) throws -> ExternalProcess {
         let configPath = "\(directory)/footprint.yml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let process = try ExternalProcess(
@@ -100,7 +98,9 @@ enum TestStack {
     static func samples(_ text: String) -> [String: Double] {
         var result: [String: Double] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
             result[String(line[..<space])] = value
         }
         return result

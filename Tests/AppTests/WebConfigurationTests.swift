@@ -1,7 +1,8 @@
-@testable import App
 import Foundation
 import MetricsServer
 import Testing
+
+@testable import App
 
 /// `--web.config.file` parsing: the exporter-toolkit keys, strictness, and messages with their lines.
 @Suite struct WebConfigurationTests {
@@ -59,10 +60,11 @@ import Testing
         #expect(tls.minVersion == .tls13)
         #expect(!tls.preferServerCipherSuites)
         #expect(web.http2Requested)
-        #expect(web.headers == [
-            ServerHeader(name: "X-Frame-Options", value: "deny"),
-            ServerHeader(name: "Strict-Transport-Security", value: "max-age=31536000"),
-        ])
+        #expect(
+            web.headers == [
+                ServerHeader(name: "X-Frame-Options", value: "deny"),
+                ServerHeader(name: "Strict-Transport-Security", value: "max-age=31536000"),
+            ])
         #expect(web.basicAuthUsers == ["alice": hash])
         #expect(web.rateLimit == .init(interval: 0.1, burst: 5))
         // check-config's summary names users, never hashes or key material.
@@ -91,22 +93,64 @@ import Testing
     }
 
     @Test(arguments: [
-        ("tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n  foo: 1\n", "web.yml:4: unknown key \"foo\" in tls_server_config"),
+        (
+            "tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n  foo: 1\n",
+            "web.yml:4: unknown key \"foo\" in tls_server_config"
+        ),
         ("listen: :9100\n", "web.yml:1: unknown key \"listen\" in the web configuration"),
-        ("tls_server_config:\n  cert_file: server.crt\n", "web.yml:2: tls_server_config: missing one of key or key_file"),
-        ("tls_server_config:\n  key_file: server.key\n", "web.yml:2: tls_server_config: missing one of cert or cert_file"),
-        ("tls_server_config:\n  cert_file: server.crt\n  cert: x\n  key_file: server.key\n", "tls_server_config: give cert or cert_file, not both"),
-        ("tls_server_config:\n  cert_file: missing.crt\n  key_file: server.key\n", "web.yml:2: tls_server_config.cert_file: cannot read"),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n",
+            "web.yml:2: tls_server_config: missing one of key or key_file"
+        ),
+        (
+            "tls_server_config:\n  key_file: server.key\n",
+            "web.yml:2: tls_server_config: missing one of cert or cert_file"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  cert: x\n  key_file: server.key\n",
+            "tls_server_config: give cert or cert_file, not both"
+        ),
+        (
+            "tls_server_config:\n  cert_file: missing.crt\n  key_file: server.key\n",
+            "web.yml:2: tls_server_config.cert_file: cannot read"
+        ),
         ("tls_server_config:\n  cert_file: notes.txt\n  key_file: server.key\n", "notes.txt holds no PEM block"),
-        ("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: Sometimes\n", "web.yml:4: tls_server_config.client_auth_type must be one of NoClientCert"),
-        ("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_ca_file: ca.crt\n", "client CAs are configured but client_auth_type is NoClientCert"),
-        ("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n", "needs client_ca_file or client_ca"),
-        ("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n  max_version: TLS12\n", "min_version is above max_version"),
-        ("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: SSL3\n", "web.yml:4: tls_server_config.min_version must be one of TLS10, TLS11, TLS12, TLS13"),
-        ("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n", "web.yml:4: tls_server_config.cipher_suites is not supported"),
-        ("tls_server_config:\n  client_ca_file: ca.crt\n", "client certificate settings need a server certificate and key"),
-        ("http_server_config:\n  headers:\n    Server: nginx\n", "web.yml:3: http_server_config.headers: header \"Server\" cannot be set"),
-        ("http_server_config:\n  headers:\n    X-Frame-Options: allow\n", "web.yml:3: http_server_config.headers.X-Frame-Options must be deny or sameorigin"),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: Sometimes\n",
+            "web.yml:4: tls_server_config.client_auth_type must be one of NoClientCert"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_ca_file: ca.crt\n",
+            "client CAs are configured but client_auth_type is NoClientCert"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n",
+            "needs client_ca_file or client_ca"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n  max_version: TLS12\n",
+            "min_version is above max_version"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: SSL3\n",
+            "web.yml:4: tls_server_config.min_version must be one of TLS10, TLS11, TLS12, TLS13"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n",
+            "web.yml:4: tls_server_config.cipher_suites is not supported"
+        ),
+        (
+            "tls_server_config:\n  client_ca_file: ca.crt\n",
+            "client certificate settings need a server certificate and key"
+        ),
+        (
+            "http_server_config:\n  headers:\n    Server: nginx\n",
+            "web.yml:3: http_server_config.headers: header \"Server\" cannot be set"
+        ),
+        (
+            "http_server_config:\n  headers:\n    X-Frame-Options: allow\n",
+            "web.yml:3: http_server_config.headers.X-Frame-Options must be deny or sameorigin"
+        ),
         ("http_server_config:\n  headers:\n    X-Content-Type-Options: sniff\n", "must be nosniff"),
         ("http_server_config:\n  http2: maybe\n", "web.yml:2: http_server_config.http2 must be true or false"),
         ("http_server_config:\n  push: true\n", "web.yml:2: unknown key \"push\" in http_server_config"),
@@ -124,10 +168,16 @@ import Testing
         #expect(found.allSatisfy { $0.hasPrefix("\(directory)/web.yml:") })
     }
 
-    @Test(arguments: ["hunter2", "$2y$10$tooShort", "$1$abcdefgh$abcdefghijklmnopqrstuv", "$2y$99$" + String(repeating: "a", count: 53)])
+    @Test(arguments: [
+        "hunter2", "$2y$10$tooShort", "$1$abcdefgh$abcdefghijklmnopqrstuv",
+        "$2y$99$" + String(repeating: "a", count: 53),
+    ])
     func plainTextAndForeignHashesAreRefusedWithoutEchoingThem(password: String) {
         let found = problems("basic_auth_users:\n  alice: '\(password)'\n")
-        #expect(found == ["/nonexistent/web.yml:2: basic_auth_users.alice must be a bcrypt hash ($2y$, $2b$ or $2a$, 60 characters); plain-text passwords are not accepted"])
+        #expect(
+            found == [
+                "/nonexistent/web.yml:2: basic_auth_users.alice must be a bcrypt hash ($2y$, $2b$ or $2a$, 60 characters); plain-text passwords are not accepted"
+            ])
     }
 
     @Test func duplicateUsersAndColonsAreRefused() {
@@ -175,7 +225,7 @@ import Testing
         let authenticator = BasicAuthenticator(users: ["alice": try WebConfigurationTests.hash("s3cret")])
         func basic(_ text: String) -> String { "Basic " + Data(text.utf8).base64EncodedString() }
         #expect(authenticator.admits(authorization: basic("alice:s3cret")))
-        #expect(authenticator.admits(authorization: basic("alice:s3cret")))  // remembered
+        #expect(authenticator.admits(authorization: basic("alice:s3cret"))) // remembered
         #expect(!authenticator.admits(authorization: basic("alice:s3cret ")))
         #expect(!authenticator.admits(authorization: basic("alice:s3cre")))
         #expect(!authenticator.admits(authorization: basic("alice:s3cret\u{0}x")))
@@ -227,7 +277,8 @@ enum TestCertificates {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ExternalProcessFailure(description: "openssl could not make test certificates (is openssl installed?)")
+            throw ExternalProcessFailure(
+                description: "openssl could not make test certificates (is openssl installed?)")
         }
         return directory
     }
@@ -242,7 +293,8 @@ enum TestCertificates {
     @Test func validatesTheWebConfigurationFile() throws {
         let directory = try TestStack.temporaryDirectory()
         let good = "\(directory)/good.yml"
-        try "basic_auth_users: {alice: '\(try WebConfigurationTests.hash("x"))'}\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "basic_auth_users: {alice: '\(try WebConfigurationTests.hash("x"))'}\n".write(
+            toFile: good, atomically: true, encoding: .utf8)
         let bad = "\(directory)/bad.yml"
         try "basic_auth_users: {alice: plaintext}\n".write(toFile: bad, atomically: true, encoding: .utf8)
         try CheckConfig.parse(["--web.config.file", good]).run()

@@ -1,10 +1,11 @@
-@testable import App
 import Foundation
 import HTTPClient
 import Logging
 import MetricsServer
 import TestSupport
 import Testing
+
+@testable import App
 
 /// TLS, client certificates, basic authentication, headers, rate limits and connection limits on a running
 /// exporter, over real sockets with libcurl and the curl program as clients.
@@ -46,7 +47,10 @@ import Testing
         let url = "https://127.0.0.1:\(application.port)/metrics"
         let tls = TLSOptions(caFile: "\(directory)/ca.crt")
         func get(_ headers: [HTTPHeader], path: String = "/metrics") throws -> HTTPResponse {
-            try client.fetch(HTTPRequest(url: "https://127.0.0.1:\(application.port)\(path)", headers: headers, timeoutSeconds: 10, tls: tls))
+            try client.fetch(
+                HTTPRequest(
+                    url: "https://127.0.0.1:\(application.port)\(path)", headers: headers, timeoutSeconds: 10, tls: tls)
+            )
         }
 
         let missing = try get([])
@@ -62,25 +66,31 @@ import Testing
         #expect(granted.header("x-content-type-options") == "nosniff")
 
         // Plain HTTP on the TLS port gets no answer; a client that does not trust the CA is refused by curl.
-        #expect(throws: (any Error).self) { try client.fetch(HTTPRequest(url: url.replacingOccurrences(of: "https", with: "http"), timeoutSeconds: 5)) }
+        #expect(throws: (any Error).self) {
+            try client.fetch(HTTPRequest(url: url.replacingOccurrences(of: "https", with: "http"), timeoutSeconds: 5))
+        }
         #expect(throws: (any Error).self) { try client.fetch(HTTPRequest(url: url, timeoutSeconds: 5)) }
 
         // A reload swaps the users at once; the reload endpoint itself needs credentials.
         let newHash = try WebConfigurationTests.hash("n3w", cost: 6)
         try """
-            tls_server_config: {cert_file: server.crt, key_file: server.key}
-            basic_auth_users: {alice: '\(newHash)'}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        tls_server_config: {cert_file: server.crt, key_file: server.key}
+        basic_auth_users: {alice: '\(newHash)'}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let reloadURL = "https://127.0.0.1:\(application.port)/-/reload"
-        #expect(try client.fetch(HTTPRequest(url: reloadURL, method: .post, timeoutSeconds: 10, tls: tls)).status == 401)
-        let reloaded = try client.fetch(HTTPRequest(url: reloadURL, method: .post, headers: [basic("alice", "s3cret")], timeoutSeconds: 10, tls: tls))
+        #expect(
+            try client.fetch(HTTPRequest(url: reloadURL, method: .post, timeoutSeconds: 10, tls: tls)).status == 401)
+        let reloaded = try client.fetch(
+            HTTPRequest(
+                url: reloadURL, method: .post, headers: [basic("alice", "s3cret")], timeoutSeconds: 10, tls: tls))
         #expect(reloaded.status == 200)
         #expect(try get([basic("alice", "s3cret")]).status == 401)
         #expect(try get([basic("alice", "n3w")]).status == 200)
 
         // A broken web configuration is rejected and the running one stays.
         try "basic_auth_users: {alice: plaintext}\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let rejected = try client.fetch(HTTPRequest(url: reloadURL, method: .post, headers: [basic("alice", "n3w")], timeoutSeconds: 10, tls: tls))
+        let rejected = try client.fetch(
+            HTTPRequest(url: reloadURL, method: .post, headers: [basic("alice", "n3w")], timeoutSeconds: 10, tls: tls))
         #expect(rejected.status == 500)
         #expect(!String(decoding: rejected.body, as: UTF8.self).contains("plaintext"))
         #expect(try get([basic("alice", "n3w")]).status == 200)
@@ -109,7 +119,9 @@ import Testing
         let medianKnown = known.sorted()[4]
         let medianUnknown = unknown.sorted()[4]
         // Without the dummy hash an unknown user would answer in well under a millisecond against ~15 ms.
-        #expect(medianUnknown > medianKnown * 0.6 && medianUnknown < medianKnown * 1.6, "known \(known), unknown \(unknown)")
+        #expect(
+            medianUnknown > medianKnown * 0.6 && medianUnknown < medianKnown * 1.6, "known \(known), unknown \(unknown)"
+        )
         #expect(medianUnknown > 0.003)
     }
 
@@ -126,7 +138,9 @@ import Testing
         defer { application.stop() }
         let url = "https://127.0.0.1:\(application.port)/metrics"
         func status(cert: String?) throws -> Int {
-            let tls = TLSOptions(caFile: "\(directory)/ca.crt", certFile: cert.map { "\(directory)/\($0)" }, keyFile: cert.map { _ in "\(directory)/client.key" })
+            let tls = TLSOptions(
+                caFile: "\(directory)/ca.crt", certFile: cert.map { "\(directory)/\($0)" },
+                keyFile: cert.map { _ in "\(directory)/client.key" })
             return try client.fetch(HTTPRequest(url: url, timeoutSeconds: 10, tls: tls)).status
         }
         #expect(try status(cert: "client.crt") == 200)
@@ -137,12 +151,14 @@ import Testing
     @Test func minimumTLSVersionIsEnforced() throws {
         let directory = try TestCertificates.make()
         let (application, _) = try start(
-            web: "tls_server_config: {cert_file: server.crt, key_file: server.key, min_version: TLS13}\n", directory: directory)
+            web: "tls_server_config: {cert_file: server.crt, key_file: server.key, min_version: TLS13}\n",
+            directory: directory)
         defer { application.stop() }
         func curl(_ extra: [String]) throws -> Int32 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-s", "-o", "/dev/null", "--cacert", "\(directory)/ca.crt", "--max-time", "10"] + extra
+            process.arguments =
+                ["-s", "-o", "/dev/null", "--cacert", "\(directory)/ca.crt", "--max-time", "10"] + extra
                 + ["https://127.0.0.1:\(application.port)/-/healthy"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -168,7 +184,8 @@ import Testing
     /// address is still answered at once, and an idle connection is closed after the timeout.
     @Test func slowClientsCannotStarveTheScrape() throws {
         let directory = try TestStack.temporaryDirectory()
-        let limits = ServerLimits(connectionLimit: 24, perAddressConnectionLimit: 8, connectionTimeoutSeconds: 2, maxRequestHeaderBytes: 8192)
+        let limits = ServerLimits(
+            connectionLimit: 24, perAddressConnectionLimit: 8, connectionTimeoutSeconds: 2, maxRequestHeaderBytes: 8192)
         let (application, _) = try start(web: "", directory: directory, limits: limits)
         defer { application.stop() }
         let port = application.port
@@ -201,9 +218,12 @@ import Testing
         // Headers beyond the limit are refused, not buffered.
         let big = try RawConnection.open(port: port, from: "127.0.0.1")
         defer { close(big) }
-        _ = RawConnection.send(big, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
+        _ = RawConnection.send(
+            big, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
         let answer = RawConnection.receive(big)
-        #expect(answer.hasPrefix("HTTP/1.1 431") || answer.hasPrefix("HTTP/1.1 413") || answer.isEmpty, "\(answer.prefix(40))")
+        #expect(
+            answer.hasPrefix("HTTP/1.1 431") || answer.hasPrefix("HTTP/1.1 413") || answer.isEmpty,
+            "\(answer.prefix(40))")
         #expect(!answer.hasPrefix("HTTP/1.1 200"))
     }
     /// The default limits serve a load generator's 64 connections from one address in full.
@@ -215,7 +235,9 @@ import Testing
         defer { for socket in sockets { close(socket) } }
         for _ in 0..<64 { sockets.append(try RawConnection.open(port: application.port, from: "127.0.0.1")) }
         // All open at once before any asks, so each holds its own connection slot.
-        for socket in sockets { RawConnection.send(socket, "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }
+        for socket in sockets {
+            RawConnection.send(socket, "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        }
         let answers = sockets.map { RawConnection.receive($0) }
         #expect(answers.filter { $0.hasPrefix("HTTP/1.1 200") }.count == 64)
     }
@@ -238,10 +260,14 @@ enum RawConnection {
         remote.sin_port = port.bigEndian
         inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr)
         let bound = withUnsafePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         let connected = withUnsafePointer(to: &remote) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, connected == 0 else {
             close(socket)
@@ -253,7 +279,8 @@ enum RawConnection {
     @discardableResult
     static func send(_ socket: Int32, _ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+        return bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            == bytes.count
     }
 
     /// Whether the peer has closed the connection (or reset it), waiting up to `wait` seconds to find out.

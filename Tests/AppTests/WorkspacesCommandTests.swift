@@ -1,10 +1,11 @@
-@testable import App
 import Foundation
 import HTTPClient
 import Logging
 import Model
 import TestSupport
 import Testing
+
+@testable import App
 
 /// `footprint_exporter workspaces` over a synthetic history with a reboot, a host leaving and one arriving
 /// at the very end; the output is validated against docs/workspaces.schema.json by an independent validator.
@@ -15,7 +16,8 @@ import Testing
         [
             SyntheticPrometheus.Host(
                 instance: "10.0.0.1:9100", labels: ["job": "node", "cloud_project_name": "isis", "user": "alice"],
-                bootTime: from - 86_400, cores: 2, idlePerSecond: 1.5, totalPerSecond: 2, memoryActiveRatio: 0.5, rebootAt: from + 3_600),
+                bootTime: from - 86_400, cores: 2, idlePerSecond: 1.5, totalPerSecond: 2, memoryActiveRatio: 0.5,
+                rebootAt: from + 3_600),
             SyntheticPrometheus.Host(
                 instance: "10.0.0.2:9100", labels: ["job": "node", "cloud_project_name": "isis", "user": "bob"],
                 bootTime: from - 600, cores: 4, idlePerSecond: 0, totalPerSecond: 4, memoryActiveRatio: 1,
@@ -44,34 +46,45 @@ import Testing
         let path = "\(directory)/footprint.yml"
         try config.write(toFile: path, atomically: true, encoding: .utf8)
         // The span ends at 03:00; the extra step read past it (03:05) is the only one listing carol.
-        let command = try WorkspacesCommand.parse(["--config.file=\(path)", "--from", "2026-11-21T00:00Z", "--to", "2026-11-21T03:00Z"])
-        let (bytes, readAnything) = try command.produce(fetcher: try CurlHTTPClient(userAgent: "test"), logger: Logger(label: "test"), progress: nil)
+        let command = try WorkspacesCommand.parse([
+            "--config.file=\(path)", "--from", "2026-11-21T00:00Z", "--to", "2026-11-21T03:00Z",
+        ])
+        let (bytes, readAnything) = try command.produce(
+            fetcher: try CurlHTTPClient(userAgent: "test"), logger: Logger(label: "test"), progress: nil)
         #expect(readAnything)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test func sessionsStatusesOwnersAndSchema() throws {
         let directory = try TestStack.temporaryDirectory()
-        try "user,name,email,uid\nalice,Alice Liddell,alice@example.org,1001\n\"bob\",\"Bob, Jr.\",bob@example.org,1002\n"
+        try
+            "user,name,email,uid\nalice,Alice Liddell,alice@example.org,1001\n\"bob\",\"Bob, Jr.\",bob@example.org,1002\n"
             .write(toFile: "\(directory)/users.csv", atomically: true, encoding: .utf8)
-        let json = try produce(carbon: "carbon_intensity: {provider: static, static_grams_per_kwh: 100}", directory: directory, users: "users.csv")
+        let json = try produce(
+            carbon: "carbon_intensity: {provider: static, static_grams_per_kwh: 100}", directory: directory,
+            users: "users.csv")
         try SchemaCheck.expectValid(json, directory: directory)
 
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let workspaces = try #require(document["workspaces"] as? [[String: Any]])
         let byID = Dictionary(uniqueKeysWithValues: workspaces.map { ($0["id"] as? String ?? "", $0) })
         let reboot = Int(Self.from + 3_600)
-        #expect(workspaces.map { $0["id"] as? String ?? "" } == [
-            "10.0.0.1:9100@\(Int(Self.from - 86_400))", "10.0.0.2:9100@\(Int(Self.from - 600))", "10.0.0.1:9100@\(reboot)",
-            "10.0.0.3:9100@\(Int(Self.from + 3 * 3_600 - 100))",
-        ])
+        #expect(
+            workspaces.map { $0["id"] as? String ?? "" } == [
+                "10.0.0.1:9100@\(Int(Self.from - 86_400))", "10.0.0.2:9100@\(Int(Self.from - 600))",
+                "10.0.0.1:9100@\(reboot)",
+                "10.0.0.3:9100@\(Int(Self.from + 3 * 3_600 - 100))",
+            ])
 
         let beforeReboot = try #require(byID["10.0.0.1:9100@\(Int(Self.from - 86_400))"])
         #expect(beforeReboot["status"] as? String == "complete")
         #expect(beforeReboot["end_reason"] as? String == "rebooted")
         #expect(beforeReboot["end"] as? String == "2026-11-21T00:55:00Z")
         #expect(beforeReboot["owner"] as? String == "alice")
-        #expect((beforeReboot["user"] as? [String: String]) == ["name": "Alice Liddell", "email": "alice@example.org", "uid": "1001"])
+        #expect(
+            (beforeReboot["user"] as? [String: String]) == [
+                "name": "Alice Liddell", "email": "alice@example.org", "uid": "1001",
+            ])
         #expect((beforeReboot["labels"] as? [String: String]) == ["cloud_project_name": "isis", "user": "alice"])
         let usage = try #require(beforeReboot["usage"] as? [String: Double])
         // 32 W from 00:00 to 00:55 within the span.
@@ -98,16 +111,21 @@ import Testing
         #expect(carol["owner"] as? String == "carol")
 
         let summary = try #require(document["summary"] as? [String: Any])
-        #expect((summary["by_status"] as? [String: Double]) == ["initialized": 1, "downloaded": 0, "processed": 1, "complete": 2])
+        #expect(
+            (summary["by_status"] as? [String: Double]) == [
+                "initialized": 1, "downloaded": 0, "processed": 1, "complete": 2,
+            ])
     }
 
     @Test func fallbackIntensityLeavesWorkspacesDownloaded() throws {
         let directory = try TestStack.temporaryDirectory()
         let carbon = try FakeUpstream()
         defer { carbon.stop() }
-        try "alice: {name: Alice, email: alice@example.org, uid: 1001}\n".write(toFile: "\(directory)/users.yml", atomically: true, encoding: .utf8)
+        try "alice: {name: Alice, email: alice@example.org, uid: 1001}\n".write(
+            toFile: "\(directory)/users.yml", atomically: true, encoding: .utf8)
         let json = try produce(
-            carbon: "carbon_intensity: {provider: uk, uk: {url: \"\(carbon.baseURL)\"}, fallback_grams_per_kwh: 300}", directory: directory,
+            carbon: "carbon_intensity: {provider: uk, uk: {url: \"\(carbon.baseURL)\"}, fallback_grams_per_kwh: 300}",
+            directory: directory,
             users: "users.yml")
         try SchemaCheck.expectValid(json, directory: directory)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -115,21 +133,28 @@ import Testing
         let statuses = workspaces.map { $0["status"] as? String ?? "" }
         #expect(statuses == ["downloaded", "downloaded", "downloaded", "initialized"])
         let first = try #require(workspaces.first)
-        #expect(abs((((first["carbon_intensity"] as? [String: Any])?["mean_grams_per_kwh"] as? Double) ?? 0) - 300) < 1e-9)
+        #expect(
+            abs((((first["carbon_intensity"] as? [String: Any])?["mean_grams_per_kwh"] as? Double) ?? 0) - 300) < 1e-9)
         #expect((first["user"] as? [String: Any])?["email"] as? String == "alice@example.org")
         #expect((first["user"] as? [String: Any])?["uid"] as? String == "1001")
     }
 
     @Test func userDirectoryErrorsNameTheLine() {
-        #expect(throws: UserDirectory.LoadError.self) { try UserDirectory.parseCSV("user,phone\nalice,1\n", file: "u.csv") }
+        #expect(throws: UserDirectory.LoadError.self) {
+            try UserDirectory.parseCSV("user,phone\nalice,1\n", file: "u.csv")
+        }
         do {
             _ = try UserDirectory.parseCSV("# users\nuser,name\nalice,A\nalice,B\n", file: "u.csv")
             Issue.record("a duplicate user was accepted")
         } catch {
             #expect(error.description == "u.csv:4: user alice is listed twice")
         }
-        #expect(throws: UserDirectory.LoadError.self) { try UserDirectory.parseCSV("user,name\nalice\n", file: "u.csv") }
-        #expect(throws: UserDirectory.LoadError.self) { try UserDirectory.parseYAML("alice: {phone: 1}\n", file: "u.yml") }
+        #expect(throws: UserDirectory.LoadError.self) {
+            try UserDirectory.parseCSV("user,name\nalice\n", file: "u.csv")
+        }
+        #expect(throws: UserDirectory.LoadError.self) {
+            try UserDirectory.parseYAML("alice: {phone: 1}\n", file: "u.yml")
+        }
         #expect((try? UserDirectory.parseYAML("bob: {uid: 7}\n", file: "u.yml")) == ["bob": .init(uid: "7")])
     }
 }
@@ -139,12 +164,16 @@ import Testing
 enum SchemaCheck {
     static var schemaPath: String { Fixture.sharedDirectory + "/../../docs/workspaces.schema.json" }
 
-    static func expectValid(_ json: String, directory: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectValid(_ json: String, directory: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         let instance = "\(directory)/instance-\(UUID().uuidString.prefix(8)).json"
         try json.write(toFile: instance, atomically: true, encoding: .utf8)
-        let script = "import json,sys,jsonschema; jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[2]))); "
+        let script =
+            "import json,sys,jsonschema; jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[2]))); "
             + "jsonschema.Draft202012Validator(json.load(open(sys.argv[2]))).validate(json.load(open(sys.argv[1])))"
         let process = try ExternalProcess("python3", ["-c", script, instance, schemaPath])
-        #expect(process.waitForExit(timeout: 30) == 0, "schema validation failed:\n\(process.output)", sourceLocation: sourceLocation)
+        #expect(
+            process.waitForExit(timeout: 30) == 0, "schema validation failed:\n\(process.output)",
+            sourceLocation: sourceLocation)
     }
 }

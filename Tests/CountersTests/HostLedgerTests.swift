@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// A host that draws a constant 100 W whatever it does: no CPU or memory term.
-private let constant100W = PowerProfile(name: "flat", cpuWattsPerCore: 1, cpuIdleWattsPerCore: 1, ramWatts: 0, otherWatts: 99, pue: 1)
+private let constant100W = PowerProfile(
+    name: "flat", cpuWattsPerCore: 1, cpuIdleWattsPerCore: 1, ramWatts: 0, otherWatts: 99, pue: 1)
 
 private func reading(
     _ host: String = "h1",
@@ -29,9 +30,13 @@ private func reading(
     @Test func constant100WattsFor60SecondsIsExactly6000Joules() throws {
         let clock = ManualClock()
         var ledger = ledger()
-        #expect(ledger.record(reading(at: clock.now(), idle: 0, total: 0), profile: constant100W, intensity: intensity, at: clock.now()) == .baseline)
+        #expect(
+            ledger.record(
+                reading(at: clock.now(), idle: 0, total: 0), profile: constant100W, intensity: intensity,
+                at: clock.now()) == .baseline)
         clock.advance(by: 60)
-        let outcome = ledger.record(reading(at: clock.now(), idle: 15, total: 60), profile: constant100W, intensity: intensity, at: clock.now())
+        let outcome = ledger.record(
+            reading(at: clock.now(), idle: 15, total: 60), profile: constant100W, intensity: intensity, at: clock.now())
         #expect(outcome == .integrated(Joules(6000)))
         let account = try #require(ledger.snapshot().accounts.first)
         #expect(account.busyEnergy.value + account.idleEnergy.value == 6000)
@@ -50,7 +55,8 @@ private func reading(
         let profile = PowerProfile()
         var coarse = ledger()
         coarse.record(reading(at: 0, idle: 0, total: 0, cores: 2), profile: profile, intensity: intensity, at: 0)
-        coarse.record(reading(at: 600, idle: 600, total: 1200, cores: 2), profile: profile, intensity: intensity, at: 600)
+        coarse.record(
+            reading(at: 600, idle: 600, total: 1200, cores: 2), profile: profile, intensity: intensity, at: 600)
         var fine = ledger()
         fine.record(reading(at: 0, idle: 0, total: 0, cores: 2), profile: profile, intensity: intensity, at: 0)
         for step in 1...10 {
@@ -66,8 +72,12 @@ private func reading(
         var ledger = ledger()
         ledger.record(reading(at: 0, idle: 0, total: 0), profile: constant100W, intensity: intensity, at: 0)
         // The source has no newer sample: same time, same counters.
-        #expect(ledger.record(reading(at: 0, idle: 0, total: 0), profile: constant100W, intensity: intensity, at: 30) == .noProgress)
-        #expect(ledger.record(reading(at: 120, idle: 60, total: 120), profile: constant100W, intensity: intensity, at: 120) == .integrated(Joules(12_000)))
+        #expect(
+            ledger.record(reading(at: 0, idle: 0, total: 0), profile: constant100W, intensity: intensity, at: 30)
+                == .noProgress)
+        #expect(
+            ledger.record(reading(at: 120, idle: 60, total: 120), profile: constant100W, intensity: intensity, at: 120)
+                == .integrated(Joules(12_000)))
     }
 
     @Test func outageGapIsIntegratedFromCounterDeltas() {
@@ -75,7 +85,8 @@ private func reading(
         ledger.record(reading(at: 0, idle: 0, total: 0), profile: constant100W, intensity: intensity, at: 0)
         ledger.record(reading(at: 60, idle: 30, total: 60), profile: constant100W, intensity: intensity, at: 60)
         // Source down for an hour: no readings. Then one reading covering the whole gap.
-        ledger.record(reading(at: 3_660, idle: 1_830, total: 3_660), profile: constant100W, intensity: intensity, at: 3_660)
+        ledger.record(
+            reading(at: 3_660, idle: 1_830, total: 3_660), profile: constant100W, intensity: intensity, at: 3_660)
         let account = ledger.snapshot().accounts[0]
         #expect((account.busyEnergy + account.idleEnergy).value == 366_000)
     }
@@ -83,25 +94,34 @@ private func reading(
     @Test func countersGoingBackwardsAddNothingAndRebase() {
         var ledger = ledger()
         ledger.record(reading(at: 0, idle: 100, total: 200), profile: constant100W, intensity: intensity, at: 0)
-        let outcome = ledger.record(reading(at: 60, idle: 10, total: 20), profile: constant100W, intensity: intensity, at: 60)
+        let outcome = ledger.record(
+            reading(at: 60, idle: 10, total: 20), profile: constant100W, intensity: intensity, at: 60)
         #expect(outcome == .reset(reason: "CPU counters went backwards"))
         #expect(ledger.snapshot().accounts[0].busyEnergy == .zero)
         // The next interval grows from the new baseline.
-        #expect(ledger.record(reading(at: 120, idle: 40, total: 80), profile: constant100W, intensity: intensity, at: 120) == .integrated(Joules(6000)))
+        #expect(
+            ledger.record(reading(at: 120, idle: 40, total: 80), profile: constant100W, intensity: intensity, at: 120)
+                == .integrated(Joules(6000)))
     }
 
     @Test func sampleTimeGoingBackwardsAddsNothing() {
         var ledger = ledger()
         ledger.record(reading(at: 100, idle: 0, total: 0), profile: constant100W, intensity: intensity, at: 100)
-        #expect(ledger.record(reading(at: 50, idle: 10, total: 20), profile: constant100W, intensity: intensity, at: 150) == .reset(reason: "sample time went backwards"))
+        #expect(
+            ledger.record(reading(at: 50, idle: 10, total: 20), profile: constant100W, intensity: intensity, at: 150)
+                == .reset(reason: "sample time went backwards"))
         #expect(ledger.snapshot().accounts[0].busyEnergy == .zero)
     }
 
     @Test func rebootIntegratesOnlyFromTheNewBootTime() {
         var ledger = ledger()
-        ledger.record(reading(at: 1_000, idle: 500, total: 1_000, boot: 0), profile: constant100W, intensity: intensity, at: 1_000)
+        ledger.record(
+            reading(at: 1_000, idle: 500, total: 1_000, boot: 0), profile: constant100W, intensity: intensity, at: 1_000
+        )
         // Down from 1000 until it booted at 1900; read at 2000 with counters from zero: 100 s of runtime.
-        let outcome = ledger.record(reading(at: 2_000, idle: 50, total: 100, boot: 1_900), profile: constant100W, intensity: intensity, at: 2_000)
+        let outcome = ledger.record(
+            reading(at: 2_000, idle: 50, total: 100, boot: 1_900), profile: constant100W, intensity: intensity,
+            at: 2_000)
         #expect(outcome == .restarted(Joules(10_000)))
         let account = ledger.snapshot().accounts[0]
         #expect(account.idleEnergy.value == 5_000)
@@ -129,7 +149,8 @@ private func reading(
         ledger.record(reading(at: 0, idle: 0, total: 0), profile: constant100W, intensity: intensity, at: 0)
         ledger.record(reading(at: 60, idle: 30, total: 60), profile: constant100W, intensity: intensity, at: 60)
         let moved = ["cloud_project_name": "other", "user": "bob"]
-        ledger.record(reading(at: 120, idle: 60, total: 120, labels: moved), profile: constant100W, intensity: intensity, at: 120)
+        ledger.record(
+            reading(at: 120, idle: 60, total: 120, labels: moved), profile: constant100W, intensity: intensity, at: 120)
         let accounts = ledger.snapshot().accounts
         #expect(accounts.count == 2)
         let old = accounts.first { $0.attribution == ["isis", "jane"] }
@@ -145,7 +166,7 @@ private func reading(
         ledger.finishCollection(hostsSeen: 2, at: 0)
         ledger.record(reading("a", at: 300, idle: 0, total: 300), profile: constant100W, intensity: intensity, at: 300)
         ledger.finishCollection(hostsSeen: 1, at: 300)
-        #expect(ledger.snapshot().accounts.map(\.host) == ["a", "b"])  // b within grace
+        #expect(ledger.snapshot().accounts.map(\.host) == ["a", "b"]) // b within grace
         ledger.record(reading("a", at: 700, idle: 0, total: 700), profile: constant100W, intensity: intensity, at: 700)
         ledger.finishCollection(hostsSeen: 1, at: 700)
         #expect(ledger.snapshot().accounts.map(\.host) == ["a"])

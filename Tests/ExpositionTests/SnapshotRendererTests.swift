@@ -8,7 +8,9 @@ import Testing
 
 @Suite struct SnapshotRendererTests {
     static func fixedSnapshot() -> Snapshot {
-        var busy = HostAccount(host: "10.0.0.5:9100", attribution: ["isis", "jane.doe"], gridRegion: "GB-13", profileName: "default", cores: 2, lastSeen: 0)
+        var busy = HostAccount(
+            host: "10.0.0.5:9100", attribution: ["isis", "jane.doe"], gridRegion: "GB-13", profileName: "default",
+            cores: 2, lastSeen: 0)
         busy.busyEnergy = Joules(4500)
         busy.idleEnergy = Joules(1500)
         busy.busyEmissions = Grams(0.25)
@@ -19,7 +21,9 @@ import Testing
         busy.memoryActiveRatio = 0.5
         busy.bootTime = 1_795_343_106
         // A host seen once, in another grid region: counters at zero, power and idle ratio not known yet, so not exported.
-        var fresh = HostAccount(host: "ws-\"odd\"\\name", attribution: ["", "bob\nsmith"], gridRegion: "DE", profileName: "default", cores: 4, lastSeen: 0)
+        var fresh = HostAccount(
+            host: "ws-\"odd\"\\name", attribution: ["", "bob\nsmith"], gridRegion: "DE", profileName: "default",
+            cores: 4, lastSeen: 0)
         fresh.memoryActiveRatio = nil
         return Snapshot(
             attributionLabels: ["cloud_project_name", "user"],
@@ -31,14 +35,14 @@ import Testing
 
     static let status: ExporterStatus = {
         var status = ExporterStatus(
-        sources: [
-            .init(name: "prometheus", up: true, durationSeconds: 0.125, errors: 3),
-            .init(name: "carbon_intensity", up: false, durationSeconds: 2, errors: 1),
-        ],
-        grids: [.init(provider: "uk", region: "GB-13", gramsPerKilowattHour: 145, ageSeconds: 60, fallback: false)],
-        version: "1.2.3",
-        revision: "abcdef",
-        equivalencies: EquivalencyTable.builtIn
+            sources: [
+                .init(name: "prometheus", up: true, durationSeconds: 0.125, errors: 3),
+                .init(name: "carbon_intensity", up: false, durationSeconds: 2, errors: 1),
+            ],
+            grids: [.init(provider: "uk", region: "GB-13", gramsPerKilowattHour: 145, ageSeconds: 60, fallback: false)],
+            version: "1.2.3",
+            revision: "abcdef",
+            equivalencies: EquivalencyTable.builtIn
         )
         status.targets = [
             .init(host: "10.0.0.5:9100", up: true, durationSeconds: 0.015625),
@@ -46,7 +50,9 @@ import Testing
         ]
         status.reload = .init(successful: true, lastSuccess: 1_795_340_000)
         status.forecasts = [
-            .init(provider: "uk", region: "GB-13", minimumGramsPerKilowattHour: 98, minimumStart: 1_795_350_600, meanGramsPerKilowattHour: 131.5)
+            .init(
+                provider: "uk", region: "GB-13", minimumGramsPerKilowattHour: 98, minimumStart: 1_795_350_600,
+                meanGramsPerKilowattHour: 131.5)
         ]
         return status
     }()
@@ -62,7 +68,9 @@ import Testing
     }
 
     @Test func emptySnapshotStillDescribesTheExporter() {
-        let text = String(decoding: SnapshotRenderer().render(.empty(attributionLabels: ["user"]), status: Self.status), as: UTF8.self)
+        let text = String(
+            decoding: SnapshotRenderer().render(.empty(attributionLabels: ["user"]), status: Self.status), as: UTF8.self
+        )
         #expect(text.contains("footprint_exporter_build_info{version=\"1.2.3\",revision=\"abcdef\"} 1\n"))
         #expect(text.contains("footprint_hosts 0\n"))
         #expect(!text.contains("footprint_host_energy_joules_total"))
@@ -91,7 +99,9 @@ import Testing
         let b = SnapshotRenderer().render(Self.fixedSnapshot(), status: Self.status)
         #expect(a == b)
         let text = String(decoding: a, as: UTF8.self)
-        let names = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.prefix { $0 != "{" && $0 != " " }) }
+        let names = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+            String($0.prefix { $0 != "{" && $0 != " " })
+        }
         #expect(names == names.sorted())
     }
 }

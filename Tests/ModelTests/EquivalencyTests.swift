@@ -25,10 +25,11 @@ import Testing
 
     @Test func tableCoversTheDocumentedEquivalencies() {
         let names = Set(EquivalencyTable.builtIn.map(\.name))
-        #expect(names == [
-            "car_distance", "gasoline", "coal", "tree_seedling", "smartphone_charge", "laptop_charge", "led_bulb",
-            "plastic_bottle", "aluminium_can", "video_streaming",
-        ])
+        #expect(
+            names == [
+                "car_distance", "gasoline", "coal", "tree_seedling", "smartphone_charge", "laptop_charge", "led_bulb",
+                "plastic_bottle", "aluminium_can", "video_streaming",
+            ])
         for entry in EquivalencyTable.builtIn {
             #expect(entry.perUnit > 0)
             #expect(!entry.source.isEmpty && !entry.vintage.isEmpty && !entry.description.isEmpty)
@@ -36,8 +37,11 @@ import Testing
     }
 
     @Test func overridesReplaceAndAdd() {
-        let override = Equivalency(name: "car_distance", unit: "mile", basis: .emissions, perUnit: 400, description: "d", source: "s", vintage: "v")
-        let added = Equivalency(name: "kettle", unit: "boil", basis: .energy, perUnit: 360_000, description: "d", source: "s", vintage: "v")
+        let override = Equivalency(
+            name: "car_distance", unit: "mile", basis: .emissions, perUnit: 400, description: "d", source: "s",
+            vintage: "v")
+        let added = Equivalency(
+            name: "kettle", unit: "boil", basis: .energy, perUnit: 360_000, description: "d", source: "s", vintage: "v")
         let table = EquivalencyTable.merged(with: [override, added])
         #expect(table.count == EquivalencyTable.builtIn.count + 1)
         #expect(table.first { $0.name == "car_distance" && $0.unit == "mile" }?.perUnit == 400)
@@ -48,6 +52,6 @@ import Testing
         let ranked = EquivalencyTable.mostRelatable(EquivalencyTable.builtIn, grams: Grams(3_930), energy: nil)
         #expect(ranked.first?.0.name == "car_distance")
         #expect(ranked.first?.1 == 10)
-        #expect(!ranked.contains { $0.0.basis == .energy })  // no energy given
+        #expect(!ranked.contains { $0.0.basis == .energy }) // no energy given
     }
 }

@@ -2,11 +2,13 @@ import Model
 import Testing
 
 @Suite struct IntensityForecastTests {
-    static let t0 = 1_795_345_200.0  // 2026-11-22T11:00Z, on a half-hour boundary
+    static let t0 = 1_795_345_200.0 // 2026-11-22T11:00Z, on a half-hour boundary
 
     static func halfHours(_ values: [Double], from start: Double = t0) -> [IntensityPeriod] {
         values.enumerated().map { index, value in
-            IntensityPeriod(start: start + Double(index) * 1_800, end: start + Double(index + 1) * 1_800, value: GramsPerKilowattHour(value))
+            IntensityPeriod(
+                start: start + Double(index) * 1_800, end: start + Double(index + 1) * 1_800,
+                value: GramsPerKilowattHour(value))
         }
     }
 
@@ -32,7 +34,9 @@ import Testing
         // Longer than the forecast: no window.
         WindowCase(values: [1, 2], nowOffset: 0, length: 5_400, start: nil, mean: nil),
         // The whole day: mean of all 48 half-hours.
-        WindowCase(values: Array(repeating: 2, count: 24) + Array(repeating: 4, count: 24), nowOffset: 0, length: 86_400, start: 0, mean: 3),
+        WindowCase(
+            values: Array(repeating: 2, count: 24) + Array(repeating: 4, count: 24), nowOffset: 0, length: 86_400,
+            start: 0, mean: 3),
     ]
 
     @Test(arguments: windowCases)
@@ -46,7 +50,7 @@ import Testing
 
     @Test func windowsNeverSpanAGap() {
         var periods = Self.halfHours([1, 1], from: Self.t0)
-        periods += Self.halfHours([1, 5, 5], from: Self.t0 + 3 * 1_800)  // 12:00-12:30 missing
+        periods += Self.halfHours([1, 5, 5], from: Self.t0 + 3 * 1_800) // 12:00-12:30 missing
         let window = IntensityForecast(periods: periods).bestWindow(length: 3_600, from: Self.t0)
         #expect(window?.start == Self.t0)
         let three = IntensityForecast(periods: periods).bestWindow(length: 5_400, from: Self.t0)
@@ -77,9 +81,11 @@ import Testing
     static let summaryCases: [SummaryCase] = [
         SummaryCase(values: [4, 2, 6], nowOffset: 0, minimum: 2, minimumStart: 1_800, mean: 4),
         // Now is 10 minutes into the first half-hour: it weighs 20 minutes.
-        SummaryCase(values: [10, 40], nowOffset: 600, minimum: 10, minimumStart: 0, mean: (10 * 1_200 + 40 * 1_800) / 3_000),
+        SummaryCase(
+            values: [10, 40], nowOffset: 600, minimum: 10, minimumStart: 0, mean: (10 * 1_200 + 40 * 1_800) / 3_000),
         // Past half-hours are left out; the 24 h horizon cuts the last one in progress.
-        SummaryCase(values: [1] + Array(repeating: 3, count: 50), nowOffset: 1_800, minimum: 3, minimumStart: 1_800, mean: 3),
+        SummaryCase(
+            values: [1] + Array(repeating: 3, count: 50), nowOffset: 1_800, minimum: 3, minimumStart: 1_800, mean: 3),
         SummaryCase(values: [1, 2], nowOffset: 3_600, minimum: nil, minimumStart: nil, mean: nil),
     ]
 

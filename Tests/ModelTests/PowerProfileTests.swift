@@ -13,9 +13,15 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "all idle, no memory: only other", profile: PowerProfile(), cores: 2, idleRatio: 1, memoryActiveRatio: 0, watts: 20),
-        Case(name: "all busy, all memory", profile: PowerProfile(), cores: 2, idleRatio: 0, memoryActiveRatio: 1, watts: 45),
-        Case(name: "quarter idle, half memory", profile: PowerProfile(), cores: 2, idleRatio: 0.25, memoryActiveRatio: 0.5, watts: 37.5),
+        Case(
+            name: "all idle, no memory: only other", profile: PowerProfile(), cores: 2, idleRatio: 1,
+            memoryActiveRatio: 0, watts: 20),
+        Case(
+            name: "all busy, all memory", profile: PowerProfile(), cores: 2, idleRatio: 0, memoryActiveRatio: 1,
+            watts: 45),
+        Case(
+            name: "quarter idle, half memory", profile: PowerProfile(), cores: 2, idleRatio: 0.25,
+            memoryActiveRatio: 0.5, watts: 37.5),
         Case(
             name: "original poller formula cores x tdp x (1 - idle)",
             profile: PowerProfile(cpuWattsPerCore: 15, cpuIdleWattsPerCore: 0, ramWatts: 0, otherWatts: 0),
@@ -31,11 +37,21 @@ import Testing
             profile: PowerProfile(cpuWattsPerCore: 15, cpuIdleWattsPerCore: 5, ramWatts: 0, otherWatts: 0),
             cores: 4, idleRatio: 1, memoryActiveRatio: 0, watts: 20
         ),
-        Case(name: "pue scales everything", profile: PowerProfile(pue: 1.5), cores: 2, idleRatio: 0, memoryActiveRatio: 1, watts: 67.5),
-        Case(name: "idle above 1 is clamped", profile: PowerProfile(), cores: 2, idleRatio: 1.2, memoryActiveRatio: 0, watts: 20),
-        Case(name: "negative idle is clamped", profile: PowerProfile(), cores: 2, idleRatio: -0.1, memoryActiveRatio: 0, watts: 40),
-        Case(name: "NaN ratios count as 0", profile: PowerProfile(), cores: 2, idleRatio: .nan, memoryActiveRatio: .nan, watts: 40),
-        Case(name: "no cores: no CPU power", profile: PowerProfile(), cores: 0, idleRatio: 0, memoryActiveRatio: 0, watts: 20),
+        Case(
+            name: "pue scales everything", profile: PowerProfile(pue: 1.5), cores: 2, idleRatio: 0,
+            memoryActiveRatio: 1, watts: 67.5),
+        Case(
+            name: "idle above 1 is clamped", profile: PowerProfile(), cores: 2, idleRatio: 1.2, memoryActiveRatio: 0,
+            watts: 20),
+        Case(
+            name: "negative idle is clamped", profile: PowerProfile(), cores: 2, idleRatio: -0.1, memoryActiveRatio: 0,
+            watts: 40),
+        Case(
+            name: "NaN ratios count as 0", profile: PowerProfile(), cores: 2, idleRatio: .nan, memoryActiveRatio: .nan,
+            watts: 40),
+        Case(
+            name: "no cores: no CPU power", profile: PowerProfile(), cores: 0, idleRatio: 0, memoryActiveRatio: 0,
+            watts: 20),
     ]
 
     @Test(arguments: cases)

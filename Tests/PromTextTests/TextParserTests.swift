@@ -98,10 +98,12 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
             name: "timestamps, also negative",
             input: "x 1 1395066363000\n" + #"x{a="b"} +Inf -3982045"# + "\nx 2 +7\n",
             expected: [
-                family("x", .untyped, [
-                    sample("x", 1, at: 1_395_066_363_000), sample("x", ["a": "b"], .infinity, at: -3_982_045),
-                    sample("x", 2, at: 7),
-                ])
+                family(
+                    "x", .untyped,
+                    [
+                        sample("x", 1, at: 1_395_066_363_000), sample("x", ["a": "b"], .infinity, at: -3_982_045),
+                        sample("x", 2, at: 7),
+                    ])
             ]
         ),
         GrammarCase(
@@ -151,16 +153,20 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 
                 """,
             expected: [
-                family("h", .histogram, help: "A histogram.", [
-                    sample("h_bucket", ["le": "1"], 1), sample("h_bucket", ["le": "+Inf"], 2), sample("h_sum", 3.5),
-                    sample("h_count", 2), sample("h_created", 1.7e9),
-                ])
+                family(
+                    "h", .histogram, help: "A histogram.",
+                    [
+                        sample("h_bucket", ["le": "1"], 1), sample("h_bucket", ["le": "+Inf"], 2), sample("h_sum", 3.5),
+                        sample("h_count", 2), sample("h_created", 1.7e9),
+                    ])
             ]
         ),
         GrammarCase(
             name: "summary collects quantiles, sum and count",
             input: "# TYPE s summary\ns{quantile=\"0.5\"} 1\ns_sum 2\ns_count 3\n",
-            expected: [family("s", .summary, [sample("s", ["quantile": "0.5"], 1), sample("s_sum", 2), sample("s_count", 3)])]
+            expected: [
+                family("s", .summary, [sample("s", ["quantile": "0.5"], 1), sample("s_sum", 2), sample("s_count", 3)])
+            ]
         ),
         GrammarCase(
             name: "suffixes belong to the base family only for histograms and summaries",
@@ -186,7 +192,9 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         GrammarCase(
             name: "families in order of first appearance, interleaved samples collected",
             input: "b 1\na 2\nb 3\n",
-            expected: [family("b", .untyped, [sample("b", 1), sample("b", 3)]), family("a", .untyped, [sample("a", 2)])]
+            expected: [
+                family("b", .untyped, [sample("b", 1), sample("b", 3)]), family("a", .untyped, [sample("a", 2)]),
+            ]
         ),
         GrammarCase(
             name: "families without samples are left out",
@@ -215,12 +223,16 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ),
         GrammarCase(
             name: "same label name and value strings in neighbouring series",
-            input: "x{a=\"1\",b=\"2\"} 1\nx{a=\"1\",b=\"3\"} 2\nx{b=\"1\",a=\"3\"} 3\nx{a=\"11\"} 4\nx{a=\"1\",b=\"2\",c=\"3\"} 5\n",
+            input:
+                "x{a=\"1\",b=\"2\"} 1\nx{a=\"1\",b=\"3\"} 2\nx{b=\"1\",a=\"3\"} 3\nx{a=\"11\"} 4\nx{a=\"1\",b=\"2\",c=\"3\"} 5\n",
             expected: [
-                family("x", .untyped, [
-                    sample("x", ["a": "1", "b": "2"], 1), sample("x", ["a": "1", "b": "3"], 2), sample("x", ["b": "1", "a": "3"], 3),
-                    sample("x", ["a": "11"], 4), sample("x", ["a": "1", "b": "2", "c": "3"], 5),
-                ])
+                family(
+                    "x", .untyped,
+                    [
+                        sample("x", ["a": "1", "b": "2"], 1), sample("x", ["a": "1", "b": "3"], 2),
+                        sample("x", ["b": "1", "a": "3"], 3),
+                        sample("x", ["a": "11"], 4), sample("x", ["a": "1", "b": "2", "c": "3"], 5),
+                    ])
             ]
         ),
     ]
@@ -236,7 +248,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         let labels = LabelSet((0..<40).map { Label("l\($0)", "v\($0)") })
         let line = "x{" + labels.labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ",") + "} 1\n"
         let parsed = try TextParser.parse(line + line.replacingOccurrences(of: "v39", with: "w"))
-        #expect(parsed.first?.samples.map(\.labels) == [labels, LabelSet(labels.labels.dropLast() + [Label("l39", "w")])])
+        #expect(
+            parsed.first?.samples.map(\.labels) == [labels, LabelSet(labels.labels.dropLast() + [Label("l39", "w")])])
     }
 
     @Test func errorDescriptionReadsLikeExpfmt() {
@@ -276,8 +289,11 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("x 1\rx 2", line: 1, #"expected float as value, got "1\rx""#),
         ErrorCase("x 1\n\rx 2", line: 2, #"invalid metric name "\rx""#),
         ErrorCase("# HELP x A.\n# HELP x B.\n", line: 2, #"second HELP line for metric name "x""#),
-        ErrorCase("# TYPE x gauge\n# TYPE x counter\n", line: 2, #"second TYPE line for metric name "x", or TYPE reported after samples"#),
-        ErrorCase("x 1\n# TYPE x gauge\n", line: 2, #"second TYPE line for metric name "x", or TYPE reported after samples"#),
+        ErrorCase(
+            "# TYPE x gauge\n# TYPE x counter\n", line: 2,
+            #"second TYPE line for metric name "x", or TYPE reported after samples"#),
+        ErrorCase(
+            "x 1\n# TYPE x gauge\n", line: 2, #"second TYPE line for metric name "x", or TYPE reported after samples"#),
         ErrorCase(
             "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\n# TYPE h histogram\n", line: 3,
             #"second TYPE line for metric name "h", or TYPE reported after samples"#
@@ -292,7 +308,9 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("# TYPE x-y gauge\n", line: 1, #"invalid metric name "x-y""#),
         ErrorCase("# HELP\n", line: 1, "expected metric name after HELP"),
         ErrorCase("# TYPE  \n", line: 1, "expected metric name after TYPE"),
-        ErrorCase(bytes: Array(#"x{a=""#.utf8) + [0xFF] + Array(#""} 1"#.utf8), line: 1, #"invalid UTF-8 in value of label "a""#),
+        ErrorCase(
+            bytes: Array(#"x{a=""#.utf8) + [0xFF] + Array(#""} 1"#.utf8), line: 1,
+            #"invalid UTF-8 in value of label "a""#),
         ErrorCase("a 1\r\nb 2\r\n\r\nc x\r\n", line: 4, #"expected float as value, got "x""#),
         ErrorCase("# HELP a A.\n\n# comment\na 1\nbad{ 1\n", line: 5, #"invalid label name "1" for metric "bad""#),
     ]
@@ -309,8 +327,10 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 
 @Suite struct TextParserValueTests {
     @Test(arguments: [
-        ("NaN", Double.nan), ("nan", .nan), ("NAN", .nan), ("+Inf", .infinity), ("-Inf", -.infinity), ("Inf", .infinity),
-        ("inf", .infinity), ("+inf", .infinity), ("-INF", -.infinity), ("Infinity", .infinity), ("+infinity", .infinity),
+        ("NaN", Double.nan), ("nan", .nan), ("NAN", .nan), ("+Inf", .infinity), ("-Inf", -.infinity),
+        ("Inf", .infinity),
+        ("inf", .infinity), ("+inf", .infinity), ("-INF", -.infinity), ("Infinity", .infinity),
+        ("+infinity", .infinity),
         ("-Infinity", -.infinity), ("iNfInItY", .infinity),
     ])
     func specialValues(text: String, expected: Double) throws {
@@ -323,7 +343,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ("1e+06", 1e6), ("1.5e-3", 0.0015), ("0001", 1), ("1e-400", 0), ("4.9e-324", .leastNonzeroMagnitude),
         ("1.7976931348623157e308", 1.7976931348623157e308), ("0.30000000000000004", 0.30000000000000004),
         ("9007199254740993", 9_007_199_254_740_992), ("1458255915e0", 1.458255915e9), ("1.458255915e9", 1.458255915e9),
-        ("123456789012345678901234567890", 1.2345678901234568e29), ("2.2250738585072011e-308", Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)),
+        ("123456789012345678901234567890", 1.2345678901234568e29),
+        ("2.2250738585072011e-308", Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)),
     ])
     func decimalValues(text: String, expected: Double) throws {
         #expect(try TextParser.parse("x \(text)\n").first?.samples.first?.value == expected)
@@ -335,7 +356,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: [
-        "+NaN", "-nan", "Infinit", "infinityy", "In", "nanx", "0x10", "0x1p-2", "1_0", "1e", "e5", ".", "+", "-", "1..2",
+        "+NaN", "-nan", "Infinit", "infinityy", "In", "nanx", "0x10", "0x1p-2", "1_0", "1e", "e5", ".", "+", "-",
+        "1..2",
         "--1", "1e+", ".e1", "1,5", "١", "1e5.0", "1.5f", "0b1",
     ])
     func rejectedValues(text: String) {
@@ -360,7 +382,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
             }
             if Bool.random(using: &random) {
                 text += Bool.random(using: &random) ? "e" : "E"
-                let exponent = Bool.random(using: &random)
+                let exponent =
+                    Bool.random(using: &random)
                     ? Int.random(in: -30...30, using: &random) : Int.random(in: -340...320, using: &random)
                 text += exponent >= 0 && Bool.random(using: &random) ? "+\(exponent)" : "\(exponent)"
             }
@@ -412,23 +435,31 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     /// Families in the encoder's order (by name, samples by name then labels), so encoding then parsing gives
     /// them back unchanged.
     static let families: [MetricFamily] = [
-        family("a_seconds", .histogram, help: "Latency with \\ backslash and\nnewline.", [
-            sample("a_seconds_bucket", ["le": "+Inf"], 3), sample("a_seconds_bucket", ["le": "0.25"], 1),
-            sample("a_seconds_bucket", ["le": "1"], 2), sample("a_seconds_count", 3), sample("a_seconds_sum", 1.75),
-        ]),
-        family("b_total", .counter, help: "Say \"hi\".", [
-            sample("b_total", ["host": "a\"b\\c\nd", "user": ""], 1e-05, at: 1_500),
-            sample("b_total", ["host": "zz", "user": "Grüße ✓"], 1.458255915e9, at: -1),
-        ]),
-        family("c", .gauge, [
-            sample("c", ["k": "1"], .nan), sample("c", ["k": "2"], .infinity), sample("c", ["k": "3"], -.infinity),
-            sample("c", ["k": "4"], 0.1 + 0.2), sample("c", ["k": "5"], -123_456), sample("c", ["k": "6"], 2.5e20),
-            sample("c", ["k": "7"], .leastNonzeroMagnitude), sample("c", ["k": "8"], .greatestFiniteMagnitude),
-        ]),
-        family("d", .summary, help: "A summary.", [
-            sample("d", ["quantile": "0.5"], 0.25), sample("d", ["quantile": "0.99"], 1), sample("d_count", 7),
-            sample("d_sum", 3),
-        ]),
+        family(
+            "a_seconds", .histogram, help: "Latency with \\ backslash and\nnewline.",
+            [
+                sample("a_seconds_bucket", ["le": "+Inf"], 3), sample("a_seconds_bucket", ["le": "0.25"], 1),
+                sample("a_seconds_bucket", ["le": "1"], 2), sample("a_seconds_count", 3), sample("a_seconds_sum", 1.75),
+            ]),
+        family(
+            "b_total", .counter, help: "Say \"hi\".",
+            [
+                sample("b_total", ["host": "a\"b\\c\nd", "user": ""], 1e-05, at: 1_500),
+                sample("b_total", ["host": "zz", "user": "Grüße ✓"], 1.458255915e9, at: -1),
+            ]),
+        family(
+            "c", .gauge,
+            [
+                sample("c", ["k": "1"], .nan), sample("c", ["k": "2"], .infinity), sample("c", ["k": "3"], -.infinity),
+                sample("c", ["k": "4"], 0.1 + 0.2), sample("c", ["k": "5"], -123_456), sample("c", ["k": "6"], 2.5e20),
+                sample("c", ["k": "7"], .leastNonzeroMagnitude), sample("c", ["k": "8"], .greatestFiniteMagnitude),
+            ]),
+        family(
+            "d", .summary, help: "A summary.",
+            [
+                sample("d", ["quantile": "0.5"], 0.25), sample("d", ["quantile": "0.99"], 1), sample("d_count", 7),
+                sample("d_sum", 3),
+            ]),
         family("e", .untyped, [sample("e", 6000, at: 1_700_000_000_123)]),
     ]
 
@@ -483,8 +514,9 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         #expect(cpu.samples.first == sample("node_cpu_seconds_total", ["cpu": "0", "mode": "idle"], 1.46243047e6))
         let gc = try #require(families.first { $0.name == "go_gc_duration_seconds" })
         #expect(gc.type == .summary)
-        #expect(gc.samples.map(\.name) == Array(repeating: "go_gc_duration_seconds", count: 5)
-            + ["go_gc_duration_seconds_sum", "go_gc_duration_seconds_count"])
+        #expect(
+            gc.samples.map(\.name) == Array(repeating: "go_gc_duration_seconds", count: 5)
+                + ["go_gc_duration_seconds_sum", "go_gc_duration_seconds_count"])
     }
 
     static let wanted: Set<String> = [
@@ -514,14 +546,19 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
             other{broken 1
 
             """
-        #expect(try TextParser.parse(input, families: ["h"]) == [
-            family("h", .histogram, [sample("h_bucket", ["le": "+Inf"], 1), sample("h_sum", 2), sample("h_count", 1)])
-        ])
+        #expect(
+            try TextParser.parse(input, families: ["h"]) == [
+                family(
+                    "h", .histogram, [sample("h_bucket", ["le": "+Inf"], 1), sample("h_sum", 2), sample("h_count", 1)])
+            ])
         #expect(try TextParser.parse(input, families: ["g_sum"]) == [family("g_sum", .untyped, [sample("g_sum", 4)])])
         #expect(try TextParser.parse(input, families: ["h_sum", "missing"]) == [])
         #expect(try TextParser.parse(input, families: []) == [])
         // Declarations are still checked in skipped families.
-        #expect(throws: ParseError(line: 2, message: #"second TYPE line for metric name "g", or TYPE reported after samples"#)) {
+        #expect(
+            throws: ParseError(
+                line: 2, message: #"second TYPE line for metric name "g", or TYPE reported after samples"#)
+        ) {
             try TextParser.parse("g 1\n# TYPE g gauge\n", families: ["x"])
         }
     }
@@ -530,7 +567,8 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 // MARK: Robustness
 
 @Suite struct TextParserRobustnessTests {
-    static let document = Array("""
+    static let document = Array(
+        """
         # HELP a_seconds Latency with \\\\ and \\n.
         # TYPE a_seconds histogram
         a_seconds_bucket{le="0.25",path="C:\\\\x \\"q\\"\\n"} 1 1000
@@ -563,7 +601,9 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
             var bytes = Self.document
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 let index = Int.random(in: 0..<bytes.count, using: &random)
-                let byte = Bool.random(using: &random) ? alphabet.randomElement(using: &random)! : UInt8.random(in: 0...255, using: &random)
+                let byte =
+                    Bool.random(using: &random)
+                    ? alphabet.randomElement(using: &random)! : UInt8.random(in: 0...255, using: &random)
                 switch Int.random(in: 0..<3, using: &random) {
                 case 0: bytes[index] = byte
                 case 1: bytes.insert(byte, at: index)
@@ -615,23 +655,30 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
             # EOF
             """
         let expected = [
-            family("foo_total", .counter, help: "A \"counter\".", [
-                sample("foo_total", ["a": "b"], 17, at: 1_520_879_607_789), sample("foo_created", ["a": "b"], 1_520_430_000.123),
-            ]),
+            family(
+                "foo_total", .counter, help: "A \"counter\".",
+                [
+                    sample("foo_total", ["a": "b"], 17, at: 1_520_879_607_789),
+                    sample("foo_created", ["a": "b"], 1_520_430_000.123),
+                ]),
             family("foo_seconds", .gauge, [sample("foo_seconds", 17, at: 1_520_879_607_000)]),
-            family("h", .histogram, [
-                sample("h_bucket", ["le": "1.0"], 1), sample("h_bucket", ["le": "+Inf"], 2), sample("h_sum", 1.5),
-                sample("h_count", 2), sample("h_created", 1_520_430_000),
-            ]),
-            family("gh", .gauge, [sample("gh_bucket", ["le": "+Inf"], 3), sample("gh_gcount", 3), sample("gh_gsum", 4)]),
+            family(
+                "h", .histogram,
+                [
+                    sample("h_bucket", ["le": "1.0"], 1), sample("h_bucket", ["le": "+Inf"], 2), sample("h_sum", 1.5),
+                    sample("h_count", 2), sample("h_created", 1_520_430_000),
+                ]),
+            family(
+                "gh", .gauge, [sample("gh_bucket", ["le": "+Inf"], 3), sample("gh_gcount", 3), sample("gh_gsum", 4)]),
             family("build_info", .gauge, [sample("build_info", ["version": "1.0"], 1)]),
             family("state", .gauge, [sample("state", ["state": "a"], 1), sample("state", ["state": "b"], 0)]),
             family("u", .untyped, [sample("u", 1)]),
         ]
         #expect(try TextParser.parse(input, format: .openMetrics) == expected)
         #expect(try TextParser.parse(input + "\n", format: .openMetrics) == expected)
-        #expect(try TextParser.parse(input + "\n", families: ["foo_total", "build_info"], format: .openMetrics)
-            == [expected[0], expected[4]])
+        #expect(
+            try TextParser.parse(input + "\n", families: ["foo_total", "build_info"], format: .openMetrics)
+                == [expected[0], expected[4]])
     }
 
     @Test(arguments: [
@@ -642,7 +689,9 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
         ErrorCase("# EOF\na 1\n", line: 2, ##"unexpected data after "# EOF""##),
         ErrorCase("# EOF x\n", line: 1, ##"unexpected text after "# EOF": "x""##),
         ErrorCase("# TYPE a untyped\n# EOF\n", line: 1, #"unknown metric type "untyped""#),
-        ErrorCase("# TYPE a_bytes gauge\n# UNIT a_bytes seconds\n# EOF\n", line: 2, #"unit "seconds" is not a suffix of metric name "a_bytes""#),
+        ErrorCase(
+            "# TYPE a_bytes gauge\n# UNIT a_bytes seconds\n# EOF\n", line: 2,
+            #"unit "seconds" is not a suffix of metric name "a_bytes""#),
         ErrorCase("# UNIT a_s s\n# UNIT a_s s\n# EOF\n", line: 2, #"second UNIT line for metric name "a_s""#),
         ErrorCase("a 1 1e30\n# EOF\n", line: 1, #"expected float seconds as timestamp, got "1e30""#),
         ErrorCase("a 1 NaN\n# EOF\n", line: 1, #"expected float seconds as timestamp, got "NaN""#),
@@ -654,6 +703,9 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func eofIsAnOrdinaryCommentInTheTextFormat() throws {
-        #expect(try TextParser.parse("a 1\n# EOF\nb 2\n") == [family("a", .untyped, [sample("a", 1)]), family("b", .untyped, [sample("b", 2)])])
+        #expect(
+            try TextParser.parse("a 1\n# EOF\nb 2\n") == [
+                family("a", .untyped, [sample("a", 1)]), family("b", .untyped, [sample("b", 2)]),
+            ])
     }
 }

@@ -3,8 +3,8 @@ import HTTPClient
 import MetricsServer
 import Model
 import Readers
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct GridProviderReaderTests {
@@ -16,15 +16,21 @@ import Testing
     static let now = 1_795_345_800.0
 
     static func json(_ text: String, status: Int = 200, headers: [ServerHeader] = []) -> FakeUpstream.Reply {
-        .response(ServerResponse(status: status, headers: [ServerHeader(name: "Content-Type", value: "application/json")] + headers, body: Array(text.utf8)))
+        .response(
+            ServerResponse(
+                status: status, headers: [ServerHeader(name: "Content-Type", value: "application/json")] + headers,
+                body: Array(text.utf8)))
     }
 
-    func maps(_ reply: FakeUpstream.Reply, endpoint: ElectricityMapsReader.Endpoint = .latest, timeout: Double = 2) throws -> Result<GramsPerKilowattHour, ReaderError> {
+    func maps(
+        _ reply: FakeUpstream.Reply, endpoint: ElectricityMapsReader.Endpoint = .latest, timeout: Double = 2
+    ) throws -> Result<GramsPerKilowattHour, ReaderError> {
         let upstream = try FakeUpstream()
         defer { upstream.stop() }
         upstream.route("/v3/carbon-intensity/\(endpoint.rawValue)", reply)
         let reader = ElectricityMapsReader(
-            baseURL: upstream.url("/v3/"), zone: "DE", endpoint: endpoint, token: "t0ken", timeoutSeconds: timeout, fetcher: Self.fetcher)
+            baseURL: upstream.url("/v3/"), zone: "DE", endpoint: endpoint, token: "t0ken", timeoutSeconds: timeout,
+            fetcher: Self.fetcher)
         let result = Result { () throws(ReaderError) in try reader.read(now: Self.now) }
         let request = upstream.requests.first
         #expect(request?.header("auth-token") == "t0ken")
@@ -39,28 +45,40 @@ import Testing
     }
 
     @Test func electricityMapsNullIsNoData() throws {
-        let error = try #require(throws: ReaderError.self) { try maps(.fixture("electricitymaps/latest_null.json")).get() }
+        let error = try #require(throws: ReaderError.self) {
+            try maps(.fixture("electricitymaps/latest_null.json")).get()
+        }
         #expect(error.isNoData)
     }
 
     @Test func electricityMapsErrorsAreReported() throws {
         let unauthorized = try #require(throws: ReaderError.self) {
-            try maps(.response(ServerResponse(status: 401, body: try Fixture.data("electricitymaps/error_401.json")))).get()
+            try maps(.response(ServerResponse(status: 401, body: try Fixture.data("electricitymaps/error_401.json"))))
+                .get()
         }
         #expect(unauthorized.status == 401)
         #expect(unauthorized.description.contains("Invalid authentication token"))
-        let html = try #require(throws: ReaderError.self) { try maps(.ok("<html>portal</html>", contentType: "text/html")).get() }
+        let html = try #require(throws: ReaderError.self) {
+            try maps(.ok("<html>portal</html>", contentType: "text/html")).get()
+        }
         #expect(html.isMalformed)
         #expect(html.description.contains("text/html"))
-        let garbage = try #require(throws: ReaderError.self) { try maps(Self.json(#"{"zone":"DE","carbonIntensity":"high"}"#)).get() }
+        let garbage = try #require(throws: ReaderError.self) {
+            try maps(Self.json(#"{"zone":"DE","carbonIntensity":"high"}"#)).get()
+        }
         #expect(garbage.isMalformed)
-        let outOfRange = try #require(throws: ReaderError.self) { try maps(Self.json(#"{"zone":"DE","carbonIntensity":-4}"#)).get() }
+        let outOfRange = try #require(throws: ReaderError.self) {
+            try maps(Self.json(#"{"zone":"DE","carbonIntensity":-4}"#)).get()
+        }
         #expect(outOfRange.isOutOfRange)
     }
 
-    @Test(arguments: [("120", now + 120), ("Sun, 22 Nov 2026 12:00:00 GMT", 1_795_348_800), ("soon", nil)] as [(String, Double?)])
+    @Test(
+        arguments: [("120", now + 120), ("Sun, 22 Nov 2026 12:00:00 GMT", 1_795_348_800), ("soon", nil)]
+            as [(String, Double?)])
     func rateLimitedCarriesRetryAfter(value: String, retryAt: Double?) throws {
-        let reply = Self.json(#"{"error":"Too many requests"}"#, status: 429, headers: [ServerHeader(name: "Retry-After", value: value)])
+        let reply = Self.json(
+            #"{"error":"Too many requests"}"#, status: 429, headers: [ServerHeader(name: "Retry-After", value: value)])
         let error = try #require(throws: ReaderError.self) { try maps(reply).get() }
         #expect(error.isRateLimited)
         #expect(error.status == 429)
@@ -76,11 +94,15 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 2.5)
     }
 
-    func wattTime(_ reply: FakeUpstream.Reply, path: String = "/v3/forecast", now: Double = 1_795_345_200 + 420) throws -> (Result<GramsPerKilowattHour, ReaderError>, FakeUpstream) {
+    func wattTime(
+        _ reply: FakeUpstream.Reply, path: String = "/v3/forecast", now: Double = 1_795_345_200 + 420
+    ) throws -> (Result<GramsPerKilowattHour, ReaderError>, FakeUpstream) {
         let upstream = try FakeUpstream()
         upstream.route("/login", .fixture("watttime/login.json"))
         upstream.route(path, reply)
-        let reader = WattTimeReader(baseURL: upstream.baseURL, region: "CAISO_NORTH", path: path, username: "u", password: "p", timeoutSeconds: 2, fetcher: Self.fetcher)
+        let reader = WattTimeReader(
+            baseURL: upstream.baseURL, region: "CAISO_NORTH", path: path, username: "u", password: "p",
+            timeoutSeconds: 2, fetcher: Self.fetcher)
         return (Result { () throws(ReaderError) in try reader.read(now: now) }, upstream)
     }
 
@@ -93,7 +115,8 @@ import Testing
         let error = try #require(throws: ReaderError.self) { try index.get() }
         #expect(error.isUnusable)
         #expect(error.description.contains("percent"))
-        let kilograms = #"{"data":[{"point_time":"2026-11-22T11:00:00Z","value":312}],"meta":{"units":"kg_co2_per_mwh","data_point_period_seconds":300}}"#
+        let kilograms =
+            #"{"data":[{"point_time":"2026-11-22T11:00:00Z","value":312}],"meta":{"units":"kg_co2_per_mwh","data_point_period_seconds":300}}"#
         let (kg, third) = try wattTime(Self.json(kilograms))
         third.stop()
         #expect(try kg.get().value == 312)
@@ -115,7 +138,9 @@ import Testing
     }
 
     func fileReader(_ fixture: String) throws -> IntensityFileReader {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grid-\(UUID().uuidString.prefix(8))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "grid-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = "\(directory)/\(URL(fileURLWithPath: fixture).lastPathComponent)"
         try Data(try Fixture.data(fixture)).write(to: URL(fileURLWithPath: path))
@@ -124,7 +149,7 @@ import Testing
 
     @Test func siteFileCSVHourly() throws {
         let reader = try fileReader("intensity-file/site_hourly.csv")
-        #expect(try reader.read(now: Self.now).value == 150)  // 11:00-12:00
+        #expect(try reader.read(now: Self.now).value == 150) // 11:00-12:00
         // 12:00-13:00 has no value: a gap, so no data.
         #expect(throws: ReaderError.self) { try reader.read(now: Self.now + 3_600) }
         #expect(try reader.read(now: Self.now + 2 * 3_600).value == 90)
@@ -136,7 +161,7 @@ import Testing
         let reader = try fileReader("intensity-file/site_halfhourly.json")
         #expect(try reader.read(now: Self.now).value == 140)
         #expect(try reader.read(now: Self.now + 1_800).value == 120)
-        #expect(try reader.read(now: Self.now + 3_600).value == 100)  // given as Unix seconds
+        #expect(try reader.read(now: Self.now + 3_600).value == 100) // given as Unix seconds
         let changed = #"[{"start":"2026-11-22T11:00Z","end":"2026-11-22T12:00Z","grams_per_kwh":77.5}]"#
         try changed.write(toFile: reader.path, atomically: true, encoding: .utf8)
         #expect(try reader.read(now: Self.now).value == 77.5)
@@ -150,7 +175,9 @@ import Testing
         ("2026-11-22T11:00Z,5000,2026-11-22T12:00Z\n", "5000"),
     ])
     func badSiteFilesAreErrorsWithTheirLine(csv: String, expected: String) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("grid-\(UUID().uuidString.prefix(8)).csv").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "grid-\(UUID().uuidString.prefix(8)).csv"
+        ).path
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         let error = try #require(throws: ReaderError.self) { try IntensityFileReader(path: path).read(now: Self.now) }
         #expect(error.description.contains(expected), "\(error)")
@@ -159,8 +186,12 @@ import Testing
     @Test func ukRegionalForecastWithDataAsAnObject() throws {
         let upstream = try FakeUpstream()
         defer { upstream.stop() }
-        upstream.route("/regional/intensity/2026-11-22T11:00Z/fw48h/regionid/13", .fixture("carbon-intensity-uk/regional_fw48h_regionid_13.json"))
-        upstream.route("/regional/intensity/2026-11-22T11:00Z/fw48h/postcode/RG10", .fixture("carbon-intensity-uk/regional_postcode_RG10.json"))
+        upstream.route(
+            "/regional/intensity/2026-11-22T11:00Z/fw48h/regionid/13",
+            .fixture("carbon-intensity-uk/regional_fw48h_regionid_13.json"))
+        upstream.route(
+            "/regional/intensity/2026-11-22T11:00Z/fw48h/postcode/RG10",
+            .fixture("carbon-intensity-uk/regional_postcode_RG10.json"))
         upstream.route("/intensity/2026-11-22T11:00Z/fw48h", .fixture("carbon-intensity-uk/intensity_fw24h.json"))
         func reader(_ region: UKCarbonIntensityReader.Region) -> UKCarbonIntensityReader {
             UKCarbonIntensityReader(baseURL: upstream.baseURL, region: region, timeoutSeconds: 2, fetcher: Self.fetcher)
@@ -169,14 +200,16 @@ import Testing
         #expect(try reader(.postcode("RG10")).forecast(now: Self.now).first?.value.value == 131)
         let national = try reader(.national).forecast(now: Self.now)
         #expect(national.count == 48)
-        #expect(national[0].value.value == 210)  // the forecast, not the actual, for a forecast
+        #expect(national[0].value.value == 210) // the forecast, not the actual, for a forecast
     }
 
-    @Test(arguments: [
-        ("2026-11-22T11:00Z", 1_795_345_200.0), ("2026-11-22T11:00:00.350Z", 1_795_345_200.35),
-        ("2026-11-22T12:00:00+01:00", 1_795_345_200), ("2026-11-22 11:00:00-00:30", 1_795_347_000), ("2026-11-22T11:00", nil),
-        ("2026-13-01T00:00Z", nil), ("x", nil),
-    ] as [(String, Double?)])
+    @Test(
+        arguments: [
+            ("2026-11-22T11:00Z", 1_795_345_200.0), ("2026-11-22T11:00:00.350Z", 1_795_345_200.35),
+            ("2026-11-22T12:00:00+01:00", 1_795_345_200), ("2026-11-22 11:00:00-00:30", 1_795_347_000),
+            ("2026-11-22T11:00", nil),
+            ("2026-13-01T00:00Z", nil), ("x", nil),
+        ] as [(String, Double?)])
     func isoTimes(text: String, seconds: Double?) {
         let parsed = ISO8601Time.parse(text)
         if let seconds { #expect(abs((parsed ?? 0) - seconds) < 1e-6) } else { #expect(parsed == nil) }
@@ -192,5 +225,10 @@ import Testing
 /// A thread-safe call counter for handler replies.
 private final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }

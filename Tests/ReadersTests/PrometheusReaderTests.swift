@@ -25,20 +25,29 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
             }
             if query.hasPrefix("sum by (instance) (node_cpu_seconds_total") {
                 // Recorded by mode; the reader asks for the idle and all-mode sums, derived here from it.
-                let recorded = (try? PrometheusQueryResponse.decode(Fixture.data("prometheus-api/cpu_seconds_by_mode.json")))?.samples ?? []
+                let recorded =
+                    (try? PrometheusQueryResponse.decode(Fixture.data("prometheus-api/cpu_seconds_by_mode.json")))?
+                    .samples ?? []
                 let idleOnly = query.contains(#"mode="idle""#)
                 let total = recorded.filter { !idleOnly || $0.labels["mode"] == "idle" }.reduce(0) { $0 + $1.value }
-                let body = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1795347125.128,"\#(total)"]}]}}"#
-                return ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
+                let body =
+                    #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1795347125.128,"\#(total)"]}]}}"#
+                return ServerResponse(
+                    status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")],
+                    body: Array(body.utf8))
             }
             if query.contains("timestamp(") {
                 // Not among the recordings: the CPU sample time of the recorded host.
-                let body = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1795347125.2,"1795347120.5"]}]}}"#
-                return ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")], body: Array(body.utf8))
+                let body =
+                    #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1795347125.2,"1795347120.5"]}]}}"#
+                return ServerResponse(
+                    status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")],
+                    body: Array(body.utf8))
             }
             for (fragment, file) in files where query.contains(fragment) {
                 let body = (try? Fixture.data(file)) ?? []
-                return ServerResponse(status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")], body: body)
+                return ServerResponse(
+                    status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")], body: body)
             }
             return .text("unexpected query \(query)", status: 400)
         }
@@ -51,7 +60,8 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
 
     func reader(_ upstream: FakeUpstream, timeout: Double = 5) throws -> PrometheusReader {
         PrometheusReader(
-            settings: .init(baseURL: upstream.baseURL, selector: #"{job="node"}"#, hostLabel: "instance", timeoutSeconds: timeout),
+            settings: .init(
+                baseURL: upstream.baseURL, selector: #"{job="node"}"#, hostLabel: "instance", timeoutSeconds: timeout),
             fetcher: try CurlHTTPClient(userAgent: "test")
         )
     }
@@ -92,7 +102,9 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
     @Test func upstreamErrorIsReportedWithItsMessage() throws {
         let upstream = try FakeUpstream()
         defer { upstream.stop() }
-        upstream.route("/api/v1/query", .response(ServerResponse(status: 400, body: try Fixture.data("prometheus-api/error_bad_query.json"))))
+        upstream.route(
+            "/api/v1/query",
+            .response(ServerResponse(status: 400, body: try Fixture.data("prometheus-api/error_bad_query.json"))))
         let error = try #require(throws: ReaderError.self) { try reader(upstream).read(at: 0, logger: logger) }
         #expect(error.status == 400)
         #expect(error.description.contains("bad_data"))
@@ -141,15 +153,19 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
         defer { upstream.stop() }
         upstream.route("/api/v1/query", .delay(3, then: .fixture("prometheus-api/empty.json")))
         let started = Date()
-        let error = try #require(throws: ReaderError.self) { try reader(upstream, timeout: 0.3).read(at: 0, logger: logger) }
+        let error = try #require(throws: ReaderError.self) {
+            try reader(upstream, timeout: 0.3).read(at: 0, logger: logger)
+        }
         #expect(error.isTransport)
         #expect(Date().timeIntervalSince(started) < 2.5)
     }
 
     @Test func specialValuesDecode() throws {
-        let body = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"x"},"value":[1795346045.750,"+Inf"]},{"metric":{},"value":[1795346045,"NaN"]},{"metric":{},"value":[1,"-Inf"]},{"metric":{},"value":[1,"1e+22"]},{"metric":{},"value":[1,"0.0000001"]}]}}"#
+        let body =
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"x"},"value":[1795346045.750,"+Inf"]},{"metric":{},"value":[1795346045,"NaN"]},{"metric":{},"value":[1,"-Inf"]},{"metric":{},"value":[1,"1e+22"]},{"metric":{},"value":[1,"0.0000001"]}]}}"#
         let response = try PrometheusQueryResponse.decode(Array(body.utf8))
-        #expect(response.samples.map(\.value).map { $0.isNaN ? 12345 : $0 } == [.infinity, 12345, -.infinity, 1e22, 1e-7])
+        #expect(
+            response.samples.map(\.value).map { $0.isNaN ? 12345 : $0 } == [.infinity, 12345, -.infinity, 1e22, 1e-7])
         #expect(response.samples[0].timestamp == 1_795_346_045.75)
     }
 
@@ -158,7 +174,9 @@ func prometheusFixtureServer(overrides: [String: FakeUpstream.Reply] = [:]) thro
             "sum by (instance) (node_cpu_seconds_total": .response(
                 ServerResponse(
                     status: 200,
-                    body: Array(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1,"NaN"]}]}}"#.utf8)
+                    body: Array(
+                        #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"127.0.0.1:19101"},"value":[1,"NaN"]}]}}"#
+                            .utf8)
                 )
             )
         ])

@@ -1,9 +1,10 @@
 import Foundation
 import HTTPClient
 import Model
-@testable import Readers
 import TestSupport
 import Testing
+
+@testable import Readers
 
 /// Replays the kept fuzzing inputs of the two JSON decoders (Fuzz/corpus/<target>, Fuzz/regressions/<target>)
 /// with the fuzz targets' invariants.
@@ -50,7 +51,10 @@ import Testing
     @Test func numbersBeyondDoubleAreStillJSON() throws {
         #expect(StrictJSON.accepts(Array("[1e999, -2E+400, \"1e999\"]".utf8)))
         #expect(!StrictJSON.accepts(Array("[1e999, x]".utf8)))
-        let input = try #require(try FuzzInputs.regressions("prometheus-json").first { $0.name.hasSuffix("crash-d68a2cd0a75432573e8ab63073b229a10e14210d") })
+        let input = try #require(
+            try FuzzInputs.regressions("prometheus-json").first {
+                $0.name.hasSuffix("crash-d68a2cd0a75432573e8ab63073b229a10e14210d")
+            })
         let response = try PrometheusQueryResponse.decode(input.bytes)
         #expect(response.samples.first?.timestamp == .infinity)
     }

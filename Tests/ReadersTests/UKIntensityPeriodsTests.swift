@@ -7,18 +7,26 @@ import Testing
 @Suite struct UKIntensityPeriodsTests {
     static let day = Double(UTCDate.days(year: 2026, month: 11, day: 21)) * 86_400
 
-    func reader(_ upstream: FakeUpstream, _ region: UKCarbonIntensityReader.Region = .national) throws -> UKIntensityPeriods {
-        UKIntensityPeriods(baseURL: upstream.baseURL, region: region, timeoutSeconds: 2, fetcher: try CurlHTTPClient(userAgent: "test"))
+    func reader(
+        _ upstream: FakeUpstream, _ region: UKCarbonIntensityReader.Region = .national
+    ) throws -> UKIntensityPeriods {
+        UKIntensityPeriods(
+            baseURL: upstream.baseURL, region: region, timeoutSeconds: 2, fetcher: try CurlHTTPClient(userAgent: "test")
+        )
     }
 
     @Test func nationalRangeFromTheRecordedDay() throws {
         let upstream = try FakeUpstream()
         defer { upstream.stop() }
-        upstream.route("/intensity/2026-11-21T00:00Z/2026-11-22T00:00Z", .fixture("carbon-intensity-uk/intensity_range_2026-11-21.json"))
+        upstream.route(
+            "/intensity/2026-11-21T00:00Z/2026-11-22T00:00Z",
+            .fixture("carbon-intensity-uk/intensity_range_2026-11-21.json"))
         let result = try reader(upstream).read(from: Self.day, to: Self.day + 86_400)
         #expect(result.periods.count == 48)
         #expect(result.unusable.isEmpty)
-        #expect(result.periods.first == IntensityPeriod(start: Self.day, end: Self.day + 1_800, value: GramsPerKilowattHour(145)))
+        #expect(
+            result.periods.first
+                == IntensityPeriod(start: Self.day, end: Self.day + 1_800, value: GramsPerKilowattHour(145)))
         #expect(result.periods.last?.end == Self.day + 86_400)
         #expect(zip(result.periods, result.periods.dropFirst()).allSatisfy { $0.end == $1.start })
     }
@@ -33,7 +41,9 @@ import Testing
               {"from":"2026-11-21T00:30Z","to":"2026-11-21T01:00Z","intensity":{"forecast":null,"index":"low"}},
               {"from":"2026-11-21T01:00Z","to":"2026-11-21T01:30Z","intensity":{"forecast":5000,"index":"high"}}]}}
             """#
-        upstream.route("/regional/intensity/2026-11-21T00:00Z/2026-11-21T01:30Z/regionid/13", .ok(body, contentType: "application/json"))
+        upstream.route(
+            "/regional/intensity/2026-11-21T00:00Z/2026-11-21T01:30Z/regionid/13",
+            .ok(body, contentType: "application/json"))
         let result = try reader(upstream, .regionID(13)).read(from: Self.day, to: Self.day + 5_400)
         #expect(result.periods.map(\.value.value) == [120])
         #expect(result.unusable.count == 2)

@@ -9,8 +9,9 @@ import Testing
 
     func reading(_ host: String, at time: Double, busy: Double) -> HostReading {
         // One core; `busy` of the time since 0 was busy.
-        HostReading(host: host, labels: ["site": host.hasPrefix("fra") ? "fra" : "lon"], timestamp: time,
-                    cpuIdleSeconds: time * (1 - busy), cpuTotalSeconds: time, cores: 1, bootTime: -1_000)
+        HostReading(
+            host: host, labels: ["site": host.hasPrefix("fra") ? "fra" : "lon"], timestamp: time,
+            cpuIdleSeconds: time * (1 - busy), cpuTotalSeconds: time, cores: 1, bootTime: -1_000)
     }
 
     @Test func eachHostIsChargedTheIntensityOfItsRegion() throws {
@@ -22,8 +23,10 @@ import Testing
             ],
             region: { $0.labels["site"] == "fra" ? "frankfurt" : "london" },
             profile: { _ in Self.profile })
-        _ = integrator.add(time: 1_000, readings: [reading("lon-1", at: 1_000, busy: 1), reading("fra-1", at: 1_000, busy: 1)])
-        let intervals = integrator.add(time: 4_600, readings: [reading("lon-1", at: 4_600, busy: 1), reading("fra-1", at: 4_600, busy: 1)])
+        _ = integrator.add(
+            time: 1_000, readings: [reading("lon-1", at: 1_000, busy: 1), reading("fra-1", at: 1_000, busy: 1)])
+        let intervals = integrator.add(
+            time: 4_600, readings: [reading("lon-1", at: 4_600, busy: 1), reading("fra-1", at: 4_600, busy: 1)])
         #expect(intervals.count == 2)
         let byHost = Dictionary(uniqueKeysWithValues: intervals.map { ($0.account.host, $0) })
         // 10 W for an hour = 0.01 kWh: 1 g at 100 g/kWh, 4 g at 400 g/kWh.

@@ -16,7 +16,9 @@ import Testing
 
     @Test func messagesAcrossBlockBoundaries() {
         // 55, 56 and 64 bytes exercise the padding cases; a million 'a's is the standard long vector.
-        #expect(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
         #expect(SHA256.hex(Array(repeating: 0, count: 55)) != SHA256.hex(Array(repeating: 0, count: 56)))
     }
 }

@@ -14,7 +14,8 @@ import Testing
     }
 
     @Test func intervalsAreSpreadByOverlap() {
-        let grid = TimeGrid(name: "hourly", kind: .fixed(seconds: 3_600, origin: 0), from: Self.october, to: Self.october + 3 * 3_600)
+        let grid = TimeGrid(
+            name: "hourly", kind: .fixed(seconds: 3_600, origin: 0), from: Self.october, to: Self.october + 3 * 3_600)
         var shares: [Int: Double] = [:]
         // Half an hour before the span (dropped), then 1 h 30 m inside it.
         grid.distribute(start: Self.october - 1_800, end: Self.october + 5_400) { shares[$0] = $1 }

@@ -4,6 +4,7 @@
 import FuzzDriver
 import Glibc
 import Model
+
 @testable import Readers
 
 let regions: [UKCarbonIntensityReader.Region] = [.national, .regionID(13), .postcode("RG10")]

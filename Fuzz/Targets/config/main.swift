@@ -1,11 +1,12 @@
+import FuzzDriver
+import Glibc
+import Model
+
 // libFuzzer target for the YAML configuration loader, the web configuration loader and the file_sd reader: the
 // input is a whole file. Either
 // it loads, and the effective configuration printed by check-config loads again to the same value with every
 // setting in its documented range, or it is rejected with problems that each name the file and a line of it.
 @testable import App
-import FuzzDriver
-import Glibc
-import Model
 
 let configFile = "fuzz.yml"
 let targetsFile = "targets.json"
@@ -51,9 +52,10 @@ func fuzzOne(_ bytes: [UInt8]) {
 func yamlLines(_ text: String) -> Int {
     let breaks: Set<Unicode.Scalar> = ["\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"]
     let scalars = Array(text.unicodeScalars)
-    return 1 + scalars.indices.count { index in
-        breaks.contains(scalars[index]) && !(scalars[index] == "\n" && index > 0 && scalars[index - 1] == "\r")
-    }
+    return 1
+        + scalars.indices.count { index in
+            breaks.contains(scalars[index]) && !(scalars[index] == "\n" && index > 0 && scalars[index - 1] == "\r")
+        }
 }
 
 func checkProblems(_ error: ConfigurationError, file: String, lineCount: Int) {

@@ -1,18 +1,19 @@
+import Foundation
 // libFuzzer target for the Prometheus query API decoder: the input is an answer body. Decoding must either give
 // a vector or throw a malformed or upstream ReaderError; an accepted body must be JSON, and the readings the
 // reader assembles from it must all be valid (finite, ordered CPU seconds, cores > 0), whatever the values.
 import FuzzDriver
-import Foundation
 import HTTPClient
 import Model
-@testable import Readers
 import TestSupport
+
+@testable import Readers
 
 let reader = PrometheusReader(settings: .init(baseURL: "http://127.0.0.1:9090"), fetcher: NoFetcher())
 
 struct NoFetcher: HTTPFetching {
     func fetch(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
-        throw .invalidRequest  // the fuzz target decodes bodies; it never fetches
+        throw .invalidRequest // the fuzz target decodes bodies; it never fetches
     }
 }
 

@@ -8,7 +8,8 @@ import PromText
 func fuzzOne(_ bytes: [UInt8]) {
     for format in [ExpositionFormat.text, .openMetrics] {
         guard let families = try? TextParser.parse(bytes, format: format) else { continue }
-        _ = try? TextParser.parse(bytes, families: ["node_cpu_seconds_total", "node_boot_time_seconds"], format: format)
+        _ = try? TextParser.parse(
+            bytes, families: ["node_cpu_seconds_total", "node_boot_time_seconds"], format: format)
         if format == .text {
             let encoded = TextEncoder().encode(families)
             guard (try? TextParser.parse(encoded)) != nil else {

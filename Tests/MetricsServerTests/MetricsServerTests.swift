@@ -29,7 +29,8 @@ import Testing
     func largeBodiesAreStreamedIntact(size: Int) throws {
         // Bodies above the streaming threshold are handed out in blocks rather than copied.
         let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
-        let server = try MetricsServer(listenAddress: .loopback(port: 0)) { _ in ServerResponse(status: 200, body: body) }
+        let server = try MetricsServer(listenAddress: .loopback(port: 0)) { _ in ServerResponse(status: 200, body: body)
+        }
         for _ in 0..<3 {
             let response = try client.fetch(HTTPRequest(url: url(server, "/big")))
             #expect(response.status == 200)
@@ -131,7 +132,7 @@ import Testing
             _ = try? client.fetch(HTTPRequest(url: slowURL))
             slowDone.withLock { $0 = true }
         }
-        Thread.sleep(forTimeInterval: 0.2)  // lets the slow request reach the handler first
+        Thread.sleep(forTimeInterval: 0.2) // lets the slow request reach the handler first
         let clock = ContinuousClock()
         let start = clock.now
 
@@ -167,7 +168,7 @@ import Testing
             try MetricsServer(listenAddress: ListenAddress(parsing: "[::1]:0")) { _ in .text("six\n") }
         }
         guard case .success(let server) = started else {
-            return  // no IPv6 on this host
+            return // no IPv6 on this host
         }
 
         #expect(server.listenAddress.description == "[::1]:\(server.port)")
