@@ -10,7 +10,7 @@ ARGS         ?=
 BUILD_DEBS   := pkg-config libcurl4-openssl-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev zlib1g-dev
 TEST_DEBS    := $(BUILD_DEBS) prometheus prometheus-node-exporter curl openssl python3-jsonschema
 BENCH_DEBS   := $(BUILD_DEBS) golang-go golang-github-prometheus-common-dev golang-github-prometheus-client-golang-dev python3-pip
-REVISION_FILE := Sources/App/GeneratedRevision.swift
+REVISION_FILE := Sources/Model/GeneratedRevision.swift
 RELEASE_FLAGS := -c release -Xswiftc -DFOOTPRINT_GENERATED_REVISION
 
 .PHONY: all deps build run test lint-swift test-swift test-rules lint-metrics bench dashboard-images fuzz clean

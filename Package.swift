@@ -9,6 +9,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C libraries, wrapped by small static-inline shims (their entry points are variadic).
@@ -31,7 +32,9 @@ let package = Package(
         // source -> samples -> power model -> counters -> exposition
         .target(
             name: "Readers",
-            dependencies: ["Model", "PromText", "HTTPClient", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Config", "Model", "PromText", "HTTPClient", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "Counters", dependencies: ["Model"]),
         .target(name: "Exposition", dependencies: ["Counters", "Model", "PromText"]),
@@ -40,17 +43,44 @@ let package = Package(
         .target(name: "Report", dependencies: ["Model", "Counters", "Exposition", "PromText"]),
         .target(
             name: "StateStore", dependencies: ["Counters", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Configuration: types, the YAML loaders and validation; nothing that runs. It uses the wire value types of
+        // HTTPClient and MetricsServer (TLS, headers) so TLS settings are one struct from the file to the socket.
         .target(
-            name: "App",
+            name: "Config",
             dependencies: [
-                "Model", "PromText", "HTTPClient", "MetricsServer", "Readers", "Counters", "Exposition", "CMalloc",
-                "CCrypt", "StateStore", "Report",
+                "Model", "PromText", "HTTPClient", "MetricsServer", .product(name: "Yams", package: "Yams"),
+            ]),
+        // Carbon intensity: provider chains, failover and forecasts per grid region.
+        .target(
+            name: "Grid", dependencies: ["Config", "Readers", "Model", .product(name: "Logging", package: "swift-log")]),
+        // Who may ask: basic auth with bcrypt, rate limits, the request guard.
+        .target(name: "WebSecurity", dependencies: ["Config", "MetricsServer", "Model", "CCrypt"]),
+        // Usage history replayed through the counters, the AUDITOR sink and its push, the user directory.
+        .target(
+            name: "Accounting",
+            dependencies: [
+                "Config", "Readers", "Report", "Counters", "Model", "PromText", "HTTPClient", "StateStore",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ]),
+        // The running exporter: collector, services and their lifecycle, routes, response cache.
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Config", "Grid", "WebSecurity", "Accounting", "Readers", "Counters", "Exposition", "StateStore",
+                "MetricsServer", "HTTPClient", "Model", "PromText", "CMalloc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        // The command line: one file per subcommand, shared option groups.
+        .target(
+            name: "CLI",
+            dependencies: [
+                "Runtime", "Config", "Accounting", "Report", "Readers", "Grid", "StateStore", "MetricsServer",
+                "HTTPClient", "Model", "PromText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
-            ]
-        ),
-        .executableTarget(name: "footprint_exporter", dependencies: ["App"]),
+            ]),
+        .executableTarget(name: "footprint_exporter", dependencies: ["CLI"]),
         .executableTarget(
             name: "footprint-bench",
             dependencies: [
@@ -79,19 +109,41 @@ let package = Package(
         .testTarget(
             name: "ReadersTests",
             dependencies: [
-                "Readers", "Model", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Readers", "Config", "Model", "HTTPClient", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "HTTPClient", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "MetricsServer", "TestSupport"]),
         .testTarget(
-            name: "AppTests",
+            name: "ConfigTests", dependencies: ["Config", "WebSecurity", "Model", "MetricsServer", "TestSupport"]),
+        .testTarget(
+            name: "GridTests",
             dependencies: [
-                "App", "Readers", "Model", "Counters", "Exposition", "PromText", "HTTPClient", "TestSupport",
+                "Grid", "Config", "Readers", "Model", "HTTPClient", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            exclude: ["Fixtures"]
-        ),
+            ]),
+        .testTarget(name: "WebSecurityTests", dependencies: ["WebSecurity", "Config", "MetricsServer", "TestSupport"]),
+        .testTarget(
+            name: "AccountingTests",
+            dependencies: [
+                "Accounting", "Config", "Report", "StateStore", "HTTPClient", "Model", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime", "WebSecurity", "Config", "Readers", "Model", "Counters", "Exposition", "PromText",
+                "HTTPClient",
+                "MetricsServer",
+                "StateStore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "CLI", "WebSecurity", "Runtime", "Config", "Accounting", "Report", "Model", "HTTPClient", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
 
@@ -104,7 +156,7 @@ if Context.environment["FOOTPRINT_FUZZ"] == "1" {
         .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], path: "Fuzz/Targets/FuzzDriver"),
         .executableTarget(
             name: "fuzz-text-parser", dependencies: ["PromText", "FuzzDriver"], path: "Fuzz/Targets/text-parser"),
-        .executableTarget(name: "fuzz-config", dependencies: ["App", "FuzzDriver"], path: "Fuzz/Targets/config"),
+        .executableTarget(name: "fuzz-config", dependencies: ["Config", "FuzzDriver"], path: "Fuzz/Targets/config"),
         .executableTarget(
             name: "fuzz-prometheus-json",
             dependencies: ["Readers", "Model", "HTTPClient", "TestSupport", "FuzzDriver"],

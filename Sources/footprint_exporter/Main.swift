@@ -1,4 +1,4 @@
-import App
+import CLI
 
 @main
 enum FootprintExporterMain {

@@ -1,3 +1,4 @@
+@testable import Config
 import FuzzDriver
 import Glibc
 import Model
@@ -6,7 +7,6 @@ import Model
 // input is a whole file. Either
 // it loads, and the effective configuration printed by check-config loads again to the same value with every
 // setting in its documented range, or it is rejected with problems that each name the file and a line of it.
-@testable import App
 
 let configFile = "fuzz.yml"
 let targetsFile = "targets.json"

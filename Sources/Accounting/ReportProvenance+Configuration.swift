@@ -1,0 +1,25 @@
+import Config
+import Model
+import Readers
+import Report
+
+extension ReportProvenance {
+    /// The provenance of a history read with `configuration` (whose file had `configBytes`).
+    public init(
+        configuration: Configuration, configBytes: [UInt8], from: Double, to: Double, step: Double, resolution: Double,
+        groupBy: [String], outcome: HistoryReader.Outcome
+    ) {
+        let carbon = configuration.carbonIntensity
+        self.init(
+            configSHA256: SHA256.hex(configBytes), toolVersion: BuildInfo.version, from: from, to: to, step: step,
+            resolution: resolution, groupBy: groupBy, queries: outcome.queries, chunks: outcome.requests,
+            intensityProvider: carbon.provider.rawValue, intensityRegion: configuration.gridRegion,
+            intensityDetail: carbon.provider == .static
+                ? "static \(carbon.staticGramsPerKilowattHour) g/kWh" : outcome.intensityDetail,
+            fallbackIntensity: carbon.fallbackGramsPerKilowattHour,
+            attributionLabels: configuration.attributionLabels, hostGracePeriod: configuration.hostGracePeriod,
+            defaultProfile: configuration.power.defaultProfile,
+            profiles: configuration.power.profiles.map { (profile: $0.profile, match: $0.match) },
+            equivalencyTableVersion: EquivalencyTable.version, equivalencyOverrides: configuration.equivalencies.count)
+    }
+}

@@ -1,0 +1,380 @@
+import Accounting
+import Config
+import Counters
+import Exposition
+import Foundation
+import Grid
+import HTTPClient
+import Logging
+import MetricsServer
+import Model
+import Readers
+import StateStore
+import Synchronization
+import WebSecurity
+
+/// The running exporter: the metrics server plus the collection and carbon-intensity loops.
+///
+/// Everything it uses arrives through the initialiser (configuration, logger, clock, HTTP fetcher), so tests
+/// run the real thing with a manual clock and loopback upstreams. The configuration can be reloaded while it
+/// runs; the listen address and telemetry path stay as started.
+public final class Application: Sendable {
+    /// What a configuration brings to life: the collector and its loops.
+    private struct Runtime {
+        public var configuration: Configuration
+        public var collector: Collector
+        public var loops: [BackgroundLoop]
+        /// Rendered answers of this collector; a reload starts with an empty one.
+        public var cache: ResponseCache
+    }
+
+    /// The reload outcome of this application's configuration file.
+    public enum ReloadOutcome: Sendable, Equatable {
+        case reloaded
+        case unchanged
+        case rejected(String)
+    }
+
+    private let runtime: Mutex<Runtime>
+    private let reloadStatus: Mutex<ExporterStatus.Reload>
+    /// Serialises reloads (SIGHUP and POST /-/reload may arrive together).
+    private let reloading = Mutex(())
+    private let server: MetricsServer
+    private let logger: Logger
+    private let clock: any WallClock
+    private let fetcher: any HTTPFetching
+    private let configurationFile: String?
+    private let webConfigurationFile: String?
+    /// The web configuration in force and the guard built from it; swapped together on reload.
+    private let web: Mutex<(configuration: WebConfiguration, guard: WebGuard)>
+    private let store: StateStore?
+
+    public init(
+        configuration: Configuration,
+        configurationFile: String? = nil,
+        listenAddress: ListenAddress,
+        telemetryPath: String = "/metrics",
+        logger: Logger,
+        clock: any WallClock = SystemClock(),
+        fetcher: any HTTPFetching,
+        serverLimits: ServerLimits = ServerLimits(),
+        web: WebConfiguration = WebConfiguration(),
+        webConfigurationFile: String? = nil,
+        store: StateStore? = nil,
+        maxGap: Double = 6 * 3_600
+    ) throws {
+        self.logger = logger
+        self.clock = clock
+        self.fetcher = fetcher
+        self.configurationFile = configurationFile
+        self.webConfigurationFile = webConfigurationFile
+        self.web = Mutex((web, WebGuard(web, clock: clock)))
+        if web.http2Requested {
+            logger.notice("http_server_config.http2 is set, but this server speaks HTTP/1.1 only")
+        }
+        self.store = store
+        let restored = try Self.restore(
+            from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
+        let runtime = try Self.makeRuntime(
+            configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store,
+            configurationFile: configurationFile)
+        self.runtime = Mutex(runtime)
+        let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
+        self.reloadStatus = reloadStatus
+        // The routes reach the application weakly: the server lives inside it.
+        let box = WeakApplication()
+        server = try MetricsServer(listenAddress: listenAddress, limits: serverLimits, tls: web.tls) { request in
+            guard let application = box.application else { return .internalServerError }
+            let guarding = application.web.withLock { $0.guard }
+            return guarding.handle(request) { application.routes(telemetryPath).handle($0) }
+        }
+        box.set(self)
+    }
+
+    private func routes(_ telemetryPath: String) -> WebRoutes {
+        let (collector, cache) = runtime.withLock { ($0.collector, $0.cache) }
+        let reload = reloadStatus.withLock { $0 }
+        return WebRoutes(
+            telemetryPath: telemetryPath,
+            collector: collector,
+            reloadStatus: reload,
+            reload: { [weak self] in self?.reload() ?? .rejected("exporter is stopping") },
+            cache: cache
+        )
+    }
+
+    /// The counters a previous run saved, with baselines older than `maxGap` dropped (their gap is not
+    /// integrated: too long to trust the model across it).
+    private static func restore(
+        from store: StateStore?, configuration: Configuration, maxGap: Double, now: Double, logger: Logger
+    ) throws -> HostLedger? {
+        guard let store, let saved = try store.load() else { return nil }
+        guard saved.attributionLabels == configuration.attributionLabels else {
+            logger.warning(
+                "stored counters use other attribution labels; starting from zero",
+                metadata: ["stored": "\(saved.attributionLabels)", "configured": "\(configuration.attributionLabels)"])
+            return nil
+        }
+        // Accounts stored before hosts had regions take the region the host maps to now.
+        let regions = RegionMapper(configuration: configuration)
+        var ledger = HostLedger(
+            attributionLabels: saved.attributionLabels, graceSeconds: configuration.hostGracePeriod,
+            accounts: saved.accounts, baselines: saved.baselines,
+            regionOfUnmapped: { account in
+                regions.region(
+                    host: account.host, labels: Dictionary(zip(saved.attributionLabels, account.attribution)) { $1 })
+            })
+        let skipped = ledger.dropBaselines(olderThan: maxGap, now: now)
+        if !skipped.isEmpty {
+            logger.warning(
+                "gap since the last stored reading exceeds max_gap; not integrated",
+                metadata: ["hosts": "\(skipped.count)", "max_gap_seconds": "\(maxGap)"])
+        }
+        logger.info(
+            "counters restored",
+            metadata: ["hosts": "\(saved.accounts.count)", "file": "\(store.path)", "saved_at": "\(saved.savedAt)"])
+        return ledger
+    }
+
+    private static func makeRuntime(
+        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock,
+        logger: Logger,
+        store: StateStore?, configurationFile: String?
+    ) throws -> Runtime {
+        let carbon = try CarbonIntensityService(
+            configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
+        let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
+        var persist: (@Sendable (HostLedger, Double) -> Void)?
+        if let store {
+            persist = { @Sendable ledger, now in
+                do {
+                    try store.save(ledger, at: now)
+                } catch {
+                    logger.error("cannot save counters", metadata: ["file": "\(store.path)", "err": "\(error)"])
+                }
+            }
+        }
+        let collector = Collector(
+            configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger, ledger: ledger,
+            persist: persist)
+        var loops = [
+            BackgroundLoop(name: "collect", interval: configuration.collectInterval) { collector.collect() }
+        ]
+        if let auditor = configuration.auditor {
+            if let store, configuration.source.kind == .prometheus {
+                loops.append(
+                    BackgroundLoop(name: "auditor", interval: auditor.pushInterval) {
+                        Self.pushToAuditor(
+                            configuration, configurationFile: configurationFile, store: store, fetcher: fetcher,
+                            clock: clock, logger: logger)
+                    })
+            } else {
+                logger.warning(
+                    "auditor section ignored: pushing needs source.kind prometheus and a state store (--storage.path)")
+            }
+        }
+        if carbon.needsRefresh {
+            // The carbon loop runs first so the first intervals already use a provider value when it answers.
+            loops.insert(
+                BackgroundLoop(name: "carbon", interval: configuration.carbonIntensity.refresh) { carbon.refresh() },
+                at: 0)
+        }
+        if configuration.carbonIntensity.forecast && carbon.hasForecasts {
+            loops.append(
+                BackgroundLoop(name: "forecast", interval: configuration.carbonIntensity.forecastRefresh) {
+                    carbon.refreshForecasts()
+                })
+        }
+        return Runtime(
+            configuration: configuration, collector: collector, loops: loops, cache: ResponseCache(clock: clock))
+    }
+
+    /// One AUDITOR push from the serving exporter; failures are logged and retried by the next push (the outbox
+    /// is in the state store).
+    private static func pushToAuditor(
+        _ configuration: Configuration, configurationFile: String?, store: StateStore, fetcher: any HTTPFetching,
+        clock: any WallClock, logger: Logger
+    ) {
+        do {
+            let bytes = try configurationFile.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? []
+            // Retries within a push wait on this loop's own thread, never on a scrape.
+            let summary = try AuditorPush.push(
+                configuration: configuration, configBytes: bytes, store: store, now: clock.now(), fetcher: fetcher,
+                logger: logger, sleep: { Thread.sleep(forTimeInterval: $0) })
+            logger.info("auditor push finished", metadata: ["summary": "\(summary.description)"])
+        } catch {
+            logger.error("auditor push failed; the outbox keeps what was not delivered", metadata: ["err": "\(error)"])
+        }
+    }
+
+    /// The bound port (useful with port 0).
+    public var port: UInt16 { server.port }
+
+    /// The configuration in force.
+    public var configuration: Configuration { runtime.withLock { $0.configuration } }
+
+    /// Starts the background loops; the server already listens.
+    public func start() {
+        let (configuration, loops) = runtime.withLock { ($0.configuration, $0.loops) }
+        logger.info(
+            "footprint_exporter started",
+            metadata: [
+                "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)",
+                "listen": "\(server.listenAddress)", "tls": "\(server.usesTLS)",
+                "basic_auth": "\(web.withLock { $0.guard.authenticator != nil })",
+                "source": "\(configuration.source.kind.rawValue)",
+                "carbon_providers":
+                    "\(configuration.gridRegions.map { "\($0.name)=\($0.providers.map(\.rawValue).joined(separator: ","))" }.joined(separator: " "))",
+            ]
+        )
+        for loop in loops { loop.start() }
+    }
+
+    /// Stops the loops (waiting for a running iteration) and the server.
+    public func stop() {
+        for loop in runtime.withLock({ $0.loops }) { loop.stop() }
+        server.stop()
+        logger.info("footprint_exporter stopped")
+    }
+
+    /// Re-reads the configuration file and the web configuration file. A valid new configuration replaces the
+    /// running one, keeping every counter; an invalid one (either file) is rejected and the old ones keep
+    /// running. Changing the attribution label names is refused: existing series could not keep their counters
+    /// under other label names. TLS settings take effect at the next start; users, headers and the rate limit
+    /// at once.
+    @discardableResult
+    public func reload() -> ReloadOutcome {
+        reloading.withLock { _ in
+            guard configurationFile != nil || webConfigurationFile != nil else {
+                return finishReload(.unchanged)
+            }
+            let loaded: Configuration?
+            let newWeb: WebConfiguration?
+            do {
+                loaded = try configurationFile.map { path throws(ConfigurationError) in
+                    try ConfigurationLoader.load(path: path)
+                }
+                newWeb = try webConfigurationFile.map { path throws(ConfigurationError) in
+                    try ConfigurationLoader.loadWeb(path: path)
+                }
+            } catch {
+                logger.error(
+                    "configuration reload rejected; keeping the running configuration", metadata: ["err": "\(error)"])
+                return finishReload(.rejected("\(error)"))
+            }
+            let current = runtime.withLock { $0 }
+            let new = loaded ?? current.configuration
+            guard new != current.configuration else {
+                return finishReload(applyWeb(newWeb) ? .reloaded : .unchanged)
+            }
+            guard new.attributionLabels == current.configuration.attributionLabels else {
+                let message =
+                    "changing the attribution labels (\(current.configuration.attributionLabels) to \(new.attributionLabels)) needs a restart"
+                logger.error(
+                    "configuration reload rejected; keeping the running configuration", metadata: ["err": "\(message)"])
+                return finishReload(.rejected(message))
+            }
+            for loop in current.loops { loop.stop() }
+            do {
+                let replacement = try Self.makeRuntime(
+                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store,
+                    configurationFile: configurationFile)
+                runtime.withLock { $0 = replacement }
+                for loop in replacement.loops { loop.start() }
+                applyWeb(newWeb)
+                logger.info("configuration reloaded", metadata: ["file": "\(configurationFile ?? "")"])
+                return finishReload(.reloaded)
+            } catch {
+                // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
+                let resumed = try? Self.makeRuntime(
+                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock,
+                    logger: logger, store: store, configurationFile: configurationFile)
+                if let resumed {
+                    runtime.withLock { $0 = resumed }
+                    for loop in resumed.loops { loop.start() }
+                }
+                logger.error(
+                    "configuration reload failed to start; keeping the running configuration",
+                    metadata: ["err": "\(error)"])
+                return finishReload(.rejected("\(error)"))
+            }
+        }
+    }
+
+    /// Puts a re-read web configuration in force; returns whether it differs from the running one.
+    @discardableResult
+    private func applyWeb(_ new: WebConfiguration?) -> Bool {
+        guard let new else { return false }
+        let old = web.withLock { $0.configuration }
+        guard new != old else { return false }
+        if new.tls != old.tls {
+            logger.warning("tls_server_config changed; the new TLS settings take effect at the next start")
+        }
+        web.withLock { $0 = (new, WebGuard(new, clock: clock)) }
+        logger.info("web configuration reloaded", metadata: ["file": "\(webConfigurationFile ?? "")"])
+        return true
+    }
+
+    private func finishReload(_ outcome: ReloadOutcome) -> ReloadOutcome {
+        let now = clock.now()
+        reloadStatus.withLock { status in
+            switch outcome {
+            case .reloaded, .unchanged: status = .init(successful: true, lastSuccess: now)
+            case .rejected: status.successful = false
+            }
+        }
+        return outcome
+    }
+
+    /// Runs one collection now, outside the loop (for tests and tools).
+    public func collectNow() { runtime.withLock { $0.collector }.collect() }
+
+    /// Refreshes the carbon intensity now, outside the loop (for tests and tools).
+    public func refreshCarbonIntensityNow() { runtime.withLock { $0.collector }.carbon.refresh() }
+
+    /// Refreshes the carbon intensity forecasts now, outside the loop (for tests and tools).
+    public func refreshForecastsNow() { runtime.withLock { $0.collector }.carbon.refreshForecasts() }
+
+    public static func makeSource(
+        _ configuration: Configuration, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger
+    ) throws -> any NodeSource {
+        switch configuration.source.kind {
+        case .local:
+            let local = configuration.source.local
+            return LocalNodeSource(
+                reader: LocalHostReader(procRoot: local.procPath, host: local.host, labels: local.labels))
+        case .prometheus:
+            let prometheus = configuration.source.prometheus
+            let settings = PrometheusReader.Settings(
+                baseURL: prometheus.url,
+                selector: prometheus.selector,
+                hostLabel: prometheus.hostLabel,
+                timeoutSeconds: prometheus.timeout,
+                headers: try Secrets.authorizationHeaders(for: prometheus)
+            )
+            return PrometheusNodeSource(reader: PrometheusReader(settings: settings, fetcher: fetcher))
+        case .scrape:
+            // Direct scraping needs curl's multi interface, not just any fetcher.
+            let client =
+                try (fetcher as? CurlHTTPClient) ?? CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+            return try ScrapeNodeSource(
+                settings: configuration.source.scrape, client: client, clock: clock, logger: logger)
+        }
+    }
+}
+
+/// A weak reference the server's handler can hold without keeping the application alive.
+private final class WeakApplication: Sendable {
+    private let reference = Mutex<WeakReference?>(nil)
+
+    private struct WeakReference: @unchecked Sendable {
+        // @unchecked: a weak reference to a Sendable class, only read and written under the mutex.
+        public weak var application: Application?
+    }
+
+    public var application: Application? { reference.withLock { $0?.application } }
+
+    public func set(_ application: Application) {
+        reference.withLock { $0 = WeakReference(application: application) }
+    }
+}

@@ -1,0 +1,210 @@
+import Config
+import Counters
+import Exposition
+import Grid
+import Logging
+import Model
+import PromText
+import Readers
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One evaluation loop's worth of work: read the source, apply the power model, grow the counters; and
+/// rendering of the latest state for `/metrics`.
+///
+/// Collection and rendering may run on different threads at once; all state sits behind one mutex and
+/// rendering works on an immutable snapshot taken under it.
+public final class Collector: Sendable {
+    private struct State {
+        public var ledger: HostLedger
+        /// The snapshot with its labels escaped, made once per collection for every scrape until the next.
+        public var prepared: SnapshotRenderer.Prepared
+        public var up = false
+        public var attempted = false
+        public var durationSeconds = 0.0
+        public var errors = 0.0
+        public var targets: [ExporterStatus.Target] = []
+        /// Counts collections, so cached answers never outlive the data they were rendered from.
+        public var generation = 0
+    }
+
+    public let configuration: Configuration
+    public let carbon: CarbonIntensityService
+    private let regions: RegionMapper
+    private let source: any NodeSource
+    private let clock: any WallClock
+    private let logger: Logger
+    private let state: Mutex<State>
+    private let equivalencies: [Equivalency]
+    private let lastRenderSize = Mutex<Int?>(nil)
+    /// Saves the counters after each successful collection (the state store), outside the lock.
+    private let persist: (@Sendable (HostLedger, Double) -> Void)?
+
+    /// - Parameter ledger: counters handed over from the collector this one replaces (on reload), so a
+    ///   configuration change never resets them.
+    public init(
+        configuration: Configuration,
+        source: any NodeSource,
+        carbon: CarbonIntensityService,
+        clock: any WallClock,
+        logger: Logger,
+        ledger inherited: HostLedger? = nil,
+        persist: (@Sendable (HostLedger, Double) -> Void)? = nil
+    ) {
+        self.persist = persist
+        self.configuration = configuration
+        self.source = source
+        self.carbon = carbon
+        self.regions = RegionMapper(configuration: configuration)
+        self.clock = clock
+        self.logger = logger
+        self.equivalencies = configuration.equivalencyTable
+        var ledger =
+            inherited
+            ?? HostLedger(
+                attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod)
+        ledger.graceSeconds = configuration.hostGracePeriod
+        state = Mutex(State(ledger: ledger, prepared: SnapshotRenderer().prepare(ledger.snapshot())))
+    }
+
+    /// The number of successful collections so far.
+    public var generation: Int { state.withLock { $0.generation } }
+
+    /// The counters, for handing over to a replacement collector.
+    public var ledger: HostLedger { state.withLock { $0.ledger } }
+
+    /// Whether the first collection has finished, successfully or not.
+    public var isReady: Bool { state.withLock { $0.attempted } }
+
+    /// Reads the source once and integrates what it returned.
+    public func collect() {
+        let started = clock.now()
+        let result = Result { () throws(ReaderError) in try source.read(now: started, logger: logger) }
+        let finished = clock.now()
+        // Each host is charged its own region's intensity, looked up once per region per collection.
+        var intensities: [String: GramsPerKilowattHour] = [:]
+        for inForce in carbon.current() { intensities[inForce.region] = inForce.value }
+        var tally = (integrated: 0, baseline: 0, noProgress: 0, skipped: 0)
+        let wasUp = state.withLock { state -> Bool? in
+            let previous = state.attempted ? state.up : nil
+            state.attempted = true
+            state.durationSeconds = max(finished - started, 0)
+            switch result {
+            case .success(let read):
+                state.up = true
+                state.errors += Double(read.failures)
+                state.targets = read.targets
+                for reading in read.readings {
+                    let profile = configuration.power.profile(for: reading.labels)
+                    let region = regions.region(host: reading.host, labels: reading.labels)
+                    let intensity = intensities[region] ?? carbon.current(region: region).value
+                    let outcome = state.ledger.record(
+                        reading, profile: profile, intensity: intensity, region: region, at: finished)
+                    switch outcome {
+                    case .integrated, .restarted: tally.integrated += 1
+                    case .baseline: tally.baseline += 1
+                    case .noProgress: tally.noProgress += 1
+                    case .reset(let reason):
+                        tally.skipped += 1
+                        logger.info(
+                            "host counters reset; interval skipped",
+                            metadata: ["host": "\(reading.host)", "reason": "\(reason)"])
+                    case .invalid:
+                        tally.skipped += 1
+                        logger.warning("host reading invalid; skipped", metadata: ["host": "\(reading.host)"])
+                    }
+                }
+                state.ledger.finishCollection(hostsSeen: read.readings.count, at: finished)
+                state.prepared = SnapshotRenderer().prepare(state.ledger.snapshot())
+                state.generation += 1
+            case .failure:
+                state.up = false
+                state.errors += 1
+            }
+            return previous
+        }
+        // Freed decode buffers go back to the system before the save allocates, so the two peaks do not add up.
+        ReleaseMemory.now()
+        if let persist, case .success = result {
+            persist(state.withLock { $0.ledger }, finished)
+            ReleaseMemory.now()
+        }
+        switch result {
+        case .success(let read):
+            for skipped in read.skipped {
+                logger.debug("host left out", metadata: ["host": "\(skipped.host)", "reason": "\(skipped.reason)"])
+            }
+            if wasUp == false { logger.notice("source recovered", metadata: ["source": "\(source.name)"]) }
+            logger.debug(
+                "collection finished",
+                metadata: [
+                    "source": "\(source.name)", "hosts": "\(read.readings.count)", "integrated": "\(tally.integrated)",
+                    "baseline": "\(tally.baseline)", "unchanged": "\(tally.noProgress)", "skipped": "\(tally.skipped)",
+                    "duration_seconds": "\(finished - started)",
+                ]
+            )
+        case .failure(let error):
+            if wasUp != false {
+                logger.error(
+                    "source failed; serving the last state", metadata: ["source": "\(source.name)", "err": "\(error)"])
+            } else {
+                logger.debug("source still failing", metadata: ["source": "\(source.name)", "err": "\(error)"])
+            }
+        }
+    }
+
+    /// The latest state as an exposition.
+    public func render(format: ExpositionFormat, reload: ExporterStatus.Reload? = nil) -> [UInt8] {
+        let (prepared, sourceStatus, targets) = state.withLock { state in
+            (
+                state.prepared,
+                ExporterStatus.Source(
+                    name: source.name, up: state.up, durationSeconds: state.durationSeconds, errors: state.errors),
+                state.targets
+            )
+        }
+        let carbonStatus = carbon.sourceStatus()
+        var sources = [sourceStatus]
+        sources.append(
+            ExporterStatus.Source(
+                name: "carbon_intensity",
+                up: carbonStatus.up,
+                durationSeconds: carbonStatus.durationSeconds,
+                errors: carbonStatus.errors
+            )
+        )
+        var status = ExporterStatus(
+            sources: sources,
+            grids: carbon.current().map { inForce in
+                ExporterStatus.Grid(
+                    provider: inForce.provider,
+                    region: inForce.region,
+                    gramsPerKilowattHour: inForce.value.value,
+                    ageSeconds: inForce.ageSeconds,
+                    fallback: inForce.fallback
+                )
+            },
+            version: BuildInfo.version,
+            revision: BuildInfo.revision,
+            equivalencies: equivalencies
+        )
+        status.targets = targets
+        status.forecasts = carbon.forecastSummaries().map { summary in
+            ExporterStatus.Forecast(
+                provider: summary.provider, region: summary.region,
+                minimumGramsPerKilowattHour: summary.minimum.value.value,
+                minimumStart: summary.minimum.start, meanGramsPerKilowattHour: summary.mean.value)
+        }
+        status.reload = reload
+        let bytes = SnapshotRenderer().render(
+            prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
+        lastRenderSize.withLock { $0 = bytes.count }
+        return bytes
+    }
+
+    /// The latest snapshot, for tests and diagnostics.
+    public var snapshot: Snapshot { state.withLock { $0.prepared.snapshot } }
+}

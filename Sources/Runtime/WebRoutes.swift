@@ -1,0 +1,81 @@
+import Config
+import Exposition
+import MetricsServer
+import Model
+import PromText
+
+/// The exporter's HTTP endpoints: landing page, metrics, health and readiness.
+public struct WebRoutes: Sendable {
+    public let telemetryPath: String
+    public let collector: Collector
+    public let reloadStatus: ExporterStatus.Reload
+    public let reload: @Sendable () -> Application.ReloadOutcome
+    public let cache: ResponseCache
+
+    public func handle(_ request: ServerRequest) -> ServerResponse {
+        if request.path == "/-/reload" {
+            guard request.method == "POST" || request.method == "PUT" else { return .methodNotAllowed }
+            switch reload() {
+            case .reloaded: return .text("Configuration reloaded.\n")
+            case .unchanged: return .text("Configuration unchanged.\n")
+            case .rejected(let message):
+                return .text("Configuration rejected; the previous one keeps running:\n\(message)\n", status: 500)
+            }
+        }
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return request.path == telemetryPath || request.path == "/" ? .methodNotAllowed : .notFound
+        }
+        switch request.path {
+        case telemetryPath:
+            let format = AcceptNegotiation.format(forAccept: request.header("accept"))
+            let gzip = ContentCoding.acceptsGzip(request.header("accept-encoding"))
+            let key = ResponseCache.Key(
+                format: format, gzip: gzip, reloadSuccessful: reloadStatus.successful,
+                reloadTime: reloadStatus.lastSuccess)
+            return cache.response(for: key, generation: collector.generation) {
+                ServerResponse(
+                    status: 200,
+                    headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
+                    body: collector.render(format: format, reload: reloadStatus)
+                ).gzipped(for: request)
+            }
+        case "/":
+            return ServerResponse(
+                status: 200,
+                headers: [ServerHeader(name: "Content-Type", value: "text/html; charset=utf-8")],
+                body: Array(landingPage.utf8)
+            )
+        case "/-/healthy":
+            return .text("Healthy.\n")
+        case "/-/ready":
+            return collector.isReady
+                ? .text("Ready.\n") : .text("Not ready: first collection still running.\n", status: 503)
+        default:
+            return .notFound
+        }
+    }
+
+    private var landingPage: String {
+        let path = telemetryPath.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+            of: "\"", with: "&quot;"
+        )
+        .replacingOccurrences(of: "<", with: "&lt;")
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>footprint_exporter</title></head>
+            <body>
+            <h1>footprint_exporter</h1>
+            <p>Energy and carbon footprint of hosts, attributed to projects and users.</p>
+            <ul>
+            <li><a href="\(path)">Metrics</a></li>
+            <li><a href="/-/healthy">Health</a></li>
+            <li><a href="/-/ready">Readiness</a></li>
+            </ul>
+            <p>Version \(BuildInfo.version) (revision \(BuildInfo.revision)).</p>
+            </body>
+            </html>
+
+            """
+    }
+}

@@ -1,0 +1,36 @@
+import MetricsServer
+import PromText
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import Runtime
+
+@Suite struct ResponseCacheTests {
+    @Test func reusesAnAnswerUntilItAgesOrANewCollectionArrives() {
+        let clock = ManualClock()
+        let cache = ResponseCache(maximumAge: 1, clock: clock)
+        let renders = Mutex(0)
+        func get(_ generation: Int, format: ExpositionFormat = .text) -> ServerResponse {
+            cache.response(
+                for: .init(format: format, gzip: false, reloadSuccessful: true, reloadTime: 0), generation: generation
+            ) {
+                let count = renders.withLock {
+                    $0 += 1
+                    return $0
+                }
+                return .text("render \(count)")
+            }
+        }
+        #expect(get(1).body == Array("render 1".utf8))
+        #expect(get(1).body == Array("render 1".utf8))
+        clock.advance(by: 0.5)
+        #expect(get(1).body == Array("render 1".utf8))
+        #expect(get(2).body == Array("render 2".utf8)) // a new collection
+        #expect(get(2, format: .openMetrics).body == Array("render 3".utf8)) // another format
+        clock.advance(by: 1)
+        #expect(get(2).body == Array("render 4".utf8)) // aged out
+        clock.advance(by: -10)
+        #expect(get(2).body == Array("render 5".utf8)) // clock stepped back: not trusted
+    }
+}
