@@ -1,7 +1,8 @@
-@testable import Config
 import FuzzDriver
 import Glibc
 import Model
+
+@testable import Config
 
 // libFuzzer target for the YAML configuration loader, the web configuration loader and the file_sd reader: the
 // input is a whole file. Either
