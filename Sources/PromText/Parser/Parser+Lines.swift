@@ -29,7 +29,11 @@ extension Parser {
                 try sample()
             }
         }
-        if openMetrics { throw fail("expected \"# EOF\" at end of input") }
+        if openMetrics {
+            // Input that stops inside a line ends on that line, not on the one its missing line feed would start.
+            let lastLine = end > 0 && base[end - 1] != newline ? line - 1 : line
+            throw ParseError(line: lastLine, message: "expected \"# EOF\" at end of input")
+        }
     }
 
     /// Reads a `#` line; returns true at an OpenMetrics `# EOF`.
