@@ -1,5 +1,6 @@
-/// Numbers as the text formats spell them, read straight from bytes.
-enum NumberText {
+/// Numbers as the text formats spell them, read straight from bytes: the one Go-style number parser of the
+/// package, used by the exposition parser here and by the Prometheus API readers.
+package enum NumberText {
     /// Powers of ten that are exact doubles: with a mantissa below 2^53, one multiplication or division by
     /// one of these is a single correctly rounded operation, so the result is the exact nearest double.
     private static let exactPowersOfTen: [Double] = [
@@ -11,7 +12,24 @@ enum NumberText {
     /// `Infinity` with an optional sign and unsigned `NaN`, case-insensitive. Hexadecimal floats and `_`
     /// are rejected, as the Prometheus parser does; so is a finite spelling that overflows (Go reports a
     /// range error there). Returns nil for anything else.
-    static func parseFloat(_ text: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+    ///
+    /// `overflowToInfinity`: a finite spelling beyond the double range gives ±infinity instead of nil, as the
+    /// Prometheus API readers have always read such values.
+    package static func parseFloat(
+        _ text: UnsafePointer<UInt8>, _ count: Int, overflowToInfinity: Bool = false
+    ) -> Double? {
+        decimal(text, count, specials: true, overflowToInfinity: overflowToInfinity)
+    }
+
+    /// A decimal number only (`[+-]digits[.digits][(e|E)[+-]digits]`), as `parseFloat` reads it but without
+    /// `Inf` and `NaN`: JSON numbers such as Prometheus API sample times.
+    package static func parseDecimal(_ text: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        decimal(text, count, specials: false, overflowToInfinity: true)
+    }
+
+    private static func decimal(
+        _ text: UnsafePointer<UInt8>, _ count: Int, specials: Bool, overflowToInfinity: Bool
+    ) -> Double? {
         guard count > 0 else { return nil }
         var index = 0
         let first = text[0]
@@ -44,7 +62,7 @@ enum NumberText {
                 index += 1
             }
         }
-        guard sawDigit else { return special(text, count) }
+        guard sawDigit else { return specials ? special(text, count) : nil }
 
         var exponent = 0
         if index < count, text[index] | 0x20 == UInt8(ascii: "e") {
@@ -83,7 +101,7 @@ enum NumberText {
         // Long or far-out numbers: the standard library's conversion is correctly rounded and does not
         // depend on the C locale. The syntax was checked above, so it sees only plain decimal text.
         let string = String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
-        guard let value = Double(string), value.isFinite else { return nil }
+        guard let value = Double(string), value.isFinite || overflowToInfinity else { return nil }
         return value
     }
 
@@ -108,7 +126,7 @@ enum NumberText {
     }
 
     /// A base-10 int64 with an optional sign, as Go `strconv.ParseInt` reads it; nil on overflow or junk.
-    static func parseInteger(_ text: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
+    package static func parseInteger(_ text: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
         guard count > 0 else { return nil }
         var index = 0
         let negative = text[0] == UInt8(ascii: "-")

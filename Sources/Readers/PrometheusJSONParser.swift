@@ -1,3 +1,5 @@
+import PromText
+
 /// A single-pass reader of the Prometheus `/api/v1/query` envelope over raw bytes.
 ///
 /// Only what the exporter reads becomes Swift values; everything else is checked as JSON (structure,
@@ -286,7 +288,7 @@ struct PrometheusJSONParser {
         try scanNumber()
         let count = index - start
         if count == lastTime.count, sameBytes(start, lastTime.start, count) { return lastTime.value }
-        guard let time = PrometheusFloat.decimal(bytes.baseAddress! + start, count) else {
+        guard let time = NumberText.parseDecimal(bytes.baseAddress! + start, count) else {
             throw failure("sample time is not a number", at: start)
         }
         lastTime = (start, count, time)
@@ -298,11 +300,14 @@ struct PrometheusJSONParser {
         if span.escaped {
             let unescaped = scratch
             parsed = unescaped.withUnsafeBufferPointer { buffer in
-                buffer.isEmpty ? nil : PrometheusFloat.parse(buffer.baseAddress!, buffer.count)
+                buffer.isEmpty
+                    ? nil : NumberText.parseFloat(buffer.baseAddress!, buffer.count, overflowToInfinity: true)
             }
         } else {
             let count = span.end - span.start
-            parsed = count == 0 ? nil : PrometheusFloat.parse(bytes.baseAddress! + span.start, count)
+            parsed =
+                count == 0
+                ? nil : NumberText.parseFloat(bytes.baseAddress! + span.start, count, overflowToInfinity: true)
         }
         guard let parsed else {
             let text =
