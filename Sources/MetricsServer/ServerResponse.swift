@@ -25,6 +25,8 @@ public struct ServerResponse: Sendable {
     /// The TLS client certificate is missing or not signed by a trusted client CA.
     public static let clientCertificateRequired = text(
         "Forbidden: a valid client certificate is required\n", status: 403)
+    /// The server is stopping and no longer runs handlers.
+    public static let serviceUnavailable = text("Service Unavailable\n", status: 503)
     public static let internalServerError = text("Internal Server Error\n", status: 500)
 
     /// The value of the first header field with this name, looked up case-insensitively.
