@@ -115,10 +115,12 @@ func mhdHandleRequest(
     let pending = state.pending
     let handler = server.handler
     // The event thread goes back to its other sockets; the handler thread answers and wakes this connection.
-    let accepted = server.handlers.submit(prepare: { MHD_suspend_connection(connection) }) {
-        pending.fill(handler(request))
-        MHD_resume_connection(suspended.raw)
-    }
+    let accepted = server.handlers.submit(
+        prepare: { MHD_suspend_connection(connection) },
+        job: {
+            pending.fill(handler(request))
+            MHD_resume_connection(suspended.raw)
+        })
     guard accepted else {
         state.responded = true
         return queue(.serviceUnavailable, on: connection)
