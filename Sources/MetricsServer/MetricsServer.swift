@@ -28,12 +28,16 @@ public final class MetricsServer: Sendable {
 
     /// Starts listening and serving at once.
     ///
+    /// - Parameter readsBody: Asked once a request's headers are in (its `body` still empty): whether the
+    ///   handler will read the body. When not, the body is read off the socket and dropped, never stored.
+    ///
     /// - Throws: `MetricsServerError.cannotListen` (with errno) when the address cannot be bound,
     ///   `.startFailed` when libmicrohttpd refuses to start.
     public init(
         listenAddress: ListenAddress,
         limits: ServerLimits = .init(),
         tls: ServerTLS? = nil,
+        readsBody: @escaping @Sendable (ServerRequest) -> Bool = { _ in true },
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse
     ) throws(MetricsServerError) {
         if tls != nil && cmhd_supports_tls() == 0 {
@@ -42,7 +46,7 @@ public final class MetricsServer: Sendable {
         // Each connection holds a descriptor; a soft limit of 1024 would refuse connections long before ours.
         DescriptorLimit.raise(toAtLeast: limits.connectionLimit + reservedDescriptors)
         let socket = try ListeningSocket.open(listenAddress)
-        let context = ServerContext(handler: handler, limits: limits, tls: tls)
+        let context = ServerContext(handler: handler, readsBody: readsBody, limits: limits, tls: tls)
         // The server owns the context and outlives the daemon (stop() joins its threads), so an
         // unretained pointer is enough.
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
@@ -56,6 +60,9 @@ public final class MetricsServer: Sendable {
             cmhd_option_uri_log(mhdStartRequest, contextPointer),
             cmhd_option_notify_completed(mhdFinishRequest, contextPointer),
             cmhd_option_notify_connection(mhdConnectionEvent, contextPointer),
+            // Strict parsing (libmicrohttpd 0.9.75 has no MHD_OPTION_CLIENT_DISCIPLINE_LVL yet): HTTP/1.1
+            // without Host is refused. What it still lets through is refused in the access handler.
+            MHD_OptionItem(option: .STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
         ]
         let eventDriven = cmhd_supports_epoll() != 0
         if eventDriven {

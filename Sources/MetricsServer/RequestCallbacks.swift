@@ -61,6 +61,10 @@ func mhdHandleRequest(
     if !state.headersSeen {
         state.headersSeen = true
         server.deadlines.headersReceived(connection)
+        if HeaderDiscipline.fault(in: connectionValues(connection, .HEADER_KIND).map { ($0.0, $0.1) }) != nil {
+            state.responded = true
+            return queue(.badRequest, on: connection)
+        }
         if let tls = server.tls, !tls.admits(clientCertificateOutcome(connection)) {
             state.responded = true
             return queue(.clientCertificateRequired, on: connection)
@@ -72,18 +76,22 @@ func mhdHandleRequest(
             state.responded = true
             return queue(.payloadTooLarge, on: connection)
         }
+        state.keepsBody = server.readsBody(request(on: connection, method: method, url: url, state: state))
         return .YES
     }
 
     let received = uploadDataSize.pointee
     if received > 0 {
         if !state.bodyTooLarge, let uploadData {
-            if received > maxBodyBytes - state.body.count {
+            if received > maxBodyBytes - state.bodyBytes {
                 // Chunked bodies have no declared length; keep reading but stop storing.
                 state.bodyTooLarge = true
                 state.body = []
             } else {
-                state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: received))
+                state.bodyBytes += received
+                if state.keepsBody {
+                    state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: received))
+                }
             }
         }
         uploadDataSize.pointee = 0
@@ -102,14 +110,10 @@ func mhdHandleRequest(
         state.responded = true
         return queue(.payloadTooLarge, on: connection)
     }
-    let request = ServerRequest(
-        method: method.map { String(cString: $0) } ?? "GET",
-        path: url.map { String(cString: $0) } ?? "/",
-        query: firstValues(connectionValues(connection, .GET_ARGUMENT_KIND)),
-        rawQuery: state.rawQuery,
-        headers: joinedHeaders(connectionValues(connection, .HEADER_KIND)),
-        body: state.body)
+    var complete = request(on: connection, method: method, url: url, state: state)
+    complete.body = state.body
     state.body = []
+    let request = complete
     state.dispatched = true
     let suspended = SuspendedConnection(raw: connection)
     let pending = state.pending
@@ -133,6 +137,18 @@ func mhdHandleRequest(
 // suspended connection is neither closed nor freed until it is resumed.
 private struct SuspendedConnection: @unchecked Sendable {
     let raw: OpaquePointer
+}
+
+/// The request as the handler sees it, without its body.
+private func request(
+    on connection: OpaquePointer, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?, state: RequestState
+) -> ServerRequest {
+    ServerRequest(
+        method: method.map { String(cString: $0) } ?? "GET",
+        path: url.map { String(cString: $0) } ?? "/",
+        query: firstValues(connectionValues(connection, .GET_ARGUMENT_KIND)),
+        rawQuery: state.rawQuery,
+        headers: joinedHeaders(connectionValues(connection, .HEADER_KIND)))
 }
 
 private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> MHD_Result {

@@ -14,7 +14,11 @@ final class RequestState {
     /// Whether a response has already been queued.
     var responded = false
     var body: [UInt8] = []
+    /// Body bytes received so far, stored or not.
+    var bodyBytes = 0
     var bodyTooLarge = false
+    /// Whether the handler will read the body; when not, it is dropped as it arrives.
+    var keepsBody = true
     let pending = PendingResponse()
 
     init(rawTarget: String) {

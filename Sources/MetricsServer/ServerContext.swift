@@ -7,6 +7,7 @@
 /// What the libmicrohttpd callbacks need from the server, reached through their `cls` pointer.
 final class ServerContext: Sendable {
     let handler: @Sendable (ServerRequest) -> ServerResponse
+    let readsBody: @Sendable (ServerRequest) -> Bool
     let limits: ServerLimits
     let tls: ServerTLS?
     /// C copies of the TLS settings; libmicrohttpd keeps pointers to them for the daemon's lifetime.
@@ -14,8 +15,12 @@ final class ServerContext: Sendable {
     let deadlines: HeaderDeadlines
     let handlers: HandlerPool
 
-    init(handler: @escaping @Sendable (ServerRequest) -> ServerResponse, limits: ServerLimits, tls: ServerTLS?) {
+    init(
+        handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
+        readsBody: @escaping @Sendable (ServerRequest) -> Bool, limits: ServerLimits, tls: ServerTLS?
+    ) {
         self.handler = handler
+        self.readsBody = readsBody
         self.limits = limits
         self.tls = tls
         self.tlsMaterial = tls.map(TLSMaterial.init)

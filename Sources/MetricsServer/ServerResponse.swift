@@ -19,6 +19,8 @@ public struct ServerResponse: Sendable {
             body: Array(text.utf8))
     }
 
+    /// The request breaks HTTP/1.1's rules (e.g. differing `Content-Length` values).
+    public static let badRequest = text("Bad Request\n", status: 400)
     public static let notFound = text("Not Found\n", status: 404)
     public static let methodNotAllowed = text("Method Not Allowed\n", status: 405)
     public static let payloadTooLarge = text("Payload Too Large\n", status: 413)
