@@ -29,6 +29,23 @@ static inline struct MHD_OptionItem cmhd_option_notify_completed(MHD_RequestComp
     return item;
 }
 
+// MHD_OptionItem stores callbacks in an intptr_t; the function-pointer cast is only expressible in C.
+static inline struct MHD_OptionItem cmhd_option_notify_connection(MHD_NotifyConnectionCallback callback, void *cls) {
+    struct MHD_OptionItem item = { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t) callback, cls };
+    return item;
+}
+
+// MHD_get_connection_info is variadic in C; this returns the connection's socket (-1 when unknown).
+static inline int cmhd_connection_descriptor(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
+// Whether this libmicrohttpd can run its event loop on epoll.
+static inline int cmhd_supports_epoll(void) {
+    return MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES;
+}
+
 typedef void *(*cmhd_uri_log_callback)(void *cls, const char *uri, struct MHD_Connection *connection);
 
 // MHD_OptionItem stores callbacks in an intptr_t; the function-pointer cast is only expressible in C.

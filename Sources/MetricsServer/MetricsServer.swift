@@ -9,9 +9,11 @@ import Synchronization
 
 /// An HTTP/1.1 server, built on libmicrohttpd, that passes every request to one handler.
 ///
-/// Each connection gets its own thread (up to `ServerLimits.connectionLimit`), so a slow handler
-/// call never delays other clients. The handler is called on those threads, concurrently, and must
-/// be thread-safe. The server knows nothing of metrics: routing is the handler's job.
+/// A few event threads (epoll) watch every connection, so an idle or slow client costs a socket, not a
+/// thread; a request's line and headers must arrive within `ServerLimits.requestHeaderTimeoutSeconds`.
+/// Complete requests go to handler threads, so a slow handler call never delays other clients. The handler is
+/// called on those threads, concurrently, and must be thread-safe. The server knows nothing of metrics:
+/// routing is the handler's job.
 public final class MetricsServer: Sendable {
     /// The address listened on, with the port the system chose when 0 was asked for.
     public let listenAddress: ListenAddress
@@ -26,19 +28,25 @@ public final class MetricsServer: Sendable {
 
     /// Starts listening and serving at once.
     ///
+    /// - Parameter readsBody: Asked once a request's headers are in (its `body` still empty): whether the
+    ///   handler will read the body. When not, the body is read off the socket and dropped, never stored.
+    ///
     /// - Throws: `MetricsServerError.cannotListen` (with errno) when the address cannot be bound,
     ///   `.startFailed` when libmicrohttpd refuses to start.
     public init(
         listenAddress: ListenAddress,
         limits: ServerLimits = .init(),
         tls: ServerTLS? = nil,
+        readsBody: @escaping @Sendable (ServerRequest) -> Bool = { _ in true },
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse
     ) throws(MetricsServerError) {
         if tls != nil && cmhd_supports_tls() == 0 {
             throw .startFailed(listenAddress, "this libmicrohttpd was built without TLS support")
         }
+        // Each connection holds a descriptor; a soft limit of 1024 would refuse connections long before ours.
+        DescriptorLimit.raise(toAtLeast: limits.connectionLimit + reservedDescriptors)
         let socket = try ListeningSocket.open(listenAddress)
-        let context = ServerContext(handler: handler, limits: limits, tls: tls)
+        let context = ServerContext(handler: handler, readsBody: readsBody, limits: limits, tls: tls)
         // The server owns the context and outlives the daemon (stop() joins its threads), so an
         // unretained pointer is enough.
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
@@ -51,7 +59,16 @@ public final class MetricsServer: Sendable {
                 option: .CONNECTION_MEMORY_LIMIT, value: max(4096, limits.maxRequestHeaderBytes), ptr_value: nil),
             cmhd_option_uri_log(mhdStartRequest, contextPointer),
             cmhd_option_notify_completed(mhdFinishRequest, contextPointer),
+            cmhd_option_notify_connection(mhdConnectionEvent, contextPointer),
+            // Strict parsing (libmicrohttpd 0.9.75 has no MHD_OPTION_CLIENT_DISCIPLINE_LVL yet): HTTP/1.1
+            // without Host is refused. What it still lets through is refused in the access handler.
+            MHD_OptionItem(option: .STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
         ]
+        let eventDriven = cmhd_supports_epoll() != 0
+        if eventDriven {
+            options.append(
+                MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, limits.eventThreads), ptr_value: nil))
+        }
         if limits.perAddressConnectionLimit > 0 {
             options.append(
                 MHD_OptionItem(
@@ -67,12 +84,11 @@ public final class MetricsServer: Sendable {
             }
         }
         options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
-        // Thread per connection rather than a pool: a pool thread busy in the handler would stall
-        // every other connection it owns. Error logging stays off (no MHD_USE_ERROR_LOG): a library
-        // must not write to stderr.
-        var flags =
-            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue
-            | MHD_USE_AUTO.rawValue
+        // epoll with a thread pool: idle sockets cost a descriptor, not a thread. Handlers run on their own
+        // threads (suspend/resume), so a busy handler stalls no other connection. Error logging stays off
+        // (no MHD_USE_ERROR_LOG): a library must not write to stderr.
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+        flags |= eventDriven ? MHD_USE_EPOLL_INTERNAL_THREAD.rawValue : MHD_USE_AUTO.rawValue
         if tls != nil { flags |= MHD_USE_TLS.rawValue }
         let started = options.withUnsafeMutableBufferPointer { items in
             cmhd_start(flags, socket.address.port, mhdHandleRequest, contextPointer, items.baseAddress)
@@ -88,10 +104,17 @@ public final class MetricsServer: Sendable {
                 : "libmicrohttpd refused to start: check that the TLS certificate and key are valid PEM and belong together"
             throw .startFailed(socket.address, reason)
         }
+        guard context.deadlines.start() else {
+            MHD_stop_daemon(started)
+            throw .startFailed(socket.address, "cannot start the request header watchdog thread")
+        }
         self.listenAddress = socket.address
         self.context = context
         self.daemon = Mutex(Daemon(raw: started))
     }
+
+    /// Connections closed so far because their request line and headers did not arrive in time.
+    public var headerTimeouts: Int { context.deadlines.expired }
 
     deinit {
         stop()
@@ -105,6 +128,10 @@ public final class MetricsServer: Sendable {
         daemon.withLock { daemon in
             guard let running = daemon else { return }
             daemon = nil
+            // libmicrohttpd must not be stopped with suspended connections: every handler call finishes (and
+            // resumes its connection) first; requests arriving meanwhile get 503.
+            context.handlers.drain()
+            context.deadlines.stop()
             // Also closes the listening socket, even though it was passed in.
             MHD_stop_daemon(running.raw)
         }
@@ -113,6 +140,10 @@ public final class MetricsServer: Sendable {
     /// Whether `stop()` has been called.
     public var isStopped: Bool { daemon.withLock { $0 == nil } }
 }
+
+/// Descriptors kept free for everything else the process opens: the listening socket, epoll, the state
+/// store, outgoing fetches.
+private let reservedDescriptors = 256
 
 /// The running libmicrohttpd daemon.
 // Unchecked because it is a C pointer; it is only used under the server's mutex.

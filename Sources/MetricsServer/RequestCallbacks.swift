@@ -1,6 +1,6 @@
 import CMicroHTTPD
 
-// libmicrohttpd calls these from its connection threads. They are file-level functions, so they
+// libmicrohttpd calls these from its event threads. They are file-level functions, so they
 // carry no actor isolation, and reach Swift state only through `cls` and the per-request pointer.
 
 /// Runs once per request, before the headers are parsed; its result becomes the request's state pointer.
@@ -16,9 +16,26 @@ func mhdFinishRequest(
     _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
     _ requestState: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ reason: MHD_RequestTerminationCode
 ) {
+    if let cls, let connection {
+        Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().deadlines.requestFinished(connection)
+    }
     guard let requestState, let state = requestState.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(state).release()
     requestState.pointee = nil
+}
+
+/// Runs when a connection opens and just before its socket is closed; keeps the header deadlines' register.
+func mhdConnectionEvent(
+    _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+    _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ event: MHD_ConnectionNotificationCode
+) {
+    guard let cls, let connection else { return }
+    let deadlines = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().deadlines
+    if event.rawValue == 0 { // MHD_CONNECTION_NOTIFY_STARTED, which Swift does not import by name
+        deadlines.connectionOpened(connection, descriptor: cmhd_connection_descriptor(connection))
+    } else {
+        deadlines.connectionClosed(connection)
+    }
 }
 
 /// The access handler: called once when the headers are complete, once per chunk of body, and
@@ -43,6 +60,11 @@ func mhdHandleRequest(
 
     if !state.headersSeen {
         state.headersSeen = true
+        server.deadlines.headersReceived(connection)
+        if HeaderDiscipline.fault(in: connectionValues(connection, .HEADER_KIND).map { ($0.0, $0.1) }) != nil {
+            state.responded = true
+            return queue(.badRequest, on: connection)
+        }
         if let tls = server.tls, !tls.admits(clientCertificateOutcome(connection)) {
             state.responded = true
             return queue(.clientCertificateRequired, on: connection)
@@ -54,18 +76,22 @@ func mhdHandleRequest(
             state.responded = true
             return queue(.payloadTooLarge, on: connection)
         }
+        state.keepsBody = server.readsBody(request(on: connection, method: method, url: url, state: state))
         return .YES
     }
 
     let received = uploadDataSize.pointee
     if received > 0 {
         if !state.bodyTooLarge, let uploadData {
-            if received > maxBodyBytes - state.body.count {
+            if received > maxBodyBytes - state.bodyBytes {
                 // Chunked bodies have no declared length; keep reading but stop storing.
                 state.bodyTooLarge = true
                 state.body = []
             } else {
-                state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: received))
+                state.bodyBytes += received
+                if state.keepsBody {
+                    state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: received))
+                }
             }
         }
         uploadDataSize.pointee = 0
@@ -73,19 +99,56 @@ func mhdHandleRequest(
     }
 
     guard !state.responded else { return .YES }
-    state.responded = true
+    if let answer = state.pending.take() {
+        state.responded = true
+        return queue(answer, on: connection)
+    }
+    // Called again while the handler thread works (libmicrohttpd does not call a suspended connection, but a
+    // resumed one may be polled before its answer is read); there is nothing to do yet.
+    guard !state.dispatched else { return .YES }
     if state.bodyTooLarge {
+        state.responded = true
         return queue(.payloadTooLarge, on: connection)
     }
-    let request = ServerRequest(
+    var complete = request(on: connection, method: method, url: url, state: state)
+    complete.body = state.body
+    state.body = []
+    let request = complete
+    state.dispatched = true
+    let suspended = SuspendedConnection(raw: connection)
+    let pending = state.pending
+    let handler = server.handler
+    // The event thread goes back to its other sockets; the handler thread answers and wakes this connection.
+    let accepted = server.handlers.submit(
+        prepare: { MHD_suspend_connection(connection) },
+        job: {
+            pending.fill(handler(request))
+            MHD_resume_connection(suspended.raw)
+        })
+    guard accepted else {
+        state.responded = true
+        return queue(.serviceUnavailable, on: connection)
+    }
+    return .YES
+}
+
+/// A suspended connection, handed to the handler thread that will resume it.
+// Unchecked because it is a C pointer; libmicrohttpd allows MHD_resume_connection from any thread, and a
+// suspended connection is neither closed nor freed until it is resumed.
+private struct SuspendedConnection: @unchecked Sendable {
+    let raw: OpaquePointer
+}
+
+/// The request as the handler sees it, without its body.
+private func request(
+    on connection: OpaquePointer, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?, state: RequestState
+) -> ServerRequest {
+    ServerRequest(
         method: method.map { String(cString: $0) } ?? "GET",
         path: url.map { String(cString: $0) } ?? "/",
         query: firstValues(connectionValues(connection, .GET_ARGUMENT_KIND)),
         rawQuery: state.rawQuery,
-        headers: joinedHeaders(connectionValues(connection, .HEADER_KIND)),
-        body: state.body)
-    state.body = []
-    return queue(server.handler(request), on: connection)
+        headers: joinedHeaders(connectionValues(connection, .HEADER_KIND)))
 }
 
 private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> MHD_Result {

@@ -7,16 +7,28 @@
 /// What the libmicrohttpd callbacks need from the server, reached through their `cls` pointer.
 final class ServerContext: Sendable {
     let handler: @Sendable (ServerRequest) -> ServerResponse
+    let readsBody: @Sendable (ServerRequest) -> Bool
     let limits: ServerLimits
     let tls: ServerTLS?
     /// C copies of the TLS settings; libmicrohttpd keeps pointers to them for the daemon's lifetime.
     let tlsMaterial: TLSMaterial?
+    let deadlines: HeaderDeadlines
+    let handlers: HandlerPool
 
-    init(handler: @escaping @Sendable (ServerRequest) -> ServerResponse, limits: ServerLimits, tls: ServerTLS?) {
+    init(
+        handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
+        readsBody: @escaping @Sendable (ServerRequest) -> Bool, limits: ServerLimits, tls: ServerTLS?
+    ) {
         self.handler = handler
+        self.readsBody = readsBody
         self.limits = limits
         self.tls = tls
         self.tlsMaterial = tls.map(TLSMaterial.init)
+        deadlines = HeaderDeadlines(
+            headerTimeout: max(0.01, limits.requestHeaderTimeoutSeconds),
+            idleTimeout: Double(max(1, limits.connectionTimeoutSeconds)))
+        // A few threads stay warm for the steady trickle of scrapes; bursts get more, briefly.
+        handlers = HandlerPool(maximum: limits.handlerThreads, idleKept: 4)
     }
 }
 

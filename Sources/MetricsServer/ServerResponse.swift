@@ -19,12 +19,16 @@ public struct ServerResponse: Sendable {
             body: Array(text.utf8))
     }
 
+    /// The request breaks HTTP/1.1's rules (e.g. differing `Content-Length` values).
+    public static let badRequest = text("Bad Request\n", status: 400)
     public static let notFound = text("Not Found\n", status: 404)
     public static let methodNotAllowed = text("Method Not Allowed\n", status: 405)
     public static let payloadTooLarge = text("Payload Too Large\n", status: 413)
     /// The TLS client certificate is missing or not signed by a trusted client CA.
     public static let clientCertificateRequired = text(
         "Forbidden: a valid client certificate is required\n", status: 403)
+    /// The server is stopping and no longer runs handlers.
+    public static let serviceUnavailable = text("Service Unavailable\n", status: 503)
     public static let internalServerError = text("Internal Server Error\n", status: 500)
 
     /// The value of the first header field with this name, looked up case-insensitively.

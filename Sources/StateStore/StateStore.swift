@@ -8,8 +8,59 @@ import Model
 /// Every save replaces the whole state in one transaction; with WAL and synchronous=FULL a process killed at
 /// any moment leaves either the previous save or the new one, never a mixture.
 public final class StateStore: Sendable {
+    /// Why the store cannot be used. `description` names the file (and, for damage, the table and row).
     public struct StoreError: Error, CustomStringConvertible {
+        public enum Kind: Sendable, Equatable {
+            /// The file cannot be created, opened or migrated.
+            case cannotOpen
+            /// The file holds values that cannot be counters: text in a numeric column, a negative or
+            /// infinite total, a `saved_at` that is not a number, a file that is not SQLite.
+            case damaged
+            /// Another exporter holds the store's lock.
+            case locked
+        }
+
+        public var kind: Kind
         public var description: String
+
+        public init(description: String) {
+            self.init(kind: .cannotOpen, description: description)
+        }
+
+        init(kind: Kind, description: String) {
+            self.kind = kind
+            self.description = description
+        }
+
+        static func cannotOpen(_ text: String) -> StoreError { StoreError(kind: .cannotOpen, description: text) }
+        static func damaged(_ text: String) -> StoreError { StoreError(kind: .damaged, description: text) }
+        static func locked(_ text: String) -> StoreError { StoreError(kind: .locked, description: text) }
+    }
+
+    /// Whether the store takes its lock. The exporter that saves counters takes it; a job that only uses the
+    /// AUDITOR outbox of a running exporter's file (`auditor-push`) must not.
+    public enum Locking: Sendable {
+        /// Refuse to open while another process (or another store in this one) holds the lock.
+        case exclusive
+        /// Take no lock.
+        case none
+    }
+
+    /// What to do with a damaged file.
+    public enum DamagePolicy: Sendable {
+        /// Refuse to open, naming the file and the damaged row: the operator decides.
+        case refuse
+        /// Rename the file (`<path>.damaged-<unix seconds>`, with its WAL) and start an empty store; the caller
+        /// must log `recovery` loudly, since the counters start again from zero.
+        case moveAsideAndStartFresh
+    }
+
+    /// A damaged file that was moved aside at open.
+    public struct Recovery: Sendable {
+        /// Where the damaged file now is.
+        public var movedTo: String
+        /// What was wrong with it.
+        public var problem: String
     }
 
     /// What a store held at start-up.
@@ -22,29 +73,73 @@ public final class StateStore: Sendable {
 
     let database: DatabaseQueue
     public let path: String
+    /// Set when a damaged file was moved aside under `.moveAsideAndStartFresh`.
+    public let recovery: Recovery?
+    private let lock: StoreLock?
 
-    public init(path: String) throws {
+    /// Opens (or creates) the store and checks every stored row.
+    ///
+    /// - Throws: `StoreError` of kind `.locked` when another exporter holds the store, `.damaged` (naming the file
+    ///   and row) when it holds values that cannot be counters and `damage` is `.refuse`, `.cannotOpen` otherwise.
+    public init(path: String, locking: Locking = .none, damage: DamagePolicy = .refuse) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        // Before the database is touched, so a second exporter changes nothing, not even a migration.
+        lock = locking == .exclusive ? try StoreLock(storePath: path) : nil
+        do {
+            database = try Self.openChecked(path)
+            recovery = nil
+        } catch let error as StoreError where error.kind == .damaged && damage == .moveAsideAndStartFresh {
+            let movedTo = try Self.moveAside(path)
+            database = try Self.openChecked(path)
+            recovery = Recovery(movedTo: movedTo, problem: error.description)
+        }
+    }
+
+    /// The database, opened, migrated, and every row read once through the checks of `load()`.
+    private static func openChecked(_ path: String) throws -> DatabaseQueue {
         var configuration = GRDB.Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // A small page cache: the state is written whole once per collection and read once at start.
             try db.execute(sql: "PRAGMA cache_size = -1024")
         }
+        let database: DatabaseQueue
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            try migrate()
+            try migrate(database)
+        } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
+        {
+            throw StoreError.damaged("\(path): not a usable SQLite database: \(error)")
         } catch {
-            throw StoreError(description: "cannot open state store \(path): \(error)")
+            throw StoreError.cannotOpen("cannot open state store \(path): \(error)")
         }
+        _ = try read(database, file: path)
+        return database
     }
 
-    private func migrate() throws {
+    /// Renames the damaged file and its write-ahead log; the shared-memory index is rebuilt, so it is removed.
+    private static func moveAside(_ path: String) throws -> String {
+        let movedTo = "\(path).damaged-\(Int(Date().timeIntervalSince1970))"
+        let manager = FileManager.default
+        do {
+            try manager.moveItem(atPath: path, toPath: movedTo)
+            if manager.fileExists(atPath: path + "-wal") {
+                try manager.moveItem(atPath: path + "-wal", toPath: movedTo + "-wal")
+            }
+            if manager.fileExists(atPath: path + "-shm") { try manager.removeItem(atPath: path + "-shm") }
+        } catch {
+            throw StoreError.cannotOpen("cannot move damaged state store \(path) aside: \(error)")
+        }
+        return movedTo
+    }
+
+    private static func migrate(_ database: DatabaseQueue) throws {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -127,46 +222,74 @@ public final class StateStore: Sendable {
     }
 
     /// The stored state, or nil for a new store.
+    ///
+    /// - Throws: `StoreError` of kind `.damaged`, naming the file, table and row, when a stored value cannot be a
+    ///   counter (text where a number belongs, a negative or infinite total, an unreadable `saved_at`).
     public func load() throws -> Saved? {
+        try Self.read(database, file: path)
+    }
+
+    private static func read(_ database: DatabaseQueue, file: String) throws -> Saved? {
         try database.read { db in
-            guard
-                let labelsText = try String.fetchOne(
-                    db, sql: "SELECT value FROM meta WHERE key = 'attribution_labels'"),
-                let savedAtText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'saved_at'"),
-                let savedAt = Double(savedAtText)
-            else { return nil }
-            let labels = try JSONDecoder().decode([String].self, from: Data(labelsText.utf8))
-            var accounts: [HostAccount] = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY host, attribution, grid_region") {
-                let attributionText: String = row["attribution"]
-                let region: String = row["grid_region"]
-                var account = HostAccount(
-                    host: row["host"],
-                    attribution: try JSONDecoder().decode([String].self, from: Data(attributionText.utf8)),
-                    gridRegion: region.isEmpty ? nil : region,
-                    profileName: row["profile"],
-                    cores: row["cores"],
-                    lastSeen: row["last_seen"]
-                )
-                account.busyEnergy = Joules(row["busy_joules"])
-                account.idleEnergy = Joules(row["idle_joules"])
-                account.busyEmissions = Grams(row["busy_grams"])
-                account.idleEmissions = Grams(row["idle_grams"])
-                account.busySeconds = Seconds(row["busy_seconds"])
-                account.power = (row["power_watts"] as Double?).map(Watts.init)
-                account.idleRatio = row["idle_ratio"]
-                account.memoryActiveRatio = row["memory_active_ratio"]
-                account.bootTime = row["boot_time"]
-                accounts.append(account)
+            let labelsText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'attribution_labels'")
+            let savedAtText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'saved_at'")
+            guard labelsText != nil || savedAtText != nil else { return nil }
+            guard let savedAtText, let savedAt = Double(savedAtText), savedAt.isFinite else {
+                throw StoreError.damaged(
+                    "\(file): table meta, key saved_at: \(savedAtText.map { "\"\($0.prefix(40))\"" } ?? "missing"), "
+                        + "not a time in Unix seconds")
             }
-            let baselines = try Row.fetchAll(db, sql: "SELECT * FROM baselines ORDER BY host").map { row in
-                HostReading(
-                    host: row["host"], timestamp: row["timestamp"], cpuIdleSeconds: row["cpu_idle_seconds"],
-                    cpuTotalSeconds: row["cpu_total_seconds"], cores: row["cores"],
-                    memoryActiveRatio: row["memory_active_ratio"], bootTime: row["boot_time"]
-                )
+            guard let labelsText, let labels = try? JSONDecoder().decode([String].self, from: Data(labelsText.utf8))
+            else {
+                throw StoreError.damaged("\(file): table meta, key attribution_labels: not a JSON list of names")
+            }
+            var accounts: [HostAccount] = []
+            let accountRows = try Row.fetchAll(
+                db, sql: "SELECT rowid, * FROM accounts ORDER BY host, attribution, grid_region")
+            for row in accountRows {
+                accounts.append(try account(StoredRow(row, table: "accounts", file: file)))
+            }
+            let baselines = try Row.fetchAll(db, sql: "SELECT rowid, * FROM baselines ORDER BY host").map { row in
+                try baseline(StoredRow(row, table: "baselines", file: file))
             }
             return Saved(attributionLabels: labels, accounts: accounts, baselines: baselines, savedAt: savedAt)
         }
+    }
+
+    private static func account(_ row: StoredRow) throws -> HostAccount {
+        let attributionText = try row.text("attribution")
+        guard let attribution = try? JSONDecoder().decode([String].self, from: Data(attributionText.utf8)) else {
+            throw row.damage("attribution", "is not a JSON list of label values")
+        }
+        let region = try row.text("grid_region")
+        var account = HostAccount(
+            host: try row.text("host"),
+            attribution: attribution,
+            gridRegion: region.isEmpty ? nil : region,
+            profileName: try row.text("profile"),
+            cores: try row.total("cores"),
+            lastSeen: try row.number("last_seen")
+        )
+        account.busyEnergy = Joules(try row.total("busy_joules"))
+        account.idleEnergy = Joules(try row.total("idle_joules"))
+        account.busyEmissions = Grams(try row.total("busy_grams"))
+        account.idleEmissions = Grams(try row.total("idle_grams"))
+        account.busySeconds = Seconds(try row.total("busy_seconds"))
+        if let watts = try row.optionalNumber("power_watts") {
+            guard watts >= 0 else { throw row.damage("power_watts", "holds \(watts); power cannot be negative") }
+            account.power = Watts(watts)
+        }
+        account.idleRatio = try row.optionalRatio("idle_ratio")
+        account.memoryActiveRatio = try row.optionalRatio("memory_active_ratio")
+        account.bootTime = try row.optionalNumber("boot_time")
+        return account
+    }
+
+    private static func baseline(_ row: StoredRow) throws -> HostReading {
+        HostReading(
+            host: try row.text("host"), timestamp: try row.number("timestamp"),
+            cpuIdleSeconds: try row.total("cpu_idle_seconds"), cpuTotalSeconds: try row.total("cpu_total_seconds"),
+            cores: try row.total("cores"), memoryActiveRatio: try row.optionalRatio("memory_active_ratio"),
+            bootTime: try row.optionalNumber("boot_time"))
     }
 }

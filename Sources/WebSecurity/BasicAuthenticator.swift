@@ -4,23 +4,41 @@ import Synchronization
 
 /// Checks `Authorization: Basic` credentials against bcrypt hashes.
 ///
-/// An unknown user costs one bcrypt computation against a random hash of the same cost, so the answer time does
-/// not tell which user names exist. bcrypt runs one at a time (a flood of bad passwords costs one core, not
-/// all), and good credentials are remembered under a salted digest so a scrape every few seconds does not pay
-/// for bcrypt each time.
+/// Known and unknown user names cost the same work: one SHA-512-crypt cache key and, when the key is not
+/// remembered, one bcrypt (an unknown user's against a random hash of the same cost), so the answer time does
+/// not tell which user names exist. bcrypt runs one at a time, so a flood of bad passwords costs one core, not
+/// all. Outcomes, good and bad, are remembered under a salted digest: a scrape every few seconds does not pay
+/// for bcrypt each time, a flood of the same wrong credentials costs one bcrypt, and a remembered good user never
+/// waits for the bcrypt lock. Refusals are remembered apart from admissions, so a flood of distinct wrong
+/// passwords cannot push good users out.
 public final class BasicAuthenticator: Sendable {
+    /// What a check decided.
+    public enum Outcome: Sendable, Equatable {
+        case admitted
+        case refused
+        /// Too many different credentials are already waiting for bcrypt; the client should retry later.
+        case busy
+    }
+
     private let users: [String: String]
-    private let dummyHash: String?
+    private let dummyHash: String
     /// Random per process, so remembered digests are of no use anywhere else.
     private let cacheSetting: String
-    private let verified = Mutex<Set<String>>([])
+    private let cache = Mutex(OutcomeCache())
     private let bcrypt = Mutex(())
-    private static let cacheCapacity = 256
+    private let keyDerivations = Atomic<Int>(0)
+    private let bcryptRuns = Atomic<Int>(0)
+    /// Different credentials allowed to wait for bcrypt at once. More would hold handler threads that
+    /// remembered users need; the same credentials asked again wait for the answer already being computed.
+    public static let maxPendingCredentials = 16
 
     public init(users: [String: String]) {
         self.users = users
         let cost = users.values.compactMap(BcryptHashShape.cost(of:)).max() ?? 10
-        dummyHash = BcryptHash.randomHash(cost: cost)
+        // Without libcrypt's random salt, a fixed well-formed hash of the same cost still costs the same bcrypt.
+        dummyHash =
+            BcryptHash.randomHash(cost: cost)
+            ?? "$2b$\(cost < 10 ? "0" : "")\(cost)$" + String(repeating: "O", count: 53)
         let salt = String(
             (0..<16).map { _ in "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".randomElement()! })
         cacheSetting = "$6$rounds=1000$\(salt)$"
@@ -28,32 +46,48 @@ public final class BasicAuthenticator: Sendable {
 
     public var isEnabled: Bool { !users.isEmpty }
 
+    /// SHA-512-crypt cache keys computed so far (one per check of well-formed credentials).
+    public var keyDerivationCount: Int { keyDerivations.load(ordering: .relaxed) }
+    /// bcrypt computations so far.
+    public var bcryptCount: Int { bcryptRuns.load(ordering: .relaxed) }
+
     /// Whether the `Authorization` header value names a configured user with the right password.
     public func admits(authorization: String?) -> Bool {
-        guard let (user, password) = Self.credentials(authorization) else { return false }
-        let hash = users[user]
-        // Remembered only after a bcrypt match, keyed by a salted digest of user, password and hash. libcrypt
-        // reads C strings, so a password with NUL never gets a key (it could not match anyway); user names hold no
-        // colon and hashes have a fixed form, so the joined phrase is unambiguous.
-        var key: String?
-        if let hash, !password.utf8.contains(0) {
-            key = BcryptHash.crypt("\(user):\(password):\(hash)", setting: cacheSetting)
+        check(authorization: authorization) == .admitted
+    }
+
+    /// Checks the `Authorization` header value.
+    public func check(authorization: String?) -> Outcome {
+        guard let (user, password) = Self.credentials(authorization) else { return .refused }
+        // libcrypt reads C strings: a NUL could never have been hashed, for a known user or an unknown one.
+        guard !user.utf8.contains(0), !password.utf8.contains(0) else { return .refused }
+        let known = users[user]
+        let hash = known ?? dummyHash
+        // User names hold no colon and hashes have a fixed form, so the joined phrase is unambiguous.
+        keyDerivations.add(1, ordering: .relaxed)
+        guard let key = BcryptHash.crypt("\(user):\(password):\(hash)", setting: cacheSetting) else {
+            return .refused
         }
-        if let key, verified.withLock({ $0.contains(key) }) { return true }
+        let remembered: Outcome? = cache.withLock { cache in
+            if let outcome = cache.outcome(for: key) { return outcome ? .admitted : .refused }
+            guard cache.pending[key] != nil || cache.pending.count < Self.maxPendingCredentials else { return .busy }
+            cache.pending[key, default: 0] += 1
+            return nil
+        }
+        if let remembered { return remembered }
         let matched = bcrypt.withLock { _ in
-            guard let hash else {
-                if let dummyHash { _ = BcryptHash.matches(password, hash: dummyHash) }
-                return false
-            }
-            return BcryptHash.matches(password, hash: hash)
+            // Another request with the same credentials may have been answered while this one waited.
+            if let outcome = cache.withLock({ $0.outcome(for: key) }) { return outcome }
+            bcryptRuns.add(1, ordering: .relaxed)
+            let matched = BcryptHash.matches(password, hash: hash) && known != nil
+            cache.withLock { $0.remember(key, admitted: matched) }
+            return matched
         }
-        if matched, let key {
-            verified.withLock { remembered in
-                if remembered.count >= Self.cacheCapacity { remembered.removeAll() }
-                remembered.insert(key)
-            }
+        cache.withLock { cache in
+            let waiting = (cache.pending[key] ?? 1) - 1
+            cache.pending[key] = waiting > 0 ? waiting : nil
         }
-        return matched
+        return matched ? .admitted : .refused
     }
 
     /// User and password from `Basic <base64(user:password)>`.
@@ -65,5 +99,49 @@ public final class BasicAuthenticator: Sendable {
             let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}
+
+/// Remembered outcomes by cache key, admissions and refusals in separate bounded sets (oldest forgotten
+/// first), and how many requests wait for each key's bcrypt.
+private struct OutcomeCache {
+    public var admitted = BoundedKeySet(capacity: 256)
+    public var refused = BoundedKeySet(capacity: 1024)
+    public var pending: [String: Int] = [:]
+
+    public func outcome(for key: String) -> Bool? {
+        if admitted.contains(key) { return true }
+        if refused.contains(key) { return false }
+        return nil
+    }
+
+    public mutating func remember(_ key: String, admitted wasAdmitted: Bool) {
+        if wasAdmitted { admitted.insert(key) } else { refused.insert(key) }
+    }
+}
+
+/// A set of at most `capacity` keys that forgets the oldest when full.
+private struct BoundedKeySet {
+    public let capacity: Int
+    private var members: Set<String> = []
+    private var order: [String] = []
+    private var oldest = 0
+
+    public init(capacity: Int) { self.capacity = capacity }
+
+    public func contains(_ key: String) -> Bool { members.contains(key) }
+
+    public mutating func insert(_ key: String) {
+        guard members.insert(key).inserted else { return }
+        order.append(key)
+        if members.count > capacity {
+            members.remove(order[oldest])
+            oldest += 1
+            // Drops the forgotten prefix once it is as long as what is kept.
+            if oldest >= capacity {
+                order.removeFirst(oldest)
+                oldest = 0
+            }
+        }
     }
 }

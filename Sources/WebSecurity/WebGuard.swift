@@ -21,9 +21,17 @@ public struct WebGuard: Sendable {
         var response: ServerResponse
         if let rateLimiter, !rateLimiter.allows(now: clock.now()) {
             response = .text("Too Many Requests\n", status: 429)
-        } else if let authenticator, !authenticator.admits(authorization: request.header("authorization")) {
-            response = .text("Unauthorized\n", status: 401)
-            response.headers.append(ServerHeader(name: "WWW-Authenticate", value: "Basic"))
+        } else if let authenticator {
+            switch authenticator.check(authorization: request.header("authorization")) {
+            case .admitted:
+                response = next(request)
+            case .refused:
+                response = .text("Unauthorized\n", status: 401)
+                response.headers.append(ServerHeader(name: "WWW-Authenticate", value: "Basic"))
+            case .busy:
+                response = .text("Too Many Requests\n", status: 429)
+                response.headers.append(ServerHeader(name: "Retry-After", value: "1"))
+            }
         } else {
             response = next(request)
         }
