@@ -27,12 +27,16 @@ public struct PowerSample: Sendable, Equatable {
         /// The value at which the counter wraps back to zero, in joules, when the source says
         /// (`max_energy_range_uj`); nil when unknown, and a decrease is then read as a restart from zero.
         public var wrapJoules: Double?
+        /// When this counter was sampled, Unix seconds, where it differs from the sample's (counters of other
+        /// exporters are scraped at other times); nil for the sample's time.
+        public var timestamp: Double?
 
-        public init(domain: Domain, id: String, joules: Double, wrapJoules: Double? = nil) {
+        public init(domain: Domain, id: String, joules: Double, wrapJoules: Double? = nil, timestamp: Double? = nil) {
             self.domain = domain
             self.id = id
             self.joules = joules
             self.wrapJoules = wrapJoules
+            self.timestamp = timestamp
         }
     }
 

@@ -106,3 +106,27 @@ import Testing
         #expect(tracker.hosts == ["other"])
     }
 }
+
+@Suite struct MeasurementTrackerTimingTests {
+    @Test func eachCounterUsesItsOwnSampleTimeAndKeepsItsPowerUntilRescraped() throws {
+        func sample(_ time: Double, rapl: Double, raplTime: Double, gpu: Double, gpuTime: Double) -> PowerSample {
+            PowerSample(
+                host: "h", timestamp: time,
+                counters: [
+                    .init(domain: .raplPackage, id: "p0", joules: rapl, timestamp: raplTime),
+                    .init(domain: .gpu, id: "GPU-0", joules: gpu, timestamp: gpuTime),
+                ])
+        }
+        var tracker = MeasurementTracker()
+        _ = tracker.update(sample(100, rapl: 0, raplTime: 98, gpu: 0, gpuTime: 95))
+        let first = tracker.update(sample(110, rapl: 480, raplTime: 106, gpu: 3000, gpuTime: 105))
+        let measured = try #require(first)
+        #expect(measured.packageWatts == Watts(60))
+        #expect(measured.gpuWatts == Watts(300))
+        // The GPU exporter has not been scraped again: its last power stands.
+        let second = tracker.update(sample(120, rapl: 1080, raplTime: 116, gpu: 3000, gpuTime: 105))
+        let again = try #require(second)
+        #expect(again.packageWatts == Watts(60))
+        #expect(again.gpuWatts == Watts(300))
+    }
+}
