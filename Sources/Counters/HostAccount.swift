@@ -14,6 +14,14 @@ public struct HostAccount: Sendable, Equatable {
     public var busyEmissions = Grams.zero
     public var idleEmissions = Grams.zero
     public var busySeconds = Seconds.zero
+    /// The GPUs' share of `busyEnergy`, split by GPU utilisation (by the CPU's idle share where unknown).
+    public var gpuBusyEnergy = Joules.zero
+    /// The GPUs' share of `idleEnergy`.
+    public var gpuIdleEnergy = Joules.zero
+    /// The GPUs' share of `power` over the last interval; nil until an interval with measured GPUs.
+    public var gpuPower: Watts?
+    /// How `power` was obtained over the last interval; nil until the first interval.
+    public var powerMethod: PowerMethod?
     /// Power over the last interval; nil until the first interval.
     public var power: Watts?
     /// Idle share of CPU time over the last interval; nil until the first interval.

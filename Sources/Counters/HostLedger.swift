@@ -104,7 +104,28 @@ public struct HostLedger: Sendable {
         region: String = "",
         at now: Double
     ) -> Outcome {
-        guard reading.isValid else { return .invalid }
+        recordInterval(reading, profile: profile, intensity: intensity, region: region, at: now).outcome
+    }
+
+    /// Integrates one reading with measured power where the host has it (see `PowerFormula` for the
+    /// precedence), and says what the interval was, so the caller can feed a `Calibrator`.
+    ///
+    /// Energy only ever grows: a host that gains or loses a measurement source between intervals changes its
+    /// method, never its totals.
+    /// - Parameters:
+    ///   - measurement: the host's measured power over (about) the interval; nil when it has none.
+    ///   - calibrated: the profile with fitted coefficients, when calibration applies to the host.
+    @discardableResult
+    public mutating func recordInterval(
+        _ reading: HostReading,
+        profile: PowerProfile,
+        intensity: GramsPerKilowattHour,
+        region: String = "",
+        measurement: HostMeasurement? = nil,
+        calibrated: PowerProfile? = nil,
+        at now: Double
+    ) -> (outcome: Outcome, interval: IntervalPower?) {
+        guard reading.isValid else { return (.invalid, nil) }
         let key = accountKey(for: reading, region: region)
         if !provisional.isEmpty {
             let stored = provisional.filter { $0.host == key.host && $0.attribution == key.attribution }
@@ -135,14 +156,22 @@ public struct HostLedger: Sendable {
         var baseline = reading
         baseline.labels = [:]
         let outcome: Outcome
+        var interval: IntervalPower?
+        func integrate(_ duration: Double, _ idleRatio: Double) -> Joules {
+            let estimate = PowerFormula.estimate(
+                configured: profile, calibrated: calibrated, cores: reading.cores, idleRatio: idleRatio.clampedToUnit,
+                memoryActiveRatio: reading.memoryActiveRatio ?? 0, measurement: measurement)
+            interval = IntervalPower(duration: duration, idleRatio: idleRatio.clampedToUnit, estimate: estimate)
+            return Self.add(duration, idleRatio, estimate, intensity, to: &account)
+        }
         if let previous = baselines[reading.host] {
             switch Integration.step(from: previous, to: reading) {
             case .interval(let duration, let idleRatio):
-                let energy = Self.add(duration, idleRatio, reading, profile, intensity, to: &account)
+                let energy = integrate(duration, idleRatio)
                 baselines[reading.host] = baseline
                 outcome = .integrated(energy)
             case .restarted(let duration, let idleRatio):
-                let energy = Self.add(duration, idleRatio, reading, profile, intensity, to: &account)
+                let energy = integrate(duration, idleRatio)
                 baselines[reading.host] = baseline
                 outcome = .restarted(energy)
             case .noProgress:
@@ -156,7 +185,7 @@ public struct HostLedger: Sendable {
             outcome = .baseline
         }
         accounts[key] = account
-        return outcome
+        return (outcome, interval)
     }
 
     /// Closes a collection: records how many hosts it listed and drops hosts unseen for longer than the grace.
@@ -201,27 +230,32 @@ public struct HostLedger: Sendable {
     private static func add(
         _ duration: Double,
         _ idleRatio: Double,
-        _ reading: HostReading,
-        _ profile: PowerProfile,
+        _ estimate: PowerEstimate,
         _ intensity: GramsPerKilowattHour,
         to account: inout HostAccount
     ) -> Joules {
         let idle = idleRatio.clampedToUnit
-        let power = profile.power(
-            cores: reading.cores,
-            idleRatio: idle,
-            memoryActiveRatio: reading.memoryActiveRatio ?? 0
-        )
+        let power = estimate.total
         let energy = power * Seconds(duration)
         precondition(energy.value >= 0 && energy.value.isFinite, "energy increments must be finite and non-negative")
-        let busyEnergy = energy * (1 - idle)
-        let idleEnergy = energy * idle
+        // The GPUs' part is split by their own utilisation; the rest (and GPUs without one) by the CPU's.
+        let gpuEnergy = min(estimate.gpu, power) * Seconds(duration)
+        let gpuBusyShare = estimate.gpuBusyRatio?.clampedToUnit ?? (1 - idle)
+        let gpuBusy = gpuEnergy * gpuBusyShare
+        let gpuIdle = gpuEnergy - gpuBusy
+        let rest = energy - gpuEnergy
+        let busyEnergy = rest * (1 - idle) + gpuBusy
+        let idleEnergy = rest * idle + gpuIdle
         account.busyEnergy = account.busyEnergy + busyEnergy
         account.idleEnergy = account.idleEnergy + idleEnergy
+        account.gpuBusyEnergy = account.gpuBusyEnergy + gpuBusy
+        account.gpuIdleEnergy = account.gpuIdleEnergy + gpuIdle
         account.busyEmissions = account.busyEmissions + intensity * busyEnergy
         account.idleEmissions = account.idleEmissions + intensity * idleEnergy
         account.busySeconds = account.busySeconds + Seconds(duration * (1 - idle))
         account.power = power
+        account.gpuPower = estimate.gpu > .zero || account.gpuPower != nil ? estimate.gpu : nil
+        account.powerMethod = estimate.method
         account.idleRatio = idle
         return energy
     }

@@ -4,6 +4,11 @@
 /// `cpu = cores × (idle + (max − idle) × (1 − idleRatio))`, `ram = ramWatts × memoryActiveRatio`,
 /// `total = (cpu + ram + other) × pue`. With `cpuIdleWattsPerCore` 0 the CPU term is the original
 /// `cores × tdp × (1 − idle)`.
+///
+/// The defaults keep the original busy figure (10 W per core, 5 W of memory, 20 W for the rest) and add the
+/// idle floor Cloud Carbon Footprint derives from SPECpower results for x86 cloud fleets (0.71–0.78 W per vCPU;
+/// 0.74 W is its AWS figure): an idle host still draws power per core. `docs/power.md` gives the sources.
+/// `PowerProfile.seed` is the original default without that floor.
 public struct PowerProfile: Sendable, Equatable {
     public var name: String
     /// Watts one fully busy core draws.
@@ -20,7 +25,7 @@ public struct PowerProfile: Sendable, Equatable {
     public init(
         name: String = "default",
         cpuWattsPerCore: Double = 10,
-        cpuIdleWattsPerCore: Double = 0,
+        cpuIdleWattsPerCore: Double = PowerProfile.defaultIdleWattsPerCore,
         ramWatts: Double = 5,
         otherWatts: Double = 20,
         pue: Double = 1.0
@@ -32,6 +37,12 @@ public struct PowerProfile: Sendable, Equatable {
         self.otherWatts = otherWatts
         self.pue = pue
     }
+
+    /// Watts per idle core of the default profile (Cloud Carbon Footprint's minimum watts per vCPU).
+    public static let defaultIdleWattsPerCore = 0.74
+
+    /// The original poller's default: no idle floor per core, so an idle host draws only memory and other.
+    public static let seed = PowerProfile(cpuIdleWattsPerCore: 0)
 
     /// Modelled power of a host with `cores` CPUs, the given idle share of CPU time and active memory share.
     ///

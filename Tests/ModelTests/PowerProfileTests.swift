@@ -14,13 +14,13 @@ import Testing
 
     static let cases: [Case] = [
         Case(
-            name: "all idle, no memory: only other", profile: PowerProfile(), cores: 2, idleRatio: 1,
+            name: "all idle, no memory: only other", profile: .seed, cores: 2, idleRatio: 1,
             memoryActiveRatio: 0, watts: 20),
         Case(
-            name: "all busy, all memory", profile: PowerProfile(), cores: 2, idleRatio: 0, memoryActiveRatio: 1,
+            name: "all busy, all memory", profile: .seed, cores: 2, idleRatio: 0, memoryActiveRatio: 1,
             watts: 45),
         Case(
-            name: "quarter idle, half memory", profile: PowerProfile(), cores: 2, idleRatio: 0.25,
+            name: "quarter idle, half memory", profile: .seed, cores: 2, idleRatio: 0.25,
             memoryActiveRatio: 0.5, watts: 37.5),
         Case(
             name: "original poller formula cores x tdp x (1 - idle)",
@@ -41,16 +41,16 @@ import Testing
             name: "pue scales everything", profile: PowerProfile(pue: 1.5), cores: 2, idleRatio: 0,
             memoryActiveRatio: 1, watts: 67.5),
         Case(
-            name: "idle above 1 is clamped", profile: PowerProfile(), cores: 2, idleRatio: 1.2, memoryActiveRatio: 0,
+            name: "idle above 1 is clamped", profile: .seed, cores: 2, idleRatio: 1.2, memoryActiveRatio: 0,
             watts: 20),
         Case(
-            name: "negative idle is clamped", profile: PowerProfile(), cores: 2, idleRatio: -0.1, memoryActiveRatio: 0,
+            name: "negative idle is clamped", profile: .seed, cores: 2, idleRatio: -0.1, memoryActiveRatio: 0,
             watts: 40),
         Case(
-            name: "NaN ratios count as 0", profile: PowerProfile(), cores: 2, idleRatio: .nan, memoryActiveRatio: .nan,
+            name: "NaN ratios count as 0", profile: .seed, cores: 2, idleRatio: .nan, memoryActiveRatio: .nan,
             watts: 40),
         Case(
-            name: "no cores: no CPU power", profile: PowerProfile(), cores: 0, idleRatio: 0, memoryActiveRatio: 0,
+            name: "no cores: no CPU power", profile: .seed, cores: 0, idleRatio: 0, memoryActiveRatio: 0,
             watts: 20),
     ]
 

@@ -1,0 +1,144 @@
+import Model
+
+/// Turns successive `PowerSample`s of each host into the average measured power between them.
+///
+/// - Energy counters give `Δ joules / Δ t`, each over its own sample times. A counter that went down wrapped
+///   when the source knows its range (`wrapJoules`: the energy is `range − previous + current`); otherwise it
+///   restarted from zero (a driver reload, or a wrap the source passes on raw, as node_exporter's RAPL collector
+///   does) and the energy is the current value, as Prometheus' `increase()` reads it. Either way the interval
+///   counts; it is not dropped.
+/// - A counter not sampled again since the last collection (same time) keeps its last power: the exporter
+///   behind it scrapes less often than the collection runs.
+/// - Gauges give the mean of the interval's two ends (the latest value where there is no earlier one).
+/// - A GPU with an energy counter uses it; its power gauge only stands in when it has none.
+/// - Time going backwards, or a gap longer than `maxGapSeconds`, makes a counter's value a new baseline.
+///
+/// A value type: the owner serialises access.
+public struct MeasurementTracker: Sendable {
+    public var maxGapSeconds: Double
+    private var counters: [String: [Key: CounterBaseline]] = [:]
+    private var gauges: [String: [Key: Double]] = [:]
+    private var utilisation: [String: [String: Double]] = [:]
+
+    public init(maxGapSeconds: Double = 900) {
+        self.maxGapSeconds = maxGapSeconds
+    }
+
+    /// Takes a host's new sample and returns its measured power since the previous one; nil when nothing
+    /// could be measured yet (a first sample of counters only).
+    public mutating func update(_ sample: PowerSample) -> HostMeasurement? {
+        var byDomain: [PowerSample.Domain: Double] = [:]
+        var gpuWatts: [String: Double] = [:]
+        var counterBaselines = counters[sample.host] ?? [:]
+        for counter in sample.counters {
+            let key = Key(domain: counter.domain, id: counter.id)
+            let time = counter.timestamp ?? sample.timestamp
+            guard time.isFinite, counter.joules.isFinite, counter.joules >= 0 else { continue }
+            let watts = advance(&counterBaselines[key], to: counter, at: time)
+            guard let watts else { continue }
+            if counter.domain == .gpu {
+                gpuWatts[counter.id, default: 0] += watts
+            } else {
+                byDomain[counter.domain, default: 0] += watts
+            }
+        }
+        counters[sample.host] = counterBaselines
+
+        var gaugeByDomain: [PowerSample.Domain: Double] = [:]
+        let earlierGauges = gauges[sample.host] ?? [:]
+        var gaugeBaselines: [Key: Double] = [:]
+        for gauge in sample.gauges where gauge.watts.isFinite && gauge.watts >= 0 {
+            let key = Key(domain: gauge.domain, id: gauge.id)
+            gaugeBaselines[key] = gauge.watts
+            let watts = earlierGauges[key].map { ($0 + gauge.watts) / 2 } ?? gauge.watts
+            if gauge.domain == .gpu {
+                // A counter of the same GPU is exact over the interval: the gauge only stands in for it.
+                if gpuWatts[gauge.id] == nil { gpuWatts[gauge.id] = watts }
+            } else if byDomain[gauge.domain] == nil {
+                gaugeByDomain[gauge.domain, default: 0] += watts
+            }
+        }
+        gauges[sample.host] = gaugeBaselines
+        byDomain.merge(gaugeByDomain) { counted, _ in counted }
+
+        var measurement = HostMeasurement(
+            nodeWatts: byDomain[.node].map(Watts.init),
+            packageWatts: byDomain[.raplPackage].map(Watts.init),
+            dramWatts: byDomain[.raplDram].map(Watts.init),
+            psysWatts: byDomain[.raplPsys].map(Watts.init)
+        )
+        let usage = sample.gpuUtilisation.filter { $0.value.isFinite }
+        if !gpuWatts.isEmpty {
+            measurement.gpuWatts = Watts(gpuWatts.values.reduce(0, +))
+            measurement.gpuBusyRatio = Self.busyRatio(gpuWatts, usage, utilisation[sample.host] ?? [:])
+        }
+        utilisation[sample.host] = usage
+        return measurement.isEmpty ? nil : measurement
+    }
+
+    /// Forgets hosts not in `hosts` (gone from the fleet), so memory follows the fleet.
+    public mutating func retain(hosts: Set<String>) {
+        counters = counters.filter { hosts.contains($0.key) }
+        gauges = gauges.filter { hosts.contains($0.key) }
+        utilisation = utilisation.filter { hosts.contains($0.key) }
+    }
+
+    /// Hosts with a baseline.
+    public var hosts: [String] { Set(counters.keys).union(gauges.keys).sorted() }
+
+    /// Moves one counter's baseline to its new value; returns its power over the interval, if known.
+    private func advance(
+        _ baseline: inout CounterBaseline?, to counter: PowerSample.Counter, at time: Double
+    )
+        -> Double?
+    {
+        guard let old = baseline else {
+            baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
+            return nil
+        }
+        if time == old.time { return old.watts }
+        guard time > old.time, time - old.time <= maxGapSeconds else {
+            baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
+            return nil
+        }
+        let joules = Self.energy(from: old.joules, to: counter.joules, wrap: counter.wrapJoules)
+        let watts = joules / (time - old.time)
+        baseline = CounterBaseline(joules: counter.joules, time: time, watts: watts)
+        return watts
+    }
+
+    /// Joules between two values of one counter (both finite and non-negative).
+    static func energy(from old: Double, to new: Double, wrap: Double?) -> Double {
+        if new >= old { return new - old }
+        if let wrap, wrap.isFinite, wrap >= old { return wrap - old + new }
+        return new
+    }
+
+    /// The GPUs' busy share weighted by their power (plain mean where they drew nothing); nil without any
+    /// utilisation.
+    static func busyRatio(_ watts: [String: Double], _ now: [String: Double], _ before: [String: Double]) -> Double? {
+        var weighted = 0.0
+        var weights = 0.0
+        var plain: [Double] = []
+        for (id, power) in watts {
+            guard let current = now[id] else { continue }
+            let utilisation = (before[id].map { ($0 + current) / 2 } ?? current).clampedToUnit
+            weighted += power * utilisation
+            weights += power
+            plain.append(utilisation)
+        }
+        if plain.isEmpty { return nil }
+        return weights > 0 ? weighted / weights : plain.reduce(0, +) / Double(plain.count)
+    }
+
+    struct Key: Hashable {
+        var domain: PowerSample.Domain
+        var id: String
+    }
+
+    struct CounterBaseline {
+        var joules: Double
+        var time: Double
+        var watts: Double?
+    }
+}

@@ -1,0 +1,212 @@
+/// Fits each power profile's coefficients to the whole-node measurements of its hosts over a rolling window.
+///
+/// Every paired interval (a host's CPU reading and its measured node watts over the same interval) is one
+/// observation of `node_watts − ram_watts × memory_active = idle × cores × r + max × cores × (1 − r) + other`,
+/// with `r` the idle share of CPU time, weighted by the interval's duration. The fit is ordinary weighted least
+/// squares on those observations; only their sums are kept, per time slice, so memory does not grow with the
+/// window or the fleet (beyond one entry per measured host). The memory term is taken as configured.
+///
+/// The fit in force for a profile is its latest accepted one; a rejected attempt leaves it in place, so a
+/// restart (which empties the window) keeps a fit restored from the state store.
+///
+/// A value type: the owner feeds it each collection and serialises access.
+public struct Calibrator: Sendable {
+    public let settings: CalibrationSettings
+    private var windows: [String: ProfileWindow] = [:]
+    private var inForce: [String: ProfileFit] = [:]
+    private var attempts: [String: ProfileFit] = [:]
+
+    /// - Parameter restored: accepted fits saved by an earlier run; they stay in force until replaced.
+    public init(settings: CalibrationSettings, restored: [ProfileFit] = []) {
+        self.settings = settings
+        for fit in restored where fit.isAccepted { inForce[fit.profile] = fit }
+    }
+
+    /// Adds one paired interval of a whole-node-measured host. Invalid numbers are ignored.
+    /// - Parameters:
+    ///   - nodeWatts: the meter's average over the interval, before PUE.
+    ///   - duration: the interval's length in seconds, its weight in the fit.
+    ///   - time: the interval's end, Unix seconds, which places it in the window.
+    public mutating func add(
+        profile: PowerProfile, host: String, cores: Double, idleRatio: Double, memoryActiveRatio: Double,
+        nodeWatts: Watts, duration: Double, at time: Double
+    ) {
+        let numbers = [cores, idleRatio, memoryActiveRatio, nodeWatts.value, duration, time]
+        guard numbers.allSatisfy(\.isFinite), cores > 0, duration > 0, nodeWatts.value >= 0 else { return }
+        let idle = idleRatio.clampedToUnit
+        let target = nodeWatts.value - profile.ramWatts * memoryActiveRatio.clampedToUnit
+        let slice = Int((time / sliceSeconds).rounded(.down))
+        windows[profile.name, default: ProfileWindow()].add(
+            features: [cores * idle, cores * (1 - idle), 1], target: target, nodeWatts: nodeWatts.value,
+            busyShare: 1 - idle, cores: cores, host: host, weight: duration, slice: slice, time: time)
+    }
+
+    /// Drops what fell out of the window and fits every profile that has observations (or a fit in force).
+    ///
+    /// - Parameter configured: the configured profiles, by which fits are named and whose idle coefficient is
+    ///   kept when it cannot be fitted.
+    /// - Returns: this attempt's outcome per profile, sorted by profile name, for logging.
+    @discardableResult
+    public mutating func refit(configured: [PowerProfile], at now: Double) -> [ProfileFit] {
+        let oldestSlice = Int(((now - settings.windowSeconds) / sliceSeconds).rounded(.down))
+        for name in windows.keys {
+            windows[name]?.prune(olderThanSlice: oldestSlice, time: now - settings.windowSeconds)
+        }
+        windows = windows.filter { !$0.value.isEmpty }
+        var outcomes: [ProfileFit] = []
+        for profile in configured {
+            guard let window = windows[profile.name] else {
+                attempts[profile.name] = nil
+                continue
+            }
+            let fit = Self.fit(window, profile: profile, settings: settings, at: now)
+            attempts[profile.name] = fit
+            if fit.isAccepted { inForce[profile.name] = fit }
+            outcomes.append(fit)
+        }
+        return outcomes.sorted { $0.profile < $1.profile }
+    }
+
+    /// The profile an unmeasured host of `configured` uses: the fit in force when calibration applies, else nil
+    /// (the configured profile stays).
+    public func calibratedProfile(for configured: PowerProfile) -> PowerProfile? {
+        guard settings.apply, let fit = inForce[configured.name] else { return nil }
+        return fit.applied(to: configured)
+    }
+
+    /// The accepted fit in force per profile, sorted by profile, for saving and exposition.
+    public var fitsInForce: [ProfileFit] { inForce.values.sorted { $0.profile < $1.profile } }
+
+    /// The latest attempt of a profile, accepted or not; nil when its window is empty.
+    public func latestAttempt(of profile: String) -> ProfileFit? { attempts[profile] }
+
+    /// Each configured profile's coefficients, fit in force and latest attempt, for exposition.
+    public func calibrations(configured: [PowerProfile]) -> [ProfileCalibration] {
+        configured.sorted { $0.name < $1.name }.map {
+            ProfileCalibration(configured: $0, fitInForce: inForce[$0.name], latestAttempt: attempts[$0.name])
+        }
+    }
+
+    private var sliceSeconds: Double { max(settings.windowSeconds / Double(max(settings.slices, 1)), 1) }
+
+    static func fit(
+        _ window: ProfileWindow, profile: PowerProfile, settings: CalibrationSettings, at now: Double
+    ) -> ProfileFit {
+        let sums = window.total
+        var fit = ProfileFit(
+            profile: profile.name, cpuIdleWattsPerCore: profile.cpuIdleWattsPerCore,
+            cpuWattsPerCore: profile.cpuWattsPerCore, otherWatts: profile.otherWatts, idleFitted: false,
+            hosts: window.hosts.count, intervals: sums.count, errorRatio: nil, fittedAt: now)
+        guard window.hosts.count >= settings.minHosts else {
+            fit.rejection = .tooFewHosts
+            fit.detail = "\(window.hosts.count) measured hosts, at least \(settings.minHosts) needed"
+            return fit
+        }
+        let loadSpread = sums.standardDeviation(sum: sums.busyShare, squares: sums.busyShareSquares)
+        guard loadSpread >= settings.minLoadSpread else {
+            fit.rejection = .tooLittleLoadSpread
+            fit.detail = "busy share varies by \(loadSpread), at least \(settings.minLoadSpread) needed"
+            return fit
+        }
+        let meanCores = sums.cores / sums.equations.weight
+        let coreSpread = sums.standardDeviation(sum: sums.cores, squares: sums.coresSquares)
+        // With one core count, idle watts per core and other watts are the same column: keep the former.
+        let fitIdle = coreSpread > 0.01 * meanCores
+        let fixed = fitIdle ? [:] : [0: profile.cpuIdleWattsPerCore]
+        guard let beta = sums.equations.solve(fixed: fixed) else {
+            fit.rejection = .tooLittleLoadSpread
+            fit.detail = "the intervals do not determine the coefficients"
+            return fit
+        }
+        fit.cpuIdleWattsPerCore = beta[0]
+        fit.cpuWattsPerCore = beta[1]
+        fit.otherWatts = beta[2]
+        fit.idleFitted = fitIdle
+        let meanNode = sums.nodeWatts / sums.equations.weight
+        let rms = (sums.equations.residualSquares(beta) / sums.equations.weight).squareRoot()
+        fit.errorRatio = meanNode > 0 ? rms / meanNode : nil
+        let physical =
+            beta.allSatisfy(\.isFinite) && beta[0] >= 0 && beta[1] >= beta[0] && beta[2] >= 0
+            && beta[1] <= settings.maxWattsPerCore
+        if !physical {
+            fit.rejection = .nonPhysical
+            fit.detail =
+                "cpu_idle_watts_per_core \(beta[0]), cpu_watts_per_core \(beta[1]), other_watts \(beta[2])"
+        }
+        return fit
+    }
+}
+
+/// One configured profile with its calibration state, as exposed.
+public struct ProfileCalibration: Sendable, Equatable {
+    public var configured: PowerProfile
+    /// The accepted fit unmeasured hosts use (when calibration applies).
+    public var fitInForce: ProfileFit?
+    /// The latest attempt, accepted or rejected.
+    public var latestAttempt: ProfileFit?
+
+    public init(configured: PowerProfile, fitInForce: ProfileFit?, latestAttempt: ProfileFit?) {
+        self.configured = configured
+        self.fitInForce = fitInForce
+        self.latestAttempt = latestAttempt
+    }
+}
+
+/// The observations of one profile in the window, as sums per time slice.
+struct ProfileWindow: Sendable {
+    struct Sums: Sendable {
+        var equations = NormalEquations()
+        var count = 0
+        var busyShare = 0.0
+        var busyShareSquares = 0.0
+        var cores = 0.0
+        var coresSquares = 0.0
+        var nodeWatts = 0.0
+
+        mutating func merge(_ other: Sums) {
+            equations.merge(other.equations)
+            count += other.count
+            busyShare += other.busyShare
+            busyShareSquares += other.busyShareSquares
+            cores += other.cores
+            coresSquares += other.coresSquares
+            nodeWatts += other.nodeWatts
+        }
+
+        /// Weighted standard deviation from a weighted sum and sum of squares.
+        func standardDeviation(sum: Double, squares: Double) -> Double {
+            guard equations.weight > 0 else { return 0 }
+            let mean = sum / equations.weight
+            return max(squares / equations.weight - mean * mean, 0).squareRoot()
+        }
+    }
+
+    var slices: [Int: Sums] = [:]
+    /// Each host's latest observation time.
+    var hosts: [String: Double] = [:]
+
+    var isEmpty: Bool { slices.isEmpty }
+
+    var total: Sums { slices.values.reduce(into: Sums()) { $0.merge($1) } }
+
+    mutating func add(
+        features: [Double], target: Double, nodeWatts: Double, busyShare: Double, cores: Double, host: String,
+        weight: Double, slice: Int, time: Double
+    ) {
+        var sums = slices[slice, default: Sums()]
+        sums.equations.add(features, target, weight: weight)
+        sums.count += 1
+        sums.busyShare += weight * busyShare
+        sums.busyShareSquares += weight * busyShare * busyShare
+        sums.cores += weight * cores
+        sums.coresSquares += weight * cores * cores
+        sums.nodeWatts += weight * nodeWatts
+        slices[slice] = sums
+        hosts[host] = max(hosts[host] ?? time, time)
+    }
+
+    mutating func prune(olderThanSlice oldest: Int, time: Double) {
+        slices = slices.filter { $0.key >= oldest }
+        hosts = hosts.filter { $0.value >= time }
+    }
+}

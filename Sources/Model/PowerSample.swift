@@ -1,0 +1,78 @@
+/// One reading of a host's measured power sources at one time, as a reader delivered it.
+///
+/// Counters are cumulative energy (RAPL zones, GPU energy counters); gauges are instantaneous power (a BMC's
+/// node reading, a GPU's draw). Turning two samples into the average power of the interval between them is
+/// the counters' job (`MeasurementTracker`), so that a wrap or a reset is judged against the previous value.
+public struct PowerSample: Sendable, Equatable {
+    /// What a counter or gauge measures.
+    public enum Domain: String, Sendable, Hashable, CaseIterable {
+        /// The whole node at the wall (PSU input): includes GPUs, fans and disks.
+        case node
+        /// A CPU package (RAPL `package-N`).
+        case raplPackage
+        /// DRAM attached to a package (RAPL `dram`).
+        case raplDram
+        /// The platform domain (RAPL `psys`): package, DRAM and more; replaces them where present.
+        case raplPsys
+        /// One GPU board.
+        case gpu
+    }
+
+    /// A cumulative energy counter of one zone or device.
+    public struct Counter: Sendable, Equatable {
+        public var domain: Domain
+        /// Identifies the zone or device within the host (e.g. a RAPL path, a GPU UUID).
+        public var id: String
+        public var joules: Double
+        /// The value at which the counter wraps back to zero, in joules, when the source says
+        /// (`max_energy_range_uj`); nil when unknown, and a decrease is then read as a restart from zero.
+        public var wrapJoules: Double?
+        /// When this counter was sampled, Unix seconds, where it differs from the sample's (counters of other
+        /// exporters are scraped at other times); nil for the sample's time.
+        public var timestamp: Double?
+
+        public init(domain: Domain, id: String, joules: Double, wrapJoules: Double? = nil, timestamp: Double? = nil) {
+            self.domain = domain
+            self.id = id
+            self.joules = joules
+            self.wrapJoules = wrapJoules
+            self.timestamp = timestamp
+        }
+    }
+
+    /// An instantaneous power reading of one meter or device.
+    public struct Gauge: Sendable, Equatable {
+        public var domain: Domain
+        public var id: String
+        public var watts: Double
+
+        public init(domain: Domain, id: String, watts: Double) {
+            self.domain = domain
+            self.id = id
+            self.watts = watts
+        }
+    }
+
+    /// The join key of the host (see `HostJoin`), equal to the node reading's key for the same machine.
+    public var host: String
+    /// When the values were sampled, Unix seconds.
+    public var timestamp: Double
+    public var counters: [Counter]
+    public var gauges: [Gauge]
+    /// Busy share of each GPU, 0...1, by the GPU's id (the same id as its counter or gauge).
+    public var gpuUtilisation: [String: Double]
+
+    public init(
+        host: String, timestamp: Double, counters: [Counter] = [], gauges: [Gauge] = [],
+        gpuUtilisation: [String: Double] = [:]
+    ) {
+        self.host = host
+        self.timestamp = timestamp
+        self.counters = counters
+        self.gauges = gauges
+        self.gpuUtilisation = gpuUtilisation
+    }
+
+    /// Whether the sample carries any value at all.
+    public var isEmpty: Bool { counters.isEmpty && gauges.isEmpty }
+}

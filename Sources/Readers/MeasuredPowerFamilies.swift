@@ -1,0 +1,108 @@
+import Model
+
+/// The measured-power metric families read from the exporters sites already run, and what each one means.
+///
+/// Shapes and units as their projects document them: node_exporter's RAPL collector (counters in joules, one
+/// series per zone), dcgm-exporter (energy in millijoules since driver load, power in watts, utilisation in
+/// percent, per GPU by `UUID`), nvidia_gpu_exporter (watts and a 0–1 ratio per GPU by `uuid`) and ipmi_exporter's
+/// DCMI collector (whole-node watts at the wall, no labels of its own; the name is configurable for Redfish or
+/// PDU exporters).
+public struct MeasuredPowerFamilies: Sendable, Equatable {
+    /// One metric family and how its samples become counters, gauges or utilisation.
+    public enum Family: String, Sendable, Hashable, CaseIterable {
+        case raplPackage
+        case raplDram
+        case raplPsys
+        case node
+        case dcgmEnergy
+        case dcgmPower
+        case nvidiaSMIPower
+        case dcgmUtilisation
+        case nvidiaSMIUtilisation
+
+        /// Whether the family is a counter, read with its own sample times.
+        public var isCounter: Bool {
+            switch self {
+            case .raplPackage, .raplDram, .raplPsys, .dcgmEnergy: true
+            case .node, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation: false
+            }
+        }
+    }
+
+    /// The whole-node power gauge, in watts.
+    public var nodePowerMetric: String
+
+    public init(nodePowerMetric: String = "ipmi_dcmi_power_consumption_watts") {
+        self.nodePowerMetric = nodePowerMetric
+    }
+
+    /// The metric name of a family.
+    public func metricName(_ family: Family) -> String {
+        switch family {
+        case .raplPackage: "node_rapl_package_joules_total"
+        case .raplDram: "node_rapl_dram_joules_total"
+        case .raplPsys: "node_rapl_psys_joules_total"
+        case .node: nodePowerMetric
+        case .dcgmEnergy: "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"
+        case .dcgmPower: "DCGM_FI_DEV_POWER_USAGE"
+        case .nvidiaSMIPower: "nvidia_smi_power_draw_watts"
+        case .dcgmUtilisation: "DCGM_FI_DEV_GPU_UTIL"
+        case .nvidiaSMIUtilisation: "nvidia_smi_utilization_gpu_ratio"
+        }
+    }
+
+    /// Every family name, for a parser that materialises only the families wanted.
+    public var metricNames: Set<String> { Set(Family.allCases.map(metricName)) }
+
+    /// The family of a metric name; nil for any other name.
+    public func family(named name: String) -> Family? {
+        Family.allCases.first { metricName($0) == name }
+    }
+
+    /// Adds one series' value to a host's sample.
+    ///
+    /// - Parameters:
+    ///   - labels: the series' labels (without `__name__`), which identify a zone or a GPU.
+    ///   - sampleTime: for counters, when the value was scraped (nil: the sample's time).
+    /// - Returns: false when the value was skipped (not finite, negative).
+    @discardableResult
+    public static func add(
+        _ family: Family, value: Double, labels: [String: String], sampleTime: Double?, to sample: inout PowerSample
+    ) -> Bool {
+        guard value.isFinite, value >= 0 else { return false }
+        switch family {
+        case .raplPackage, .raplDram, .raplPsys:
+            let domain: PowerSample.Domain =
+                family == .raplPackage ? .raplPackage : family == .raplDram ? .raplDram : .raplPsys
+            sample.counters.append(
+                .init(domain: domain, id: zoneID(labels), joules: value, timestamp: sampleTime))
+        case .dcgmEnergy:
+            sample.counters.append(
+                .init(domain: .gpu, id: gpuID(labels), joules: value / 1000, timestamp: sampleTime))
+        case .node:
+            sample.gauges.append(.init(domain: .node, id: seriesID(labels), watts: value))
+        case .dcgmPower, .nvidiaSMIPower:
+            sample.gauges.append(.init(domain: .gpu, id: gpuID(labels), watts: value))
+        case .dcgmUtilisation:
+            sample.gpuUtilisation[gpuID(labels)] = value / 100
+        case .nvidiaSMIUtilisation:
+            sample.gpuUtilisation[gpuID(labels)] = value
+        }
+        return true
+    }
+
+    /// A RAPL zone: its sysfs path where exported, else its index.
+    static func zoneID(_ labels: [String: String]) -> String {
+        labels["path"] ?? labels["rapl_zone"].map { "\($0):\(labels["index"] ?? "")" } ?? labels["index"] ?? ""
+    }
+
+    /// A GPU: dcgm-exporter's `UUID`, nvidia_gpu_exporter's `uuid`, else the GPU index.
+    static func gpuID(_ labels: [String: String]) -> String {
+        labels["UUID"] ?? labels["uuid"] ?? labels["gpu"].map { "gpu\($0)" } ?? ""
+    }
+
+    /// A meter without identifying labels of its own: all of its labels, sorted.
+    static func seriesID(_ labels: [String: String]) -> String {
+        labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+}
