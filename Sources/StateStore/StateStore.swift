@@ -182,6 +182,17 @@ public final class StateStore: Sendable {
                         attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, last_error TEXT);
                     """)
         }
+        // GPU energy is part of the host totals and counted apart; the method in force is kept so a restored host
+        // reports it before its first new reading.
+        migrator.registerMigration("v4-gpu-and-method") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE accounts ADD COLUMN gpu_busy_joules REAL NOT NULL DEFAULT 0;
+                    ALTER TABLE accounts ADD COLUMN gpu_idle_joules REAL NOT NULL DEFAULT 0;
+                    ALTER TABLE accounts ADD COLUMN gpu_power_watts REAL;
+                    ALTER TABLE accounts ADD COLUMN power_method TEXT;
+                    """)
+        }
         try migrator.migrate(database)
     }
 
@@ -198,7 +209,7 @@ public final class StateStore: Sendable {
                 arguments: [labels, String(now)])
             let insertAccount = try db.makeStatement(
                 sql: """
-                    INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for account in accounts {
                 let attribution = String(decoding: try JSONEncoder().encode(account.attribution), as: UTF8.self)
@@ -207,7 +218,8 @@ public final class StateStore: Sendable {
                     account.idleEnergy.value,
                     account.busyEmissions.value, account.idleEmissions.value, account.busySeconds.value,
                     account.power?.value, account.idleRatio, account.cores, account.memoryActiveRatio, account.bootTime,
-                    account.lastSeen,
+                    account.lastSeen, account.gpuBusyEnergy.value, account.gpuIdleEnergy.value, account.gpuPower?.value,
+                    account.powerMethod?.rawValue,
                 ])
             }
             let insertBaseline = try db.makeStatement(sql: "INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -278,6 +290,18 @@ public final class StateStore: Sendable {
         if let watts = try row.optionalNumber("power_watts") {
             guard watts >= 0 else { throw row.damage("power_watts", "holds \(watts); power cannot be negative") }
             account.power = Watts(watts)
+        }
+        account.gpuBusyEnergy = Joules(try row.total("gpu_busy_joules"))
+        account.gpuIdleEnergy = Joules(try row.total("gpu_idle_joules"))
+        if let watts = try row.optionalNumber("gpu_power_watts") {
+            guard watts >= 0 else { throw row.damage("gpu_power_watts", "holds \(watts); power cannot be negative") }
+            account.gpuPower = Watts(watts)
+        }
+        if let method = try row.optionalText("power_method") {
+            guard let known = PowerMethod(rawValue: method) else {
+                throw row.damage("power_method", "holds \"\(method.prefix(40))\", not a power method")
+            }
+            account.powerMethod = known
         }
         account.idleRatio = try row.optionalRatio("idle_ratio")
         account.memoryActiveRatio = try row.optionalRatio("memory_active_ratio")

@@ -23,6 +23,12 @@ struct StoredRow {
         return text
     }
 
+    /// Text, or nil for SQL NULL.
+    func optionalText(_ column: String) throws(StateStore.StoreError) -> String? {
+        if case .null = databaseValue(column).storage { return nil }
+        return try text(column)
+    }
+
     /// A finite number (SQLite may store an integral REAL as an integer).
     func number(_ column: String) throws(StateStore.StoreError) -> Double {
         guard let number = try optionalNumber(column) else { throw damage(column, "is empty") }

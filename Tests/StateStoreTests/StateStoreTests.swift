@@ -96,4 +96,37 @@ private func reading(_ host: String, at time: Double, labels: [String: String] =
         #expect(again.accounts.map(\.gridRegion) == ["DE"])
         #expect(again.accounts == ledger.allAccounts)
     }
+
+    /// GPU energy, GPU power and the method in force survive a restart like the other totals.
+    @Test func gpuTotalsAndMethodRoundTrip() throws {
+        let store = try StateStore(path: "\(try TemporaryDirectory.make("store"))/state.sqlite")
+        var account = HostAccount(
+            host: "gpu-1", attribution: ["jane"], gridRegion: "GB", profileName: "a100", cores: 64, lastSeen: 500)
+        account.busyEnergy = Joules(9_000)
+        account.gpuBusyEnergy = Joules(6_000)
+        account.gpuIdleEnergy = Joules(1_250)
+        account.gpuPower = Watts(310)
+        account.powerMethod = .node
+        let ledger = HostLedger(attributionLabels: ["user"], graceSeconds: 600, accounts: [account], baselines: [])
+        try store.save(ledger, at: 500)
+        let saved = try #require(try store.load())
+        #expect(saved.accounts == [account])
+    }
+
+    @Test func anUnknownPowerMethodIsDamageNamingTheRow() throws {
+        let path = "\(try TemporaryDirectory.make("store"))/state.sqlite"
+        let account = HostAccount(host: "h", attribution: ["jane"], profileName: "flat", cores: 1, lastSeen: 10)
+        try StateStore(path: path).save(
+            HostLedger(attributionLabels: ["user"], graceSeconds: 600, accounts: [account], baselines: []), at: 10)
+        let database = try DatabaseQueue(path: path)
+        try database.write { try $0.execute(sql: "UPDATE accounts SET power_method = 'guess'") }
+        try database.close()
+        do {
+            _ = try StateStore(path: path).load()
+            Issue.record("a store with an unknown power method was restored")
+        } catch {
+            #expect("\(error)".contains("table accounts, row 1"))
+            #expect("\(error)".contains("power_method"))
+        }
+    }
 }
