@@ -1,3 +1,4 @@
+import HTTPClient
 import Model
 import PromText
 
@@ -44,12 +45,9 @@ public struct Configuration: Sendable, Equatable {
         public var labels: [String: String]
     }
 
-    public struct TLS: Sendable, Equatable {
-        public var caFile: String?
-        public var certFile: String?
-        public var keyFile: String?
-        public var insecureSkipVerify = false
-    }
+    /// How a scrape verifies targets and identifies itself: the HTTP client's own options, so the settings reach
+    /// curl unchanged.
+    public typealias TLS = TLSOptions
 
     public struct ScrapeSource: Sendable, Equatable {
         /// File patterns (globs) of Prometheus file_sd files, relative to the configuration file.

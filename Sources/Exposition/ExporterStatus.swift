@@ -61,11 +61,14 @@ public struct ExporterStatus: Sendable, Equatable {
         public var host: String
         public var up: Bool
         public var durationSeconds: Double
+        /// Cycles in which the target failed or its answer did not parse, since it was first listed.
+        public var errors: Double
 
-        public init(host: String, up: Bool, durationSeconds: Double) {
+        public init(host: String, up: Bool, durationSeconds: Double, errors: Double = 0) {
             self.host = host
             self.up = up
             self.durationSeconds = durationSeconds
+            self.errors = errors
         }
     }
 

@@ -155,6 +155,12 @@ public enum MetricCatalog {
         type: .gauge,
         help: "Duration of the last direct scrape of the node_exporter target, in seconds."
     )
+    public static let targetErrors = MetricDefinition(
+        name: "footprint_target_scrape_errors_total",
+        type: .counter,
+        help: "Direct scrapes of the node_exporter target that failed (transport, HTTP status) or whose exposition "
+            + "broke a rule of its format, since the target was first listed; the reason is logged."
+    )
 
     public static let reloadSuccessful = MetricDefinition(
         name: "footprint_config_last_reload_successful",
@@ -183,6 +189,6 @@ public enum MetricCatalog {
         hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, forecastMin, forecastMinStart,
         forecastMean, sourceUp, sourceDuration,
         sourceErrors, lastCollection, buildInfo, equivalencyGrams, equivalencyJoules,
-        targetUp, targetDuration, reloadSuccessful, reloadTimestamp,
+        targetUp, targetDuration, targetErrors, reloadSuccessful, reloadTimestamp,
     ].sorted { $0.name < $1.name }
 }

@@ -167,6 +167,7 @@ public struct SnapshotRenderer: Sendable {
             if let reload = status.reload { single(reload.lastSuccess) }
         case MetricCatalog.targetUp: perTarget { $0.up ? 1 : 0 }
         case MetricCatalog.targetDuration: perTarget(\.durationSeconds)
+        case MetricCatalog.targetErrors: perTarget(\.errors)
         case MetricCatalog.equivalencyGrams: perEquivalency(.emissions)
         case MetricCatalog.equivalencyJoules: perEquivalency(.energy)
         default:

@@ -7,7 +7,7 @@ import Synchronization
 /// pool, so a handle is never used by two threads at once, and finished handles go back to the
 /// pool so their open connections can be reused by the next request to the same host.
 /// Only `http` and `https` URLs are accepted; redirects are not followed unless asked for.
-public final class CurlHTTPClient: HTTPFetching {
+public final class CurlHTTPClient: HTTPBatchFetching {
     /// The `User-Agent` sent with every request.
     public let userAgent: String
     /// How many redirects a request may follow; 0 returns 3xx responses as they are.

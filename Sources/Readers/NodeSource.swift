@@ -1,4 +1,3 @@
-import Exposition
 import HTTPClient
 import Logging
 import Model
@@ -12,7 +11,35 @@ public struct SourceRead: Sendable {
     /// Targets that failed within an otherwise successful read (direct scraping), counted as source errors.
     public var failures = 0
     /// Per-target outcome, for sources that scrape targets themselves.
-    public var targets: [ExporterStatus.Target] = []
+    public var targets: [TargetOutcome] = []
+
+    public init(
+        readings: [HostReading] = [], skipped: [(host: String, reason: String)] = [], failures: Int = 0,
+        targets: [TargetOutcome] = []
+    ) {
+        self.readings = readings
+        self.skipped = skipped
+        self.failures = failures
+        self.targets = targets
+    }
+}
+
+/// How one directly scraped target fared in a cycle.
+public struct TargetOutcome: Sendable, Equatable {
+    /// The target's address, which is its host label.
+    public var host: String
+    /// Answered with HTTP 200 and an exposition that parsed.
+    public var up: Bool
+    public var durationSeconds: Double
+    /// Why the target is down this cycle (transport failure, status, or the parse error with its line).
+    public var error: String?
+
+    public init(host: String, up: Bool, durationSeconds: Double, error: String? = nil) {
+        self.host = host
+        self.up = up
+        self.durationSeconds = durationSeconds
+        self.error = error
+    }
 }
 
 /// Where node metrics come from: one of the configured source kinds.

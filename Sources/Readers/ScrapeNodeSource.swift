@@ -1,13 +1,12 @@
 import Config
-import Exposition
 import Foundation
 import HTTPClient
 import Logging
 import Model
 import PromText
-import Readers
 
-/// node_exporter targets scraped directly, all of a cycle at once through curl's multi interface.
+/// node_exporter targets scraped directly, all of a cycle at once through a batch fetcher (curl's multi
+/// interface in production).
 ///
 /// One slow or dead target costs only its own timeout: transfers run concurrently (bounded), each with its
 /// own limit. A target that fails is left out of the cycle, counted as an error, and its host keeps its
@@ -15,14 +14,14 @@ import Readers
 public final class ScrapeNodeSource: NodeSource {
     public let settings: Configuration.ScrapeSource
     public let discovery: TargetDiscovery
-    private let client: CurlHTTPClient
+    private let client: any HTTPBatchFetching
     private let headers: [HTTPHeader]
     private let clock: any WallClock
 
     public var name: String { "scrape" }
 
     public init(
-        settings: Configuration.ScrapeSource, client: CurlHTTPClient, clock: any WallClock, logger: Logger
+        settings: Configuration.ScrapeSource, client: any HTTPBatchFetching, clock: any WallClock, logger: Logger
     ) throws {
         self.settings = settings
         self.client = client
@@ -38,11 +37,6 @@ public final class ScrapeNodeSource: NodeSource {
 
     public func read(now: Double, logger: Logger) throws(ReaderError) -> SourceRead {
         let targets = discovery.targets()
-        let tls = settings.tls.map {
-            TLSOptions(
-                caFile: $0.caFile, certFile: $0.certFile, keyFile: $0.keyFile, insecureSkipVerify: $0.insecureSkipVerify
-            )
-        }
         let accept = "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.6,*/*;q=0.1"
         let requests = targets.map { target in
             HTTPRequest(
@@ -50,21 +44,21 @@ public final class ScrapeNodeSource: NodeSource {
                 headers: headers + [HTTPHeader(name: "Accept", value: accept)],
                 timeoutSeconds: settings.timeout,
                 maxBodyBytes: settings.bodySizeLimit,
-                tls: tls
+                tls: settings.tls
             )
         }
         let started = clock.now()
         let results = client.fetchAll(requests, maxConcurrent: settings.maxConcurrency)
         var read = SourceRead()
         for (target, result) in zip(targets, results) {
-            var status = ExporterStatus.Target(host: target.address, up: false, durationSeconds: 0)
+            var status = TargetOutcome(host: target.address, up: false, durationSeconds: 0)
             switch result {
             case .failure(let error):
-                read.skipped.append((host: target.address, reason: error.description))
+                status.error = error.description
             case .success(let response):
                 status.durationSeconds = response.durationSeconds
                 guard response.status == 200 else {
-                    read.skipped.append((host: target.address, reason: "HTTP status \(response.status)"))
+                    status.error = "HTTP status \(response.status)"
                     break
                 }
                 let format: ExpositionFormat =
@@ -79,10 +73,13 @@ public final class ScrapeNodeSource: NodeSource {
                     read.readings.append(reading)
                     status.up = true
                 } catch {
-                    read.skipped.append((host: target.address, reason: error.description))
+                    status.error = error.description
                 }
             }
-            if !status.up { read.failures += 1 }
+            if let error = status.error {
+                read.skipped.append((host: target.address, reason: error))
+                read.failures += 1
+            }
             read.targets.append(status)
         }
         return read

@@ -42,7 +42,7 @@ public final class Application: Sendable {
     private let server: MetricsServer
     private let logger: Logger
     private let clock: any WallClock
-    private let fetcher: any HTTPFetching
+    private let fetcher: any HTTPBatchFetching
     private let configurationFile: String?
     private let webConfigurationFile: String?
     /// The web configuration in force and the guard built from it; swapped together on reload.
@@ -56,7 +56,7 @@ public final class Application: Sendable {
         telemetryPath: String = "/metrics",
         logger: Logger,
         clock: any WallClock = SystemClock(),
-        fetcher: any HTTPFetching,
+        fetcher: any HTTPBatchFetching,
         serverLimits: ServerLimits = ServerLimits(),
         web: WebConfiguration = WebConfiguration(),
         webConfigurationFile: String? = nil,
@@ -137,7 +137,7 @@ public final class Application: Sendable {
     }
 
     private static func makeRuntime(
-        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPFetching, clock: any WallClock,
+        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPBatchFetching, clock: any WallClock,
         logger: Logger,
         store: StateStore?, configurationFile: String?
     ) throws -> Runtime {
@@ -192,7 +192,7 @@ public final class Application: Sendable {
     /// One AUDITOR push from the serving exporter; failures are logged and retried by the next push (the outbox
     /// is in the state store).
     private static func pushToAuditor(
-        _ configuration: Configuration, configurationFile: String?, store: StateStore, fetcher: any HTTPFetching,
+        _ configuration: Configuration, configurationFile: String?, store: StateStore, fetcher: any HTTPBatchFetching,
         clock: any WallClock, logger: Logger
     ) {
         do {
@@ -336,7 +336,7 @@ public final class Application: Sendable {
     public func refreshForecastsNow() { runtime.withLock { $0.collector }.carbon.refreshForecasts() }
 
     public static func makeSource(
-        _ configuration: Configuration, fetcher: any HTTPFetching, clock: any WallClock, logger: Logger
+        _ configuration: Configuration, fetcher: any HTTPBatchFetching, clock: any WallClock, logger: Logger
     ) throws -> any NodeSource {
         switch configuration.source.kind {
         case .local:
@@ -354,11 +354,8 @@ public final class Application: Sendable {
             )
             return PrometheusNodeSource(reader: PrometheusReader(settings: settings, fetcher: fetcher))
         case .scrape:
-            // Direct scraping needs curl's multi interface, not just any fetcher.
-            let client =
-                try (fetcher as? CurlHTTPClient) ?? CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
             return try ScrapeNodeSource(
-                settings: configuration.source.scrape, client: client, clock: clock, logger: logger)
+                settings: configuration.source.scrape, client: fetcher, clock: clock, logger: logger)
         }
     }
 }

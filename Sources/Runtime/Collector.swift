@@ -18,7 +18,7 @@ import Synchronization
 /// Collection and rendering may run on different threads at once; all state sits behind one mutex and
 /// rendering works on an immutable snapshot taken under it.
 public final class Collector: Sendable {
-    private struct State {
+    fileprivate struct State {
         public var ledger: HostLedger
         /// The snapshot with its labels escaped, made once per collection for every scrape until the next.
         public var prepared: SnapshotRenderer.Prepared
@@ -26,7 +26,10 @@ public final class Collector: Sendable {
         public var attempted = false
         public var durationSeconds = 0.0
         public var errors = 0.0
-        public var targets: [ExporterStatus.Target] = []
+        var targets: [ExporterStatus.Target] = []
+        /// Failed cycles per listed target, and the targets down in the last cycle (to log changes once).
+        var targetErrors: [String: Double] = [:]
+        var targetsDown: Set<String> = []
         /// Counts collections, so cached answers never outlive the data they were rendered from.
         public var generation = 0
     }
@@ -96,7 +99,7 @@ public final class Collector: Sendable {
             case .success(let read):
                 state.up = true
                 state.errors += Double(read.failures)
-                state.targets = read.targets
+                state.recordTargets(read.targets, logger: logger)
                 for reading in read.readings {
                     let profile = configuration.power.profile(for: reading.labels)
                     let region = regions.region(host: reading.host, labels: reading.labels)
@@ -207,4 +210,34 @@ public final class Collector: Sendable {
 
     /// The latest snapshot, for tests and diagnostics.
     public var snapshot: Snapshot { state.withLock { $0.prepared.snapshot } }
+}
+
+extension Collector.State {
+    /// Takes a cycle's target outcomes: counts each failure, and logs a target going down (with the reason, such
+    /// as the broken rule and line of its exposition) or coming back once, not every cycle.
+    mutating func recordTargets(_ outcomes: [TargetOutcome], logger: Logger) {
+        var errors: [String: Double] = [:]
+        var down: Set<String> = []
+        for outcome in outcomes {
+            errors[outcome.host] = (targetErrors[outcome.host] ?? 0) + (outcome.up ? 0 : 1)
+            if outcome.up {
+                if targetsDown.contains(outcome.host) {
+                    logger.notice("target recovered", metadata: ["host": "\(outcome.host)"])
+                }
+            } else {
+                down.insert(outcome.host)
+                if !targetsDown.contains(outcome.host) {
+                    logger.warning(
+                        "target down", metadata: ["host": "\(outcome.host)", "reason": "\(outcome.error ?? "")"])
+                }
+            }
+        }
+        targetErrors = errors
+        targetsDown = down
+        targets = outcomes.map { outcome in
+            ExporterStatus.Target(
+                host: outcome.host, up: outcome.up, durationSeconds: outcome.durationSeconds,
+                errors: errors[outcome.host] ?? 0)
+        }
+    }
 }
