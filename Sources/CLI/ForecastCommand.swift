@@ -169,7 +169,7 @@ public struct ForecastCommand: ParsableCommand {
     }
 
     public static func time(_ seconds: Double) -> String {
-        ISO8601Time.minutes(seconds).replacingOccurrences(of: "T", with: " ")
+        UTCDate.formatMinutes(seconds).replacingOccurrences(of: "T", with: " ")
     }
 
     /// `2h30m` style, whole minutes, rounded up so a future start never reads as "0m".

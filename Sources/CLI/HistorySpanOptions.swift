@@ -63,7 +63,7 @@ public struct HistorySpanOptions: ParsableArguments {
         if let seconds = Double(text), seconds.isFinite, text.allSatisfy({ $0.isNumber || $0 == "." }) {
             return seconds
         }
-        return UTCDate.parse(text)
+        return UTCDate.parse(text, allowingDateOnly: true)
     }
 
     /// The configuration and its bytes (whose digest the provenance carries).

@@ -23,44 +23,66 @@ public enum UTCDate {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// Parses `YYYY-MM-DDThh:mmZ`, `YYYY-MM-DDThh:mm:ssZ` (optionally with a fraction of a second) or
-    /// `YYYY-MM-DD` into Unix seconds; nil for anything else.
-    public static func parse(_ text: String) -> Double? {
-        let bytes = Array(text.utf8)
-        func number(_ start: Int, _ count: Int) -> Int? {
-            guard start + count <= bytes.count else { return nil }
+    /// Parses `YYYY-MM-DDThh:mm[:ss[.fff]]` followed by `Z` or `±hh:mm` (a space instead of `T` is accepted)
+    /// into Unix seconds, and with `allowingDateOnly` also `YYYY-MM-DD` (midnight UTC); nil for anything else.
+    /// The one ISO-8601 reader of the exporter: command-line times, carbon APIs, intensity files, AUDITOR.
+    public static func parse(_ text: String, allowingDateOnly: Bool = false) -> Double? {
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        func digits(_ count: Int) -> Int? {
+            guard index + count <= scalars.count else { return nil }
             var value = 0
-            for byte in bytes[start..<start + count] {
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
+            for scalar in scalars[index..<(index + count)] {
+                guard ("0"..."9").contains(scalar) else { return nil }
+                value = value * 10 + Int(scalar.value) - 48
             }
+            index += count
             return value
         }
-        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-            (1...12).contains(month), (1...31).contains(day)
-        else { return nil }
-        let midnight = Double(days(year: year, month: month, day: day) * 86_400)
-        if bytes.count == 10 { return midnight }
-        guard bytes.count >= 17, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
-            bytes.last == UInt8(ascii: "Z"),
-            let hour = number(11, 2), let minute = number(14, 2), hour < 24, minute < 60
-        else { return nil }
+        func expect(_ options: Set<Unicode.Scalar>) -> Bool {
+            guard index < scalars.count, options.contains(scalars[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = digits(4), expect(["-"]), let month = digits(2), expect(["-"]), let day = digits(2) else {
+            return nil
+        }
+        if allowingDateOnly, index == scalars.count {
+            guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+            return Double(days(year: year, month: month, day: day) * 86_400)
+        }
+        guard expect(["T", " "]), let hour = digits(2), expect([":"]), let minute = digits(2) else { return nil }
         var seconds = 0.0
-        if bytes.count > 17 {
-            guard bytes[16] == UInt8(ascii: ":"), let whole = number(17, 2), whole < 60 else { return nil }
+        if expect([":"]) {
+            guard let whole = digits(2) else { return nil }
             seconds = Double(whole)
-            let rest = bytes[19..<(bytes.count - 1)]
-            if !rest.isEmpty {
-                guard rest.first == UInt8(ascii: "."), rest.count > 1,
-                    let fraction = Double("0" + String(decoding: rest, as: UTF8.self))
-                else {
-                    return nil
+            if expect(["."]) {
+                var scale = 0.1
+                let start = index
+                while index < scalars.count, ("0"..."9").contains(scalars[index]) {
+                    seconds += Double(scalars[index].value - 48) * scale
+                    scale /= 10
+                    index += 1
                 }
-                seconds += fraction
+                guard index > start else { return nil }
             }
         }
-        return midnight + Double(hour * 3_600 + minute * 60) + seconds
+        var offset = 0
+        if expect(["Z", "z"]) {
+        } else if index < scalars.count, scalars[index] == "+" || scalars[index] == "-" {
+            let sign = scalars[index] == "-" ? -1 : 1
+            index += 1
+            guard let hours = digits(2) else { return nil }
+            _ = expect([":"])
+            guard let minutes = digits(2) else { return nil }
+            offset = sign * (hours * 3_600 + minutes * 60)
+        } else {
+            return nil
+        }
+        guard index == scalars.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            seconds < 61
+        else { return nil }
+        return Double(days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 - offset) + seconds
     }
 
     /// `YYYY-MM-DDThh:mm:ssZ`, with milliseconds only when the time has them.
@@ -93,5 +115,24 @@ public enum UTCDate {
         let date = civil(days: days)
         let (year, month) = date.month == 12 ? (date.year + 1, 1) : (date.year, date.month + 1)
         return Double(Self.days(year: year, month: month, day: 1) * 86_400)
+    }
+
+    /// `YYYY-MM-DDThh:mmZ`, the GB API's path form (seconds dropped).
+    public static func formatMinutes(_ time: Double) -> String {
+        let (year, month, day, hour, minute) = civilMinute(time)
+        return "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(hour)):\(pad(minute))Z"
+    }
+
+    static func civilMinute(_ time: Double) -> (Int, Int, Int, Int, Int) {
+        let total = Int((time / 60).rounded(.down))
+        let days = Int((Double(total) / 1_440).rounded(.down))
+        let minuteOfDay = total - days * 1_440
+        let (year, month, day) = civil(days: days)
+        return (year, month, day, minuteOfDay / 60, minuteOfDay % 60)
+    }
+
+    private static func pad(_ value: Int, _ width: Int = 2) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(width - text.count, 0)) + text
     }
 }

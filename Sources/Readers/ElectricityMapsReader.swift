@@ -79,13 +79,13 @@ public struct ElectricityMapsReader: CarbonIntensityReading {
             throw .malformed("not an Electricity Maps history answer: \(String(describing: error).prefix(300))")
         }
         let usable = history.history.compactMap { point -> (time: Double, value: Double)? in
-            guard let value = point.carbonIntensity, let text = point.datetime, let time = ISO8601Time.parse(text),
+            guard let value = point.carbonIntensity, let text = point.datetime, let time = UTCDate.parse(text),
                 time <= now
             else { return nil }
             return (time, value)
         }
         guard let newest = usable.max(by: { $0.time < $1.time }) else { throw .noData("no history point with a value") }
-        return try checked(newest.value, ISO8601Time.minutes(newest.time))
+        return try checked(newest.value, UTCDate.formatMinutes(newest.time))
     }
 
     private static func checked(_ value: Double, _ when: String?) throws(ReaderError) -> GramsPerKilowattHour {

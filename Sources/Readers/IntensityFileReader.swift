@@ -90,7 +90,7 @@ public struct IntensityFileReader: CarbonIntensityReading, CarbonIntensityForeca
 
     static func time(_ text: String) -> Double? {
         if let seconds = Double(text), seconds.isFinite, seconds > 0 { return seconds }
-        return ISO8601Time.parse(text)
+        return UTCDate.parse(text)
     }
 
     static func csvRows(_ bytes: [UInt8], name: String) throws(ReaderError) -> [Row] {

@@ -1,4 +1,5 @@
 import HTTPClient
+import Model
 
 /// The HTTP exchange every carbon-intensity reader shares: one GET for JSON, status and content type checked,
 /// HTTP 429 turned into `rateLimited` with the time `Retry-After` names.
@@ -42,6 +43,21 @@ enum IntensityHTTP {
     static func retryAfter(_ value: String, now: Double) -> Double? {
         let text = value.trimmingSpaces
         if let seconds = Int(text), seconds >= 0 { return now + Double(seconds) }
-        return ISO8601Time.parseHTTPDate(text)
+        return parseHTTPDate(text)
+    }
+}
+
+extension IntensityHTTP {
+    /// Parses an HTTP-date in the IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 5.6.7).
+    static func parseHTTPDate(_ text: String) -> Double? {
+        let parts = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT", let day = Int(parts[1]),
+            let monthIndex = months.firstIndex(of: String(parts[2])), let year = Int(parts[3])
+        else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3, (1...31).contains(day), clock[0] < 24, clock[1] < 60, clock[2] < 61 else { return nil }
+        let days = UTCDate.days(year: year, month: monthIndex + 1, day: day)
+        return Double(days * 86_400 + clock[0] * 3_600 + clock[1] * 60 + clock[2])
     }
 }

@@ -79,7 +79,7 @@ public struct UKCarbonIntensityReader: CarbonIntensityReading {
     /// Parses the API's `YYYY-MM-DDThh:mmZ` (seconds optional) into Unix seconds.
     static func parseTime(_ text: String) -> Double? {
         guard text.hasSuffix("Z") else { return nil }
-        return ISO8601Time.parse(text)
+        return UTCDate.parse(text)
     }
 
     /// The half-hour periods of a national answer, or of a regional one (which nests them per region).

@@ -9,7 +9,7 @@ import Model
 extension UKCarbonIntensityReader: CarbonIntensityForecasting {
     /// The forecast URL for the half-hour containing `now`.
     public func forecastURL(now: Double) -> String {
-        let from = ISO8601Time.minutes((now / 1_800).rounded(.down) * 1_800)
+        let from = UTCDate.formatMinutes((now / 1_800).rounded(.down) * 1_800)
         let base = baseURL.trimmingTrailingSlash
         switch region {
         case .national: return "\(base)/intensity/\(from)/fw48h"

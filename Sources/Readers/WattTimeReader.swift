@@ -128,7 +128,7 @@ public struct WattTimeReader: CarbonIntensityReading, CarbonIntensityForecasting
         var points: [(start: Double, value: GramsPerKilowattHour)] = []
         for point in answer.data {
             guard let value = point.value else { continue }
-            guard let start = ISO8601Time.parse(point.pointTime) else {
+            guard let start = UTCDate.parse(point.pointTime) else {
                 throw .malformed("point_time \(point.pointTime)")
             }
             let grams = value * factor

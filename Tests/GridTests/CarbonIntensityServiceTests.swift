@@ -316,11 +316,11 @@ import Testing
         let national = try #require(summaries["GB"])
         #expect(national.provider == "uk")
         #expect(national.minimum.value.value == 100)
-        #expect(national.minimum.start == ISO8601Time.parse("2026-11-23T00:30Z"))
+        #expect(national.minimum.start == UTCDate.parse("2026-11-23T00:30Z"))
         // 48 half-hours from 11:00Z; now is 11:10Z, so the first counts for 20 of its 30 minutes.
         let london = try #require(summaries["london"])
         #expect(london.minimum.value.value == 98)
-        #expect(london.minimum.start == ISO8601Time.parse("2026-11-22T12:30Z"))
+        #expect(london.minimum.start == UTCDate.parse("2026-11-22T12:30Z"))
         let later: Double = (150 + 120 + 98 + 101 + 160) * 30
         let weighted: Double = (145 * 20 + later) / 170
         #expect(abs(london.mean.value - weighted) < 1e-9)

@@ -211,13 +211,13 @@ import Testing
             ("2026-13-01T00:00Z", nil), ("x", nil),
         ] as [(String, Double?)])
     func isoTimes(text: String, seconds: Double?) {
-        let parsed = ISO8601Time.parse(text)
+        let parsed = UTCDate.parse(text)
         if let seconds { #expect(abs((parsed ?? 0) - seconds) < 1e-6) } else { #expect(parsed == nil) }
     }
 
     @Test func isoMinutesRoundTrips() {
         for time in stride(from: 0.0, to: 4_000_000_000, by: 86_399_940) {
-            #expect(ISO8601Time.parse(ISO8601Time.minutes(time)) == (time / 60).rounded(.down) * 60)
+            #expect(UTCDate.parse(UTCDate.formatMinutes(time)) == (time / 60).rounded(.down) * 60)
         }
     }
 }

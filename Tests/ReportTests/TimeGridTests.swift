@@ -27,7 +27,9 @@ import Testing
     @Test func utcDatesRoundTrip() {
         #expect(UTCDate.parse("2026-10-01T00:00Z") == Self.october)
         #expect(UTCDate.parse("2026-10-01T00:00:30.250Z") == Self.october + 30.25)
-        #expect(UTCDate.parse("2026-10-01") == Self.october)
+        #expect(UTCDate.parse("2026-10-01", allowingDateOnly: true) == Self.october)
+        #expect(UTCDate.parse("2026-10-01") == nil)
+        #expect(UTCDate.parse("2026-10-01T01:00+01:00") == Self.october)
         #expect(UTCDate.parse("2026-13-01T00:00Z") == nil)
         #expect(UTCDate.parse("2026-10-01T00:00") == nil)
         #expect(UTCDate.format(Self.october + 30.25) == "2026-10-01T00:00:30.250Z")
