@@ -2,6 +2,7 @@ import Config
 import Foundation
 import HTTPClient
 import Logging
+import Model
 import Report
 import StateStore
 
@@ -86,7 +87,7 @@ public struct AuditorSink {
 
     /// One request with retries; true when it left the queue.
     private func deliver(_ item: StateStore.AuditorItem, now: Double, result: inout FlushResult) throws -> Bool {
-        var delay = settings.initialBackoff
+        let backoff = Backoff(initial: settings.initialBackoff, maximum: settings.maxBackoff)
         var lastError = ""
         for attempt in 1...settings.attempts {
             let outcome = attemptOnce(item)
@@ -107,10 +108,7 @@ public struct AuditorSink {
                 logger.debug(
                     "AUDITOR request failed; retrying",
                     metadata: ["record_id": "\(item.recordID)", "attempt": "\(attempt)", "err": "\(reason)"])
-                if attempt < settings.attempts {
-                    sleep(delay)
-                    delay = min(delay * 2, settings.maxBackoff)
-                }
+                if attempt < settings.attempts { sleep(backoff.delay(afterFailures: attempt)) }
             }
         }
         try postpone(item, attempts: settings.attempts, now: now, error: lastError, result: &result)
@@ -121,7 +119,8 @@ public struct AuditorSink {
         _ item: StateStore.AuditorItem, attempts: Int, now: Double, error: String, result: inout FlushResult
     ) throws {
         let total = item.attempts + attempts
-        let wait = min(settings.initialBackoff * pow(2, Double(min(total, 30))), settings.maxBackoff)
+        let wait = Backoff(initial: settings.initialBackoff, maximum: settings.maxBackoff).delay(
+            afterFailures: total + 1)
         try store.deferAuditorItem(item.sequence, attempts: total, nextAttempt: now + wait, error: error)
         logger.warning(
             "AUDITOR delivery postponed",

@@ -262,12 +262,16 @@ public final class CarbonIntensityService: Sendable {
         }
     }
 
-    /// Exponential backoff from the refresh interval, capped at an hour (or the interval if longer), with
-    /// jitter so that several exporters behind one outage do not come back in step.
+    /// Exponential backoff from the refresh interval, with jitter so that several exporters behind one outage do
+    /// not come back in step.
+    ///
+    /// The cap is half of `max_age` (at most an hour, never below the refresh interval): a provider that recovers
+    /// is asked again while the last good value it gave is still in force, so the fallback does not stay in force
+    /// long after the provider is back.
     public func backoff(failures: Int) -> Double {
-        let cap = max(3_600, settings.refresh)
-        let base = min(settings.refresh * pow(2, Double(max(failures - 1, 0))), cap)
-        return base * (0.5 + 0.5 * jitter())
+        let cap = max(settings.refresh, min(3_600, settings.maxAge / 2))
+        return Backoff(initial: settings.refresh, maximum: cap).delay(afterFailures: max(failures, 1))
+            * (0.5 + 0.5 * jitter())
     }
 
     private func freshValue(of provider: Provider, at now: Double) -> (value: GramsPerKilowattHour, age: Double)? {

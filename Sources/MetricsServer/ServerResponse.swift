@@ -38,18 +38,22 @@ public struct ServerResponse: Sendable {
     }
 
     /// This response gzip-compressed when the request accepts gzip and the body is worth compressing.
+    public func gzipped(for request: ServerRequest, minimumBytes: Int = 1024) -> ServerResponse {
+        gzipped(accepted: ContentCoding.acceptsGzip(request.header("Accept-Encoding")), minimumBytes: minimumBytes)
+    }
+
+    /// This response gzip-compressed when `accepted` (the request's `Accept-Encoding` allows gzip, decided once
+    /// by the caller) and the body is worth compressing.
     ///
     /// Adds `Vary: Accept-Encoding` either way, so caches keep the two forms apart. A body that
     /// already has a `Content-Encoding` is left as it is.
     /// - Parameter minimumBytes: Bodies shorter than this are sent as they are: compressing them
     ///   costs more than it saves.
-    public func gzipped(for request: ServerRequest, minimumBytes: Int = 1024) -> ServerResponse {
+    public func gzipped(accepted: Bool, minimumBytes: Int = 1024) -> ServerResponse {
         guard header("Content-Encoding") == nil else { return self }
         var response = self
         response.headers.append(ServerHeader(name: "Vary", value: "Accept-Encoding"))
-        guard body.count >= minimumBytes, ContentCoding.acceptsGzip(request.header("Accept-Encoding")) else {
-            return response
-        }
+        guard accepted, body.count >= minimumBytes else { return response }
         response.body = Gzip.compress(body)
         response.headers.append(ServerHeader(name: "Content-Encoding", value: "gzip"))
         return response

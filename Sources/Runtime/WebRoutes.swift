@@ -37,7 +37,7 @@ public struct WebRoutes: Sendable {
                     status: 200,
                     headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
                     body: collector.render(format: format, reload: reloadStatus)
-                ).gzipped(for: request)
+                ).gzipped(accepted: gzip)
             }
         case "/":
             return ServerResponse(

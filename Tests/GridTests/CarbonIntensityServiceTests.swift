@@ -222,6 +222,38 @@ import Testing
         #expect(askedAt == [0, 50, 150, 350, 750])
     }
 
+    /// The backoff never outgrows half of max_age, so a recovered provider is asked while its value would still be
+    /// in force: refresh 2 s, max_age 8 s, an outage of 40 s, then the provider is back.
+    @Test func recoveredProviderIsUsedWithinMaxAge() throws {
+        var configuration = Configuration()
+        configuration.carbonIntensity.refresh = 2
+        configuration.carbonIntensity.maxAge = 8
+        let capped = try Self.service(configuration, clock: ManualClock(), jitter: 0.999_999)
+        #expect((1...20).map { capped.backoff(failures: $0) }.allSatisfy { $0 <= 4 })
+
+        let upstream = try FakeUpstream()
+        defer { upstream.stop() }
+        upstream.route("/intensity", .status(500, "down"))
+        configuration.carbonIntensity.uk.url = upstream.baseURL
+        let clock = ManualClock(Self.inFirstPeriod)
+        let service = try Self.service(configuration, clock: clock, jitter: 0.999_999)
+        for _ in 0..<20 {
+            service.refresh()
+            clock.advance(by: 2)
+        }
+        #expect(service.current(region: "GB").fallback)
+        upstream.route("/intensity", .fixture("carbon-intensity-uk/intensity_current.json"))
+        var waited = 0.0
+        while service.current(region: "GB").fallback && waited < 30 {
+            service.refresh()
+            if !service.current(region: "GB").fallback { break }
+            clock.advance(by: 2)
+            waited += 2
+        }
+        #expect(!service.current(region: "GB").fallback)
+        #expect(waited < 8, "the recovered provider's value was used \(waited) s after it came back")
+    }
+
     /// Two regions with the same GB settings and a third elsewhere: one request per provider per refresh.
     @Test func oneRequestPerProviderPerRefresh() throws {
         let upstream = try FakeUpstream()
