@@ -70,6 +70,7 @@ let package = Package(
                 "MetricsServer", "HTTPClient", "Model", "PromText", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         // The command line: one file per subcommand, shared option groups.
         .target(

@@ -9,7 +9,7 @@ import Runtime
 import StateStore
 
 /// The `footprint_exporter` command line: serving by default, plus subcommands.
-public struct ToolCommand: ParsableCommand {
+public struct ToolCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "footprint_exporter",
         abstract:
@@ -29,8 +29,8 @@ public struct ToolCommand: ParsableCommand {
 /// The default port: in the exporter range and, as far as known, claimed by no other exporter.
 public let defaultListenAddress = ":9877"
 
-/// Serves `/metrics` until SIGINT or SIGTERM.
-public struct Serve: ParsableCommand {
+/// Serves `/metrics` until SIGINT or SIGTERM; SIGHUP reloads the configuration files.
+public struct Serve: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         abstract: "Collect node metrics and serve the footprint metrics (the default command)."
     )
@@ -123,7 +123,7 @@ public struct Serve: ParsableCommand {
             maxRequestHeaderBytes: maxRequestHeaderBytes)
     }
 
-    public func run() throws {
+    public func run() async throws {
         ReleaseMemory.configureAllocator()
         let level = logLevel.level
         let format = logFormat
@@ -151,13 +151,6 @@ public struct Serve: ParsableCommand {
             }
         }
 
-        // Block the stop signals before any thread starts, so every thread inherits the mask and only the
-        // sigwait below receives them.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, signal) }
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-
         let application: Application
         do {
             let store = try storagePath.isEmpty ? nil : StateStore(path: storagePath)
@@ -178,18 +171,12 @@ public struct Serve: ParsableCommand {
             logger.error("cannot start", metadata: ["err": "\(error)"])
             throw ExitCode(1)
         }
-        application.start()
-        while true {
-            var received: Int32 = 0
-            sigwait(&signals, &received)
-            if received == SIGHUP {
-                application.reload()
-                continue
-            }
-            logger.info("stopping", metadata: ["signal": "\(received == SIGINT ? "SIGINT" : "SIGTERM")"])
-            break
+        do {
+            try await ExporterServices.run(application, logger: logger)
+        } catch {
+            logger.error("stopped on an error", metadata: ["err": "\(error)"])
+            throw ExitCode(1)
         }
-        application.stop()
     }
 }
 

@@ -232,7 +232,17 @@ public final class Application: Sendable {
 
     /// Stops the loops (waiting for a running iteration) and the server.
     public func stop() {
+        stopLoops()
+        stopServer()
+    }
+
+    /// Stops the background loops, waiting for a running iteration (a collection ends and is saved).
+    public func stopLoops() {
         for loop in runtime.withLock({ $0.loops }) { loop.stop() }
+    }
+
+    /// Stops the server: the last part to go, so scrapes are answered until the loops have stopped.
+    public func stopServer() {
         server.stop()
         logger.info("footprint_exporter stopped")
     }

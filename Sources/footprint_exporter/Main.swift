@@ -2,7 +2,7 @@ import CLI
 
 @main
 enum FootprintExporterMain {
-    static func main() {
-        ToolCommand.main()
+    static func main() async {
+        await ToolCommand.main()
     }
 }
