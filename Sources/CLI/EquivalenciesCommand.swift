@@ -3,6 +3,7 @@ import Config
 import Foundation
 import Model
 import PromText
+import Report
 
 /// Prints what an amount of emissions (and optionally energy) equals in everyday terms.
 public struct EquivalenciesCommand: ParsableCommand {
@@ -71,23 +72,18 @@ public struct EquivalenciesCommand: ParsableCommand {
         if let top { rows = Array(rows.prefix(top)) }
         switch format {
         case .json:
-            let objects: [[String: Any]] = rows.map { entry, count in
-                [
-                    "equivalency": entry.name, "unit": entry.unit, "count": count, "description": entry.description,
-                    "basis": entry.basis.rawValue,
-                    (entry.basis == .emissions ? "grams_per_unit" : "joules_per_unit"): entry.perUnit,
-                    "source": entry.source, "vintage": entry.vintage,
-                ]
+            let objects: [JSONText] = rows.map { entry, count in
+                .sortedObject([
+                    "equivalency": .string(entry.name), "unit": .string(entry.unit), "count": .number(count),
+                    "description": .string(entry.description), "basis": .string(entry.basis.rawValue),
+                    (entry.basis == .emissions ? "grams_per_unit" : "joules_per_unit"): .number(entry.perUnit),
+                    "source": .string(entry.source), "vintage": .string(entry.vintage),
+                ])
             }
-            let document: [String: Any] = [
-                "grams": grams, "energy_kwh": energyKilowattHours as Any? ?? NSNull(),
-                "table_version": EquivalencyTable.version,
-                "equivalencies": objects,
-            ]
-            let data =
-                (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
-                ?? Data()
-            return String(decoding: data, as: UTF8.self) + "\n"
+            return JSONText.sortedObject([
+                "grams": .number(grams), "energy_kwh": .optional(energyKilowattHours),
+                "table_version": .string(EquivalencyTable.version), "equivalencies": .array(objects),
+            ]).rendered()
         case .table:
             var lines = [
                 "\(SampleValueText.string(grams)) g CO2e\(energyKilowattHours.map { " and \(SampleValueText.string($0)) kWh" } ?? "") is about:"

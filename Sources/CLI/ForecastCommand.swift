@@ -7,6 +7,7 @@ import Logging
 import Model
 import PromText
 import Readers
+import Report
 import Runtime
 
 /// Prints a grid region's carbon-intensity forecast for the next 24 hours and the cleanest window to run in.
@@ -113,36 +114,29 @@ public struct ForecastCommand: ParsableCommand {
         let best = forecast.bestWindow(length: window, from: now)
         switch format {
         case .json:
-            var document: [String: Any] = [
-                "grid_region": region, "provider": provider, "now": time(now), "now_timestamp_seconds": now,
-                "window_seconds": window,
-                "periods": slots.map { slot -> [String: Any] in
-                    [
-                        "start": time(slot.start), "end": time(slot.end), "start_timestamp_seconds": slot.start,
-                        "grams_per_kwh": slot.value.value,
-                        "relative_to_now": relative(slot.value.value) as Any? ?? NSNull(),
-                    ]
-                },
-            ]
-            document["best_window"] =
-                best.map { window -> [String: Any] in
-                    [
-                        "start": time(window.start), "end": time(window.end), "start_timestamp_seconds": window.start,
-                        "mean_grams_per_kwh": window.mean.value,
-                        "relative_to_now": relative(window.mean.value) as Any? ?? NSNull(),
-                    ]
-                } ?? NSNull()
-            if let minimum = forecast.minimum(from: now) {
-                document["min"] = [
-                    "start": time(minimum.start), "start_timestamp_seconds": minimum.start,
-                    "grams_per_kwh": minimum.value.value,
-                ]
+            func span(_ start: Double, _ end: Double, mean: Double, key: String) -> JSONText {
+                .sortedObject([
+                    "start": .string(time(start)), "end": .string(time(end)),
+                    "start_timestamp_seconds": .number(start), key: .number(mean),
+                    "relative_to_now": .optional(relative(mean)),
+                ])
             }
-            document["mean_grams_per_kwh"] = forecast.mean(from: now)?.value ?? NSNull()
-            let data =
-                (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]))
-                ?? Data()
-            return String(decoding: data, as: UTF8.self) + "\n"
+            var document: [String: JSONText] = [
+                "grid_region": .string(region), "provider": .string(provider), "now": .string(time(now)),
+                "now_timestamp_seconds": .number(now), "window_seconds": .number(window),
+                "periods": .array(
+                    slots.map { span($0.start, $0.end, mean: $0.value.value, key: "grams_per_kwh") }),
+                "best_window": best.map { span($0.start, $0.end, mean: $0.mean.value, key: "mean_grams_per_kwh") }
+                    ?? .null,
+                "mean_grams_per_kwh": .optional(forecast.mean(from: now)?.value),
+            ]
+            if let minimum = forecast.minimum(from: now) {
+                document["min"] = .sortedObject([
+                    "start": .string(time(minimum.start)), "start_timestamp_seconds": .number(minimum.start),
+                    "grams_per_kwh": .number(minimum.value.value),
+                ])
+            }
+            return JSONText.sortedObject(document).rendered()
         case .table:
             var lines = ["Grid region \(region) (\(provider)), next 24 h from \(time(now))"]
             lines.append(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Report
 
 /// How log lines are written: logfmt (`ts=… level=info msg="…" key=value`) or one JSON object per line.
 public enum LogFormat: String, Sendable, CaseIterable, ExpressibleByArgument {
@@ -77,11 +78,7 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     public static func json(_ fields: [(String, String)]) -> String {
-        let object = Dictionary(fields, uniquingKeysWith: { $1 })
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
-            return logfmt(fields)
-        }
-        return String(decoding: data, as: UTF8.self)
+        JSONText.sortedObject(Dictionary(fields, uniquingKeysWith: { $1 }).mapValues(JSONText.string)).compact()
     }
 
     /// RFC 3339 UTC with milliseconds, formatted by hand: Foundation's date formatters load ICU's data,

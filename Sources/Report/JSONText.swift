@@ -20,6 +20,11 @@ public indirect enum JSONText: Sendable, Equatable {
         return .number(value)
     }
 
+    /// An object with its keys in code-point order, for documents whose readers expect sorted keys.
+    public static func sortedObject(_ members: [String: JSONText]) -> JSONText {
+        .object(members.sorted { $0.key < $1.key })
+    }
+
     /// Pretty-printed with two-space indentation and a final newline.
     public func rendered() -> String {
         var out = ""

@@ -14,7 +14,7 @@ import Testing
         #expect(lines[1].contains("10.0") && lines[1].contains("miles driven"))
         let json = EquivalenciesCommand.render(
             table: EquivalencyTable.builtIn, grams: 3_930, energyKilowattHours: 1, top: nil, format: .json)
-        #expect(json.contains(#""table_version" : "2026.1""#))
-        #expect(json.contains(#""equivalency" : "smartphone_charge""#))
+        #expect(json.contains(#""table_version": "2026.1""#))
+        #expect(json.contains(#""equivalency": "smartphone_charge""#))
     }
 }

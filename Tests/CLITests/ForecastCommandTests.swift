@@ -24,9 +24,9 @@ import Testing
         )
         let json = ForecastCommand.render(
             forecast, provider: "uk", region: "GB", now: start + 600, window: 3_600, format: .json)
-        #expect(json.contains(#""mean_grams_per_kwh" : 110"#))
-        #expect(json.contains(#""start_timestamp_seconds" : 1795348800"#))
-        #expect(json.contains(#""grid_region" : "GB""#))
+        #expect(json.contains(#""mean_grams_per_kwh": 110"#))
+        #expect(json.contains(#""start_timestamp_seconds": 1795348800"#))
+        #expect(json.contains(#""grid_region": "GB""#))
         #expect(ForecastCommand.duration(5_400) == "1h30m")
     }
 
