@@ -4,14 +4,14 @@ import Foundation
 /// both hold, else the default region.
 public struct RegionMapper: Sendable {
     private struct Rule: Sendable {
-        public var name: String
-        public var match: [String: String]
-        public var pattern: Pattern?
+        var name: String
+        var match: [String: String]
+        var pattern: Pattern?
     }
 
     /// A compiled pattern. @unchecked: NSRegularExpression is immutable and documented as thread-safe.
     private struct Pattern: @unchecked Sendable {
-        public let expression: NSRegularExpression
+        let expression: NSRegularExpression
     }
 
     private let rules: [Rule]

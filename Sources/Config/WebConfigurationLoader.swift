@@ -46,9 +46,9 @@ extension ConfigurationLoader {
 
     /// The PEM material from either the inline key or the file key, with the exporter-toolkit's messages.
     private struct PEMSource {
-        public var inline: String?
-        public var file: String?
-        public var line = 0
+        var inline: String?
+        var file: String?
+        var line = 0
     }
 
     private mutating func serverTLS(_ node: Node) -> ServerTLS? {

@@ -76,12 +76,12 @@ public final class CarbonIntensityService: Sendable {
     }
 
     private struct Status {
-        public var up = true
-        public var durationSeconds = 0.0
-        public var errors = 0.0
+        var up = true
+        var durationSeconds = 0.0
+        var errors = 0.0
         /// Per region: whether the fallback was in force when last looked at.
-        public var onFallback: [String: Bool] = [:]
-        public var forecasts: [String: (provider: String, forecast: IntensityForecast)] = [:]
+        var onFallback: [String: Bool] = [:]
+        var forecasts: [String: (provider: String, forecast: IntensityForecast)] = [:]
     }
 
     public let settings: Configuration.CarbonIntensity

@@ -17,4 +17,10 @@ public struct CarbonIntensity: Sendable, Equatable {
 
     /// The plausible range of a real grid's intensity; values outside it are treated as bad data.
     public static let plausibleRange: ClosedRange<Double> = 0...2_000
+
+    /// Whether a provider's value can be a grid intensity: finite and within `plausibleRange`. Every reader
+    /// refuses other values with this one check.
+    public static func isPlausible(_ gramsPerKilowattHour: Double) -> Bool {
+        gramsPerKilowattHour.isFinite && plausibleRange.contains(gramsPerKilowattHour)
+    }
 }

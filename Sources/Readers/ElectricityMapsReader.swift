@@ -89,7 +89,7 @@ public struct ElectricityMapsReader: CarbonIntensityReading {
     }
 
     private static func checked(_ value: Double, _ when: String?) throws(ReaderError) -> GramsPerKilowattHour {
-        guard value.isFinite, CarbonIntensity.plausibleRange.contains(value) else {
+        guard CarbonIntensity.isPlausible(value) else {
             throw .outOfRange("\(value) g/kWh for \(when ?? "the latest point")")
         }
         return GramsPerKilowattHour(value)

@@ -69,7 +69,7 @@ public struct IntensityFileReader: CarbonIntensityReading, CarbonIntensityForeca
         var periods: [IntensityPeriod] = []
         for row in rows {
             guard let value = row.value else { continue }
-            guard value.isFinite, CarbonIntensity.plausibleRange.contains(value) else {
+            guard CarbonIntensity.isPlausible(value) else {
                 throw .outOfRange("\(name):\(row.line): \(value) g/kWh")
             }
             let end: Double

@@ -23,10 +23,10 @@ public final class TargetDiscovery: Sendable {
     }
 
     private struct FileState {
-        public var modified: timespec
-        public var size: Int
-        public var groups: [Configuration.TargetGroup]
-        public var error: String?
+        var modified: timespec
+        var size: Int
+        var groups: [Configuration.TargetGroup]
+        var error: String?
     }
 
     private let staticGroups: [Configuration.TargetGroup]

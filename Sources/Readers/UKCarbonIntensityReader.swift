@@ -63,7 +63,7 @@ public struct UKCarbonIntensityReader: CarbonIntensityReading {
         guard let value = current.intensity.actual ?? current.intensity.forecast else {
             throw .noData("period \(current.from) has neither actual nor forecast")
         }
-        guard value.isFinite, CarbonIntensity.plausibleRange.contains(value) else {
+        guard CarbonIntensity.isPlausible(value) else {
             throw .outOfRange("\(value) g/kWh for \(current.from)")
         }
         return GramsPerKilowattHour(value)

@@ -32,8 +32,7 @@ extension UKCarbonIntensityReader: CarbonIntensityForecasting {
         let periods = try decodePeriods(body, region: region, answer: "forecast")
         let result = periods.compactMap { period -> IntensityPeriod? in
             guard let start = parseTime(period.from), let end = parseTime(period.to), end > start,
-                let value = period.intensity.forecast ?? period.intensity.actual, value.isFinite,
-                CarbonIntensity.plausibleRange.contains(value)
+                let value = period.intensity.forecast ?? period.intensity.actual, CarbonIntensity.isPlausible(value)
             else { return nil }
             return IntensityPeriod(start: start, end: end, value: GramsPerKilowattHour(value))
         }

@@ -80,7 +80,7 @@ public struct UKIntensityPeriods: Sendable {
                 result.unusable.append("period \(period.from): neither actual nor forecast")
                 continue
             }
-            guard value.isFinite, CarbonIntensity.plausibleRange.contains(value) else {
+            guard CarbonIntensity.isPlausible(value) else {
                 result.unusable.append("period \(period.from): \(value) g/kWh out of range")
                 continue
             }

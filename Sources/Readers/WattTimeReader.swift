@@ -132,7 +132,7 @@ public struct WattTimeReader: CarbonIntensityReading, CarbonIntensityForecasting
                 throw .malformed("point_time \(point.pointTime)")
             }
             let grams = value * factor
-            guard grams.isFinite, CarbonIntensity.plausibleRange.contains(grams) else {
+            guard CarbonIntensity.isPlausible(grams) else {
                 throw .outOfRange("\(grams) g/kWh at \(point.pointTime)")
             }
             points.append((start, GramsPerKilowattHour(grams)))

@@ -21,11 +21,11 @@ import WebSecurity
 public final class Application: Sendable {
     /// What a configuration brings to life: the collector and its loops.
     private struct Runtime {
-        public var configuration: Configuration
-        public var collector: Collector
-        public var loops: [BackgroundLoop]
+        var configuration: Configuration
+        var collector: Collector
+        var loops: [BackgroundLoop]
         /// Rendered answers of this collector; a reload starts with an empty one.
-        public var cache: ResponseCache
+        var cache: ResponseCache
     }
 
     /// The reload outcome of this application's configuration file.
@@ -376,12 +376,12 @@ private final class WeakApplication: Sendable {
 
     private struct WeakReference: @unchecked Sendable {
         // @unchecked: a weak reference to a Sendable class, only read and written under the mutex.
-        public weak var application: Application?
+        weak var application: Application?
     }
 
-    public var application: Application? { reference.withLock { $0?.application } }
+    var application: Application? { reference.withLock { $0?.application } }
 
-    public func set(_ application: Application) {
+    func set(_ application: Application) {
         reference.withLock { $0 = WeakReference(application: application) }
     }
 }

@@ -19,19 +19,19 @@ import Synchronization
 /// rendering works on an immutable snapshot taken under it.
 public final class Collector: Sendable {
     fileprivate struct State {
-        public var ledger: HostLedger
+        var ledger: HostLedger
         /// The snapshot with its labels escaped, made once per collection for every scrape until the next.
-        public var prepared: SnapshotRenderer.Prepared
-        public var up = false
-        public var attempted = false
-        public var durationSeconds = 0.0
-        public var errors = 0.0
+        var prepared: SnapshotRenderer.Prepared
+        var up = false
+        var attempted = false
+        var durationSeconds = 0.0
+        var errors = 0.0
         var targets: [ExporterStatus.Target] = []
         /// Failed cycles per listed target, and the targets down in the last cycle (to log changes once).
         var targetErrors: [String: Double] = [:]
         var targetsDown: Set<String> = []
         /// Counts collections, so cached answers never outlive the data they were rendered from.
-        public var generation = 0
+        var generation = 0
     }
 
     public let configuration: Configuration

@@ -14,16 +14,16 @@ public final class FakeAuditor: Sendable {
     }
 
     private struct State {
-        public var records: [String: Stored] = [:]
+        var records: [String: Stored] = [:]
         /// Requests (other than health checks) to answer with 503 before behaving.
-        public var failNext = 0
-        public var healthy = true
-        public var log: [String] = []
+        var failNext = 0
+        var healthy = true
+        var log: [String] = []
     }
 
     /// The state behind a class reference, so the upstream's handlers can share it.
     private final class Shared: Sendable {
-        public let mutex = Mutex(State())
+        let mutex = Mutex(State())
     }
 
     public let upstream: FakeUpstream

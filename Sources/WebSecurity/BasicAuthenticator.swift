@@ -105,33 +105,33 @@ public final class BasicAuthenticator: Sendable {
 /// Remembered outcomes by cache key, admissions and refusals in separate bounded sets (oldest forgotten
 /// first), and how many requests wait for each key's bcrypt.
 private struct OutcomeCache {
-    public var admitted = BoundedKeySet(capacity: 256)
-    public var refused = BoundedKeySet(capacity: 1024)
-    public var pending: [String: Int] = [:]
+    var admitted = BoundedKeySet(capacity: 256)
+    var refused = BoundedKeySet(capacity: 1024)
+    var pending: [String: Int] = [:]
 
-    public func outcome(for key: String) -> Bool? {
+    func outcome(for key: String) -> Bool? {
         if admitted.contains(key) { return true }
         if refused.contains(key) { return false }
         return nil
     }
 
-    public mutating func remember(_ key: String, admitted wasAdmitted: Bool) {
+    mutating func remember(_ key: String, admitted wasAdmitted: Bool) {
         if wasAdmitted { admitted.insert(key) } else { refused.insert(key) }
     }
 }
 
 /// A set of at most `capacity` keys that forgets the oldest when full.
 private struct BoundedKeySet {
-    public let capacity: Int
+    let capacity: Int
     private var members: Set<String> = []
     private var order: [String] = []
     private var oldest = 0
 
-    public init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int) { self.capacity = capacity }
 
-    public func contains(_ key: String) -> Bool { members.contains(key) }
+    func contains(_ key: String) -> Bool { members.contains(key) }
 
-    public mutating func insert(_ key: String) {
+    mutating func insert(_ key: String) {
         guard members.insert(key).inserted else { return }
         order.append(key)
         if members.count > capacity {
