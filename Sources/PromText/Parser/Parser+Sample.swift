@@ -85,8 +85,8 @@ extension Parser {
         // OpenMetrics allows any real number; past ±2^63 milliseconds (292 million years) the nearest
         // representable one is kept.
         let milliseconds = (seconds * 1000).rounded()
-        if milliseconds >= 9_223_372_036_854_775_807 { return .max }
-        if milliseconds <= -9_223_372_036_854_775_808 { return .min }
+        if milliseconds >= 0x1p63 { return .max }
+        if milliseconds <= -0x1p63 { return .min }
         return Int64(milliseconds)
     }
 }
