@@ -5,6 +5,7 @@
 /// label names, and neighbouring series often share values.
 extension Parser {
     /// Reads labels after `{` up to and including `}`.
+    @inline(__always)
     mutating func readLabels(_ nameStart: Int, _ nameLength: Int) throws(ParseError) -> [Label] {
         var count = 0
         var sameNamesAsPrevious = true
@@ -129,6 +130,7 @@ extension Parser {
     }
 
     /// The labels located in `currentRaw`, as an array of exactly their number.
+    @inline(__always)
     mutating func buildLabels(_ count: Int) throws(ParseError) -> [Label] {
         var labels: [Label] = []
         labels.reserveCapacity(count)

@@ -48,6 +48,7 @@ extension Parser {
         }
     }
 
+    @inline(__always)
     func keyword(_ text: StaticString, _ start: Int, _ length: Int) -> Bool {
         length == text.utf8CodeUnitCount && bytesEqual(base + start, text.utf8Start, length)
     }
@@ -65,6 +66,7 @@ extension Parser {
     }
 
     /// The end of a metadata line after its last token: trailing blanks are allowed in the text format only.
+    @inline(__always)
     mutating func metadataLineEnd(after what: String, _ rule: OpenMetricsRule) throws(ParseError) {
         if !openMetrics { skipBlanks() }
         guard isLineEnd(pos) else {
@@ -123,6 +125,7 @@ extension Parser {
     }
 
     /// Checks the escapes of a text-format HELP text from `start` to `stop`; returns whether it holds any.
+    @inline(__always)
     mutating func checkHelpEscapes(_ start: Int, _ stop: Int) throws(ParseError) -> Bool {
         var escaped = false
         var index = start

@@ -26,6 +26,7 @@ extension Parser {
     }
 
     /// Reads the sample name at `pos` and returns its family and suffix.
+    @inline(__always)
     mutating func sampleNameFamily() throws(ParseError) -> (Int, SampleSuffix) {
         let nameStart = pos
         // Most samples continue the current family: comparing its name is cheaper than scanning and looking up.
@@ -45,6 +46,7 @@ extension Parser {
         return sampleFamily(nameStart, pos - nameStart)
     }
 
+    @inline(__always)
     mutating func sampleValue() throws(ParseError) -> Double {
         let valueStart = pos
         pos = tokenEnd(from: pos)
@@ -56,6 +58,7 @@ extension Parser {
     }
 
     /// The timestamp after the value, if there is one, in milliseconds.
+    @inline(__always)
     mutating func sampleTimestamp() throws(ParseError) -> Int64? {
         guard !isLineEnd(pos) else { return nil }
         let start = pos
@@ -65,6 +68,7 @@ extension Parser {
         return timestamp
     }
 
+    @inline(__always)
     mutating func sampleLineEnd() throws(ParseError) {
         guard isLineEnd(pos) else {
             throw fail("spurious string after timestamp: \(quoted(from: pos, wholeLine: true))", .singleSpace)
