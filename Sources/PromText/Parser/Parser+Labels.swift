@@ -130,7 +130,6 @@ extension Parser {
     }
 
     /// The labels located in `currentRaw`, as an array of exactly their number.
-    @inline(__always)
     mutating func buildLabels(_ count: Int) throws(ParseError) -> [Label] {
         var labels: [Label] = []
         labels.reserveCapacity(count)
