@@ -1,4 +1,4 @@
-/// Encodes whole families in a canonical order: families by name, series by labels.
+/// Encodes whole families in a canonical order: families by name, series by metric and bound.
 public struct TextEncoder: Sendable {
     public let format: ExpositionFormat
 
@@ -10,9 +10,7 @@ public struct TextEncoder: Sendable {
         var writer = ExpositionWriter(format: format)
         for family in families.sorted(by: { $0.name < $1.name }) {
             writer.writeHeader(name: family.name, help: family.help, type: family.type)
-            let samples = family.samples.sorted { left, right in
-                left.name != right.name ? left.name < right.name : left.labels < right.labels
-            }
+            let samples = family.samples.sorted(by: Self.seriesOrder)
             for sample in samples {
                 writer.writeSample(
                     name: sample.name,
@@ -23,6 +21,31 @@ public struct TextEncoder: Sendable {
             }
         }
         return writer.finish()
+    }
+
+    /// Series order within a family: by metric (the labels without `le` and `quantile`, in name order), then sample name,
+    /// then bound. A histogram or summary point so stays together with its buckets in ascending order, as
+    /// OpenMetrics requires and the text format recommends.
+    static func seriesOrder(_ left: Sample, _ right: Sample) -> Bool {
+        let leftMetric = metric(left.labels)
+        let rightMetric = metric(right.labels)
+        if leftMetric != rightMetric { return leftMetric < rightMetric }
+        if left.name != right.name { return left.name < right.name }
+        for name in boundLabels {
+            if let leftBound = left.labels[name].flatMap(Double.init),
+                let rightBound = right.labels[name].flatMap(Double.init),
+                leftBound != rightBound
+            {
+                return leftBound < rightBound
+            }
+        }
+        return left.labels < right.labels
+    }
+
+    private static let boundLabels = ["le", "quantile"]
+
+    private static func metric(_ labels: LabelSet) -> LabelSet {
+        LabelSet(labels.labels.filter { !boundLabels.contains($0.name) }).sortedByName
     }
 
     public func encodeString(_ families: [MetricFamily]) -> String {

@@ -2,21 +2,24 @@
 ///
 /// One pass over the bytes: names are compared and looked up as bytes, label names are interned, and a label
 /// equal to the one at the same position in the previous sample reuses that sample's strings. Only the
-/// families asked for are built; the other families' sample lines are recognised by their name and skipped
-/// up to the next line feed without being checked further.
+/// families asked for are built; in the text format the other families' sample lines are recognised by their
+/// name and skipped up to the next line feed without being checked further.
 ///
 /// Result: families in order of first appearance (HELP, TYPE or sample), each with its samples in input
 /// order. Families without samples are left out, as the Go parser does. Histogram and summary families
 /// collect their `_bucket`, `_sum`, `_count` and `_created` samples.
 ///
-/// OpenMetrics (`format: .openMetrics`): `# EOF` must end the input; `# UNIT` is checked (the family name
-/// must end with `_<unit>`) and otherwise dropped; exemplars are skipped; timestamps in seconds become
-/// milliseconds, rounded to the nearest one. Counters are returned under their sample name with `_total`
+/// OpenMetrics (`format: .openMetrics`): the input is checked against the OpenMetrics 1.0 ABNF and every
+/// rule of the specification that one exposition can show (`OpenMetricsRule` lists them); the first one
+/// broken is a `ParseError` whose message and `rule` name it. All families are checked, asked for or not.
+/// Escapes other than `\\`, `\"` and `\n` are kept as written; exemplars are checked, not kept; timestamps
+/// in seconds become milliseconds, rounded to the nearest one (and held at the Int64 limits beyond them).
+/// `# UNIT` is checked and otherwise dropped. Counters are returned under their sample name with `_total`
 /// (`# TYPE foo counter` gives the family `foo_total` holding `foo_total` and `foo_created`), the way this
 /// package models them. Types without an equivalent here: `unknown` is `untyped`; `info` becomes a `gauge`
 /// named `<name>_info`; `stateset` becomes a `gauge`; `gaugehistogram` becomes a `gauge` holding its
 /// `_bucket`, `_gcount` and `_gsum` samples, because it has no `_count`/`_sum` that a histogram reader
-/// would expect. Whitespace, blank lines and comments are read as leniently as in 0.0.4.
+/// would expect. docs/exposition-formats.md tables what each format accepts.
 ///
 /// `families`: the names wanted, as returned (for OpenMetrics counters, with `_total`); nil for all.
 public struct TextParser: Sendable {
@@ -26,7 +29,11 @@ public struct TextParser: Sendable {
         format: ExpositionFormat = .text
     ) throws(ParseError) -> [MetricFamily] {
         guard let baseAddress = bytes.baseAddress, bytes.count > 0 else {
-            if format == .openMetrics { throw ParseError(line: 1, message: "expected \"# EOF\" at end of input") }
+            if format == .openMetrics {
+                let rule = OpenMetricsRule.eofLast
+                throw ParseError(
+                    line: 1, message: "expected \"# EOF\" at end of input (rule \(rule.rawValue))", rule: rule)
+            }
             return []
         }
         var parser = Parser(

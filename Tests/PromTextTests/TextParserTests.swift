@@ -432,14 +432,15 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
 }
 
 @Suite struct TextParserRoundTripTests {
-    /// Families in the encoder's order (by name, samples by name then labels), so encoding then parsing gives
+    /// Families in the encoder's order (by name, samples by metric, name and bound), so encoding then parsing gives
     /// them back unchanged.
     static let families: [MetricFamily] = [
         family(
             "a_seconds", .histogram, help: "Latency with \\ backslash and\nnewline.",
             [
-                sample("a_seconds_bucket", ["le": "+Inf"], 3), sample("a_seconds_bucket", ["le": "0.25"], 1),
-                sample("a_seconds_bucket", ["le": "1"], 2), sample("a_seconds_count", 3), sample("a_seconds_sum", 1.75),
+                sample("a_seconds_bucket", ["le": "0.25"], 1), sample("a_seconds_bucket", ["le": "1"], 2),
+                sample("a_seconds_bucket", ["le": "+Inf"], 3), sample("a_seconds_count", 3),
+                sample("a_seconds_sum", 1.75),
             ]),
         family(
             "b_total", .counter, help: "Say \"hi\".",
@@ -649,11 +650,11 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     @Test func readsTheOpenMetricsVariant() throws {
         let input = """
             # TYPE foo counter
-            # UNIT foo_seconds seconds
             # HELP foo A \\"counter\\".
             foo_total{a="b"} 17.0 1520879607.789 # {trace_id="KOO5S4vxi0o"} 0.67
-            foo_created{a="b"} 1520430000.123
+            foo_created{a="b"} 1520430000.123 1520879607.789
             # TYPE foo_seconds gauge
+            # UNIT foo_seconds seconds
             foo_seconds 17.0 1520879607
             # TYPE h histogram
             h_bucket{le="1.0"} 1 # {id="x"} 0.5 1520879607.1
@@ -679,7 +680,7 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
                 "foo_total", .counter, help: "A \"counter\".",
                 [
                     sample("foo_total", ["a": "b"], 17, at: 1_520_879_607_789),
-                    sample("foo_created", ["a": "b"], 1_520_430_000.123),
+                    sample("foo_created", ["a": "b"], 1_520_430_000.123, at: 1_520_879_607_789),
                 ]),
             family("foo_seconds", .gauge, [sample("foo_seconds", 17, at: 1_520_879_607_000)]),
             family(
@@ -702,24 +703,29 @@ struct ErrorCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: [
-        ErrorCase("a_total 1\n", line: 2, ##"expected "# EOF" at end of input"##),
-        ErrorCase("a_total 1", line: 1, ##"expected "# EOF" at end of input"##),
-        ErrorCase("", line: 1, ##"expected "# EOF" at end of input"##),
-        ErrorCase("a 1\n# EOF\n\n", line: 3, ##"unexpected data after "# EOF""##),
-        ErrorCase("# EOF\na 1\n", line: 2, ##"unexpected data after "# EOF""##),
-        ErrorCase("# EOF x\n", line: 1, ##"unexpected text after "# EOF": "x""##),
-        ErrorCase("# TYPE a untyped\n# EOF\n", line: 1, #"unknown metric type "untyped""#),
+        ErrorCase("a_total 1\n", line: 2, ##"expected "# EOF" at end of input (rule eof-last)"##),
+        ErrorCase("a_total 1", line: 1, ##"expected "# EOF" at end of input (rule eof-last)"##),
+        ErrorCase("", line: 1, ##"expected "# EOF" at end of input (rule eof-last)"##),
+        ErrorCase("a 1\n# EOF\n\n", line: 3, ##"unexpected data after "# EOF" (rule eof-last)"##),
+        ErrorCase("# EOF\na 1\n", line: 2, ##"unexpected data after "# EOF" (rule eof-last)"##),
+        ErrorCase("# EOF x\n", line: 1, ##"unexpected text after "# EOF": " x" (rule eof-last)"##),
+        ErrorCase("# TYPE a untyped\n# EOF\n", line: 1, #"unknown metric type "untyped" (rule metric-type)"#),
         ErrorCase(
             "# TYPE a_bytes gauge\n# UNIT a_bytes seconds\n# EOF\n", line: 2,
-            #"unit "seconds" is not a suffix of metric name "a_bytes""#),
-        ErrorCase("# UNIT a_s s\n# UNIT a_s s\n# EOF\n", line: 2, #"second UNIT line for metric name "a_s""#),
-        ErrorCase("a 1 1e30\n# EOF\n", line: 1, #"expected float seconds as timestamp, got "1e30""#),
-        ErrorCase("a 1 NaN\n# EOF\n", line: 1, #"expected float seconds as timestamp, got "NaN""#),
+            #"unit "seconds" is not a suffix of metric name "a_bytes" (rule unit)"#),
+        ErrorCase(
+            "# UNIT a_s s\n# UNIT a_s s\n# EOF\n", line: 2,
+            #"second UNIT line for metric name "a_s" (rule metadata-once)"#),
+        ErrorCase(
+            "a 1 1e400\n# EOF\n", line: 1, #"expected float seconds as timestamp, got "1e400" (rule timestamp)"#),
+        ErrorCase("a 1 NaN\n# EOF\n", line: 1, #"expected float seconds as timestamp, got "NaN" (rule timestamp)"#),
     ])
-    func errors(_ testCase: ErrorCase) {
-        #expect(throws: ParseError(line: testCase.line, message: testCase.message)) {
-            try TextParser.parse(testCase.input, format: .openMetrics)
-        }
+    func errors(_ testCase: ErrorCase) throws {
+        let error = try #require(
+            #expect(throws: ParseError.self) { try TextParser.parse(testCase.input, format: .openMetrics) })
+        #expect(error.line == testCase.line)
+        #expect(error.message == testCase.message)
+        #expect(error.rule != nil)
     }
 
     @Test func eofIsAnOrdinaryCommentInTheTextFormat() throws {

@@ -38,8 +38,8 @@ struct DeclaredType {
         }
         if equals("stateset") { return DeclaredType(type: .gauge, kind: .stateset) }
         if equals("gaugehistogram") {
-            let suffixes =
-                SampleSuffix.bucket.bit | SampleSuffix.gsum.bit | SampleSuffix.gcount.bit | SampleSuffix.created.bit
+            // OpenMetrics 1.0 gives a gauge histogram no `_created`.
+            let suffixes = SampleSuffix.bucket.bit | SampleSuffix.gsum.bit | SampleSuffix.gcount.bit
             return DeclaredType(type: .gauge, kind: .gaugeHistogram, suffixes: suffixes)
         }
         return nil

@@ -1,6 +1,12 @@
 /// Error text: what the parser quotes from the input when it reports a problem.
 extension Parser {
-    func fail(_ message: String) -> ParseError { ParseError(line: line, message: message) }
+    /// An error on the current line. In OpenMetrics the message ends by naming the rule broken.
+    func fail(_ message: String, _ rule: OpenMetricsRule) -> ParseError { fail(at: line, message, rule) }
+
+    func fail(at line: Int, _ message: String, _ rule: OpenMetricsRule) -> ParseError {
+        guard openMetrics else { return ParseError(line: line, message: message) }
+        return ParseError(line: line, message: "\(message) (rule \(rule.rawValue))", rule: rule)
+    }
 
     /// Text for an error message: the bytes from `start` to the end of the token or line, quoted.
     func quoted(from start: Int, wholeLine: Bool = false) -> String {

@@ -5,6 +5,7 @@
 /// label names, and neighbouring series often share values.
 extension Parser {
     /// Reads labels after `{` up to and including `}`.
+    @inline(__always)
     mutating func readLabels(_ nameStart: Int, _ nameLength: Int) throws(ParseError) -> [Label] {
         var count = 0
         var sameNamesAsPrevious = true
@@ -13,6 +14,9 @@ extension Parser {
         while true {
             skipBlanks(&index)
             if at(index) == UInt8(ascii: "}") {
+                if openMetrics && count > 0 {
+                    throw fail("trailing comma in labels of metric \(quoted(nameStart, nameLength))", .labelSyntax)
+                }
                 index += 1
                 break
             }
@@ -35,7 +39,9 @@ extension Parser {
         return labels
     }
 
+    /// Blanks between the tokens of labels: allowed in the text format, not in OpenMetrics.
     @inline(__always) func skipBlanks(_ index: inout Int) {
+        guard !openMetrics else { return }
         while index < end && isBlank(base[index]) { index += 1 }
     }
 
@@ -58,7 +64,8 @@ extension Parser {
             guard classes[Int(at(index))] & ByteClass.labelNameStart != 0 else {
                 pos = index
                 throw fail(
-                    "invalid label name \(shownLabelName(at: index)) for metric \(quoted(nameStart, nameLength))")
+                    "invalid label name \(shownLabelName(at: index)) for metric \(quoted(nameStart, nameLength))",
+                    .labelName)
             }
             index = scan(from: index + 1, while: ByteClass.labelName)
         }
@@ -66,13 +73,16 @@ extension Parser {
         raw.nameLength = labelLength
         skipBlanks(&index)
         guard at(index) == UInt8(ascii: "=") else {
-            throw fail("expected '=' after label name \(quoted(labelStart, labelLength)), got \(shown(at: index))")
+            throw fail(
+                "expected '=' after label name \(quoted(labelStart, labelLength)), got \(shown(at: index))",
+                .labelSyntax)
         }
         index += 1
         skipBlanks(&index)
         guard at(index) == quote else {
             throw fail(
-                "expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))")
+                "expected '\"' at start of value of label \(quoted(labelStart, labelLength)), got \(shown(at: index))",
+                .labelSyntax)
         }
         index += 1
         let valueStart = index
@@ -101,8 +111,8 @@ extension Parser {
         if byte == UInt8(ascii: ",") { return false }
         if byte == UInt8(ascii: "}") { return true }
         throw fail(
-            "expected ',' or '}' after value of label \(quoted(raw.nameStart, raw.nameLength)), got \(shown(at: index - 1))"
-        )
+            "expected ',' or '}' after value of label \(quoted(raw.nameStart, raw.nameLength)), got \(shown(at: index - 1))",
+            .labelSyntax)
     }
 
     func checkDistinctNames(_ count: Int, _ nameStart: Int, _ nameLength: Int) throws(ParseError) {
@@ -113,8 +123,8 @@ extension Parser {
                 && bytesEqual(base + currentRaw[earlier].nameStart, base + name.nameStart, name.nameLength)
             {
                 throw fail(
-                    "duplicate label name \(quoted(name.nameStart, name.nameLength)) for metric \(quoted(nameStart, nameLength))"
-                )
+                    "duplicate label name \(quoted(name.nameStart, name.nameLength)) for metric \(quoted(nameStart, nameLength))",
+                    .labelName)
             }
         }
     }
@@ -132,7 +142,7 @@ extension Parser {
             } else if let decoded = labelValue(raw) {
                 value = decoded
             } else {
-                throw fail("invalid UTF-8 in value of label \(quoted(raw.nameStart, raw.nameLength))")
+                throw fail("invalid UTF-8 in value of label \(quoted(raw.nameStart, raw.nameLength))", .utf8)
             }
             labels.append(Label(name, value))
         }
@@ -149,32 +159,34 @@ extension Parser {
     }
 
     /// Checks a label value's escapes from `start`; returns the index of its closing quote and whether the value
-    /// holds escapes. (Mutating only so that calling it does not copy the parser.)
+    /// holds escapes. The text format knows `\\`, `\"` and `\n` only; OpenMetrics lets a backslash escape any
+    /// character but a line feed. (Mutating only so that calling it does not copy the parser.)
     mutating func scanLabelValue(
         from start: Int, _ labelStart: Int, _ labelLength: Int
     ) throws(ParseError) -> (Int, Bool) {
         var index = start
         var escaped = false
         while true {
-            guard index < end else { throw fail("unterminated value of label \(quoted(labelStart, labelLength))") }
+            guard index < end && base[index] != newline else {
+                throw fail("unterminated value of label \(quoted(labelStart, labelLength))", .labelSyntax)
+            }
             let byte = base[index]
             if byte == quote { return (index, escaped) }
             if byte == backslash {
-                guard index + 1 < end else {
-                    throw fail("unterminated value of label \(quoted(labelStart, labelLength))")
+                guard index + 1 < end && !(openMetrics && base[index + 1] == newline) else {
+                    throw fail("unterminated value of label \(quoted(labelStart, labelLength))", .escapedString)
                 }
                 let next = base[index + 1]
-                guard next == backslash || next == quote || next == UInt8(ascii: "n") else {
+                guard openMetrics || next == backslash || next == quote || next == UInt8(ascii: "n") else {
                     let shown = String(decoding: [backslash, next], as: UTF8.self)
                     throw fail(
-                        "invalid escape sequence \(shown.debugDescription) in value of label \(quoted(labelStart, labelLength))"
-                    )
+                        "invalid escape sequence \(shown.debugDescription) in value of label \(quoted(labelStart, labelLength))",
+                        .escapedString)
                 }
                 escaped = true
                 index += 2
                 continue
             }
-            if byte == newline { throw fail("unterminated value of label \(quoted(labelStart, labelLength))") }
             index += 1
         }
     }

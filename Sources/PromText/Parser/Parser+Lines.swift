@@ -9,6 +9,7 @@
 /// The line loop and the `#` lines: comments, HELP, TYPE, UNIT and EOF.
 extension Parser {
     mutating func run() throws(ParseError) {
+        if openMetrics { return try runOpenMetrics() }
         while pos < end {
             let byte = base[pos]
             if byte == newline {
@@ -24,55 +25,60 @@ extension Parser {
                 }
             }
             if base[pos] == UInt8(ascii: "#") {
-                if try comment() { return }
+                try comment()
             } else {
                 try sample()
             }
         }
-        if openMetrics {
-            // Input that stops inside a line ends on that line, not on the one its missing line feed would start.
-            let lastLine = end > 0 && base[end - 1] != newline ? line - 1 : line
-            throw ParseError(line: lastLine, message: "expected \"# EOF\" at end of input")
-        }
     }
 
-    /// Reads a `#` line; returns true at an OpenMetrics `# EOF`.
-    mutating func comment() throws(ParseError) -> Bool {
+    /// Reads a `#` line of the text format: HELP, TYPE, or a comment.
+    mutating func comment() throws(ParseError) {
         pos += 1
         skipBlanks()
         let start = pos
         pos = tokenEnd(from: pos)
         let length = pos - start
-        func keyword(_ text: StaticString) -> Bool {
-            length == text.utf8CodeUnitCount && bytesEqual(base + start, text.utf8Start, length)
-        }
-        if keyword("HELP") {
+        if keyword("HELP", start, length) {
             try help()
-        } else if keyword("TYPE") {
+        } else if keyword("TYPE", start, length) {
             try type()
-        } else if openMetrics && keyword("UNIT") {
-            try unit()
-        } else if openMetrics && keyword("EOF") {
-            try endOfInput()
-            return true
         } else {
             skipLine()
         }
-        return false
     }
 
-    mutating func endOfInput() throws(ParseError) {
-        skipBlanks()
-        guard isLineEnd(pos) else {
-            throw fail("unexpected text after \"# EOF\": \(quoted(from: pos, wholeLine: true))")
+    @inline(__always)
+    func keyword(_ text: StaticString, _ start: Int, _ length: Int) -> Bool {
+        length == text.utf8CodeUnitCount && bytesEqual(base + start, text.utf8Start, length)
+    }
+
+    /// The blanks between two tokens of a line: any number in the text format, exactly one space in
+    /// OpenMetrics (where `moreAllowed` lets the next token start with blanks, as HELP text may).
+    @inline(__always)
+    mutating func separator(before what: String, moreAllowed: Bool = false) throws(ParseError) {
+        guard openMetrics else { return skipBlanks() }
+        guard at(pos) == space else {
+            throw fail("expected a space before \(what), got \(shown(at: pos))", .singleSpace)
         }
-        finishLine()
-        if pos < end { throw fail("unexpected data after \"# EOF\"") }
+        pos += 1
+        if !moreAllowed && isBlank(at(pos)) { throw fail("more than one blank before \(what)", .singleSpace) }
+    }
+
+    /// The end of a metadata line after its last token: trailing blanks are allowed in the text format only.
+    @inline(__always)
+    mutating func metadataLineEnd(after what: String, _ rule: OpenMetricsRule) throws(ParseError) {
+        if !openMetrics { skipBlanks() }
+        guard isLineEnd(pos) else {
+            let blank = isBlank(at(pos))
+            throw fail(
+                "unexpected text after \(what): \(quoted(from: pos, wholeLine: true))", blank ? .singleSpace : rule)
+        }
     }
 
     /// Reads the metric name of a HELP, TYPE or UNIT line and returns its family.
     mutating func declaredFamily(_ keyword: String) throws(ParseError) -> Int {
-        skipBlanks()
+        try separator(before: "metric name")
         let start = pos
         // TYPE usually follows HELP for the same name: compare with the current family before scanning.
         if current >= 0 {
@@ -81,34 +87,45 @@ extension Parser {
                 && isTokenEnd(at(start + length))
             {
                 pos = start + length
+                if openMetrics { try enterMetadata(current, keyword) }
                 return current
             }
         }
         if pos < end && classes[Int(base[pos])] & ByteClass.metricNameStart != 0 {
             pos = scan(from: pos + 1, while: ByteClass.metricName)
         }
-        guard isTokenEnd(at(pos)) else { throw fail("invalid metric name \(quoted(from: start))") }
-        guard pos > start else { throw fail("expected metric name after \(keyword)") }
-        return family(named: start, pos - start)
+        guard isTokenEnd(at(pos)) else { throw fail("invalid metric name \(quoted(from: start))", .metricName) }
+        guard pos > start else { throw fail("expected metric name after \(keyword)", .metricName) }
+        let known = families.count
+        let index = family(named: start, pos - start)
+        if openMetrics {
+            if families.count > known { try checkNewFamilyName(index) }
+            try enterMetadata(index, keyword)
+        }
+        return index
     }
 
     mutating func help() throws(ParseError) {
         let index = try declaredFamily("HELP")
-        if families[index].helpLength >= 0 { throw fail("second HELP line for metric name \(quotedName(index))") }
-        skipBlanks()
+        if families[index].helpLength >= 0 {
+            throw fail("second HELP line for metric name \(quotedName(index))", .metadataOnce)
+        }
+        try separator(before: "HELP text", moreAllowed: true)
         let start = pos
         let lineEnd = lineFeed(from: pos)
         var stop = lineEnd
-        if stop > start && base[stop - 1] == carriageReturn { stop -= 1 }
+        if !openMetrics && stop > start && base[stop - 1] == carriageReturn { stop -= 1 }
         // Escapes are checked now, so an error names this line; decoding waits until the family is returned.
-        families[index].helpEscaped = try checkHelpEscapes(start, stop)
+        families[index].helpEscaped =
+            openMetrics ? try checkOpenMetricsEscapes(start, stop) : try checkHelpEscapes(start, stop)
         families[index].helpStart = start
         families[index].helpLength = stop - start
         pos = lineEnd
         finishLine()
     }
 
-    /// Checks the escapes of a HELP text from `start` to `stop`; returns whether it holds any.
+    /// Checks the escapes of a text-format HELP text from `start` to `stop`; returns whether it holds any.
+    @inline(__always)
     mutating func checkHelpEscapes(_ start: Int, _ stop: Int) throws(ParseError) -> Bool {
         var escaped = false
         var index = start
@@ -117,7 +134,7 @@ extension Parser {
             let next: UInt8? = at + 1 < stop ? base[at + 1] : nil
             guard let next, next == backslash || next == UInt8(ascii: "n") || next == quote else {
                 let shown = next.map { String(decoding: [backslash, $0], as: UTF8.self) } ?? "\\"
-                throw fail("invalid escape sequence \(shown.debugDescription) in HELP")
+                throw fail("invalid escape sequence \(shown.debugDescription) in HELP", .escapedString)
             }
             escaped = true
             index = at + 2
@@ -128,20 +145,20 @@ extension Parser {
     mutating func type() throws(ParseError) {
         let index = try declaredFamily("TYPE")
         if families[index].typed || families[index].hasSamples {
-            throw fail("second TYPE line for metric name \(quotedName(index)), or TYPE reported after samples")
+            let name = quotedName(index)
+            if openMetrics { throw fail("second TYPE line for metric name \(name)", .metadataOnce) }
+            throw fail("second TYPE line for metric name \(name), or TYPE reported after samples", .metadataOnce)
         }
-        skipBlanks()
+        try separator(before: "metric type")
         let start = pos
         pos = tokenEnd(from: pos)
         let length = pos - start
-        guard length > 0 else { throw fail("expected metric type after \(quotedName(index))") }
+        guard length > 0 else { throw fail("expected metric type after \(quotedName(index))", .metricType) }
         guard let declared = DeclaredType.of(base + start, length, openMetrics: openMetrics) else {
-            throw fail("unknown metric type \(quoted(start, length))")
+            throw fail("unknown metric type \(quoted(start, length))", .metricType)
         }
-        skipBlanks()
-        guard isLineEnd(pos) else {
-            throw fail("unexpected text after metric type: \(quoted(from: pos, wholeLine: true))")
-        }
+        try metadataLineEnd(after: "metric type", .metricType)
+        if openMetrics { try checkDeclaration(index, declared) }
         declare(index, declared)
         finishLine()
     }
@@ -155,28 +172,5 @@ extension Parser {
         for suffix in SampleSuffix.withText where declared.suffixes & suffix.bit != 0 {
             if findFamily(index, suffix) != nil { families[index].shadowed = true }
         }
-    }
-
-    mutating func unit() throws(ParseError) {
-        let index = try declaredFamily("UNIT")
-        if families[index].unitSeen { throw fail("second UNIT line for metric name \(quotedName(index))") }
-        skipBlanks()
-        let start = pos
-        pos = tokenEnd(from: pos)
-        let length = pos - start
-        skipBlanks()
-        guard isLineEnd(pos) else { throw fail("unexpected text after unit: \(quoted(from: pos, wholeLine: true))") }
-        if length > 0 {
-            let nameStart = families[index].nameStart
-            let nameLength = families[index].nameLength
-            let isSuffix =
-                nameLength > length + 1 && base[nameStart + nameLength - length - 1] == UInt8(ascii: "_")
-                && bytesEqual(base + nameStart + nameLength - length, base + start, length)
-            guard isSuffix else {
-                throw fail("unit \(quoted(start, length)) is not a suffix of metric name \(quotedName(index))")
-            }
-        }
-        families[index].unitSeen = true
-        finishLine()
     }
 }

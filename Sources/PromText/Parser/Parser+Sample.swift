@@ -1,4 +1,4 @@
-/// Sample lines, one step per part: name, labels, value, timestamp, end of line.
+/// Text-format sample lines, one step per part: name, labels, value, timestamp, end of line.
 extension Parser {
     mutating func sample() throws(ParseError) {
         let nameStart = pos
@@ -26,6 +26,7 @@ extension Parser {
     }
 
     /// Reads the sample name at `pos` and returns its family and suffix.
+    @inline(__always)
     mutating func sampleNameFamily() throws(ParseError) -> (Int, SampleSuffix) {
         let nameStart = pos
         // Most samples continue the current family: comparing its name is cheaper than scanning and looking up.
@@ -39,25 +40,27 @@ extension Parser {
             }
         }
         guard classes[Int(at(pos))] & ByteClass.metricNameStart != 0 else {
-            throw fail("invalid metric name \(quoted(from: pos))")
+            throw fail("invalid metric name \(quoted(from: pos))", .metricName)
         }
         pos = scan(from: pos + 1, while: ByteClass.metricName)
         return sampleFamily(nameStart, pos - nameStart)
     }
 
+    @inline(__always)
     mutating func sampleValue() throws(ParseError) -> Double {
         let valueStart = pos
         pos = tokenEnd(from: pos)
         guard let value = NumberText.parseFloat(base + valueStart, pos - valueStart) else {
-            throw fail("expected float as value, got \(quoted(valueStart, pos - valueStart))")
+            throw fail("expected float as value, got \(quoted(valueStart, pos - valueStart))", .number)
         }
         skipBlanks()
         return value
     }
 
     /// The timestamp after the value, if there is one, in milliseconds.
+    @inline(__always)
     mutating func sampleTimestamp() throws(ParseError) -> Int64? {
-        guard !isLineEnd(pos) && !(openMetrics && at(pos) == UInt8(ascii: "#")) else { return nil }
+        guard !isLineEnd(pos) else { return nil }
         let start = pos
         pos = tokenEnd(from: pos)
         let timestamp = try readTimestamp(start, pos - start)
@@ -65,15 +68,10 @@ extension Parser {
         return timestamp
     }
 
-    /// Steps over what may follow the timestamp: the line end, or in OpenMetrics an exemplar.
+    @inline(__always)
     mutating func sampleLineEnd() throws(ParseError) {
-        if openMetrics && at(pos) == UInt8(ascii: "#") {
-            // An exemplar: not kept.
-            skipLine()
-            return
-        }
         guard isLineEnd(pos) else {
-            throw fail("spurious string after timestamp: \(quoted(from: pos, wholeLine: true))")
+            throw fail("spurious string after timestamp: \(quoted(from: pos, wholeLine: true))", .singleSpace)
         }
         finishLine()
     }
@@ -81,16 +79,18 @@ extension Parser {
     mutating func readTimestamp(_ start: Int, _ length: Int) throws(ParseError) -> Int64 {
         if !openMetrics {
             guard let milliseconds = NumberText.parseInteger(base + start, length) else {
-                throw fail("expected integer as timestamp, got \(quoted(start, length))")
+                throw fail("expected integer as timestamp, got \(quoted(start, length))", .timestamp)
             }
             return milliseconds
         }
-        guard let seconds = NumberText.parseFloat(base + start, length), seconds.isFinite,
-            case let milliseconds = (seconds * 1000).rounded(),
-            abs(milliseconds) < 9.2e18
-        else {
-            throw fail("expected float seconds as timestamp, got \(quoted(start, length))")
+        guard let seconds = NumberText.parseFloat(base + start, length), seconds.isFinite else {
+            throw fail("expected float seconds as timestamp, got \(quoted(start, length))", .timestamp)
         }
+        // OpenMetrics allows any real number; past ±2^63 milliseconds (292 million years) the nearest
+        // representable one is kept.
+        let milliseconds = (seconds * 1000).rounded()
+        if milliseconds >= 0x1p63 { return .max }
+        if milliseconds <= -0x1p63 { return .min }
         return Int64(milliseconds)
     }
 }

@@ -51,6 +51,8 @@ struct Parser {
     var lastName = ""
 
     var scratch: [UInt8] = []
+    /// What the OpenMetrics checks remember between lines; untouched in the text format.
+    var om = OpenMetricsState()
 
     init(base: UnsafePointer<UInt8>, count: Int, wanted: Set<String>?, format: ExpositionFormat) {
         self.base = base
