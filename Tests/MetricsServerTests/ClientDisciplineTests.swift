@@ -41,11 +41,11 @@ import Testing
     func bodyIsStoredOnlyForRoutesThatReadIt(reads: Bool) throws {
         let seen = Mutex<[UInt8]?>(nil)
         let server = try MetricsServer(
-            listenAddress: .loopback(port: 0), readsBody: { request in reads && request.path == "/upload" }
-        ) { request in
-            seen.withLock { $0 = request.body }
-            return .text("ok")
-        }
+            listenAddress: .loopback(port: 0), readsBody: { request in reads && request.path == "/upload" },
+            handler: { request in
+                seen.withLock { $0 = request.body }
+                return .text("ok")
+            })
         let body = String(repeating: "b", count: 100_000)
         let connection = try RawConnection(port: server.port)
         connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
@@ -55,9 +55,8 @@ import Testing
 
     @Test func oversizedBodyIsRefusedEvenWhereItWouldBeDropped() throws {
         let limits = ServerLimits(maxBodyBytes: 1000)
-        let server = try MetricsServer(listenAddress: .loopback(port: 0), limits: limits, readsBody: { _ in false }) {
-            _ in .text("ok")
-        }
+        let server = try MetricsServer(
+            listenAddress: .loopback(port: 0), limits: limits, readsBody: { _ in false }, handler: { _ in .text("ok") })
         let connection = try RawConnection(port: server.port)
         connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         connection.send("7d0\r\n" + String(repeating: "b", count: 2000) + "\r\n0\r\n\r\n")
