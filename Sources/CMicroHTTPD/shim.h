@@ -3,11 +3,13 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 // MHD_start_daemon is variadic in C; this takes its options as one MHD_OPTION_ARRAY instead.
 static inline struct MHD_Daemon *cmhd_start(unsigned int flags, uint16_t port,
@@ -62,8 +64,39 @@ enum cmhd_client_certificate {
     CMHD_CLIENT_CERT_INVALID = 3,
 };
 
+// Go's rule (crypto/x509 checkChainForKeyUsage): a certificate without an extended key usage extension allows
+// every usage; one with it must list TLS client authentication or any usage. Not exposed to Swift: GnuTLS
+// types stay in the shim.
+static inline int cmhd_allows_client_auth(const gnutls_datum_t *der) {
+    gnutls_x509_crt_t certificate;
+    if (gnutls_x509_crt_init(&certificate) != GNUTLS_E_SUCCESS) return 0;
+    int allowed = 0;
+    if (gnutls_x509_crt_import(certificate, der, GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS) {
+        allowed = 1;
+        for (unsigned int index = 0;; index++) {
+            char oid[128];
+            size_t size = sizeof(oid);
+            int result = gnutls_x509_crt_get_key_purpose_oid(certificate, index, oid, &size, NULL);
+            if (result == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
+            if (result != GNUTLS_E_SUCCESS) {
+                allowed = 0;
+                break;
+            }
+            if (index == 0) allowed = 0;
+            if (strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT) == 0 || strcmp(oid, GNUTLS_KP_ANY) == 0) {
+                allowed = 1;
+                break;
+            }
+        }
+    }
+    gnutls_x509_crt_deinit(certificate);
+    return allowed;
+}
+
 // MHD_get_connection_info is variadic in C. GnuTLS verifies the peer's chain against the trust list
-// libmicrohttpd loaded from MHD_OPTION_HTTPS_MEM_TRUST.
+// libmicrohttpd loaded from MHD_OPTION_HTTPS_MEM_TRUST, with its validity dates, and (like Go's
+// x509.VerifyOptions{KeyUsages: ClientAuth}) requires every certificate in it that lists extended key usages
+// to allow TLS client authentication (or any usage): a server-only certificate from the same CA is refused.
 static inline enum cmhd_client_certificate cmhd_client_certificate(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
     if (info == NULL || info->tls_session == NULL) return CMHD_CLIENT_CERT_NOT_TLS;
@@ -73,6 +106,10 @@ static inline enum cmhd_client_certificate cmhd_client_certificate(struct MHD_Co
     unsigned int status = 0;
     if (gnutls_certificate_verify_peers2(session, &status) != GNUTLS_E_SUCCESS || status != 0) {
         return CMHD_CLIENT_CERT_INVALID;
+    }
+    const gnutls_datum_t *chain = gnutls_certificate_get_peers(session, &count);
+    for (unsigned int index = 0; index < count; index++) {
+        if (!cmhd_allows_client_auth(&chain[index])) return CMHD_CLIENT_CERT_INVALID;
     }
     return CMHD_CLIENT_CERT_VERIFIED;
 }
