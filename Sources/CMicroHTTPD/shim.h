@@ -114,6 +114,18 @@ static inline enum cmhd_client_certificate cmhd_client_certificate(struct MHD_Co
     return CMHD_CLIENT_CERT_VERIFIED;
 }
 
+// gnutls_priority_init reports a bad priority string by pointing into it; this returns that position as an
+// offset (-1 when the string is valid), since a pointer into Swift's temporary C string would not outlive the call.
+static inline long cmhd_priority_error_offset(const char *priorities) {
+    gnutls_priority_t parsed;
+    const char *error_position = NULL;
+    if (gnutls_priority_init(&parsed, priorities, &error_position) == GNUTLS_E_SUCCESS) {
+        gnutls_priority_deinit(parsed);
+        return -1;
+    }
+    return error_position != NULL ? (long) (error_position - priorities) : 0;
+}
+
 // Whether this libmicrohttpd was built with TLS support.
 static inline int cmhd_supports_tls(void) {
     return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;

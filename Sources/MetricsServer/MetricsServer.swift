@@ -45,8 +45,9 @@ public final class MetricsServer: Sendable {
         }
         // Each connection holds a descriptor; a soft limit of 1024 would refuse connections long before ours.
         DescriptorLimit.raise(toAtLeast: limits.connectionLimit + reservedDescriptors)
+        // Settings are checked before the socket is opened, so a refusal leaves nothing behind.
+        let context = try ServerContext(handler: handler, readsBody: readsBody, limits: limits, tls: tls)
         let socket = try ListeningSocket.open(listenAddress)
-        let context = ServerContext(handler: handler, readsBody: readsBody, limits: limits, tls: tls)
         // The server owns the context and outlives the daemon (stop() joins its threads), so an
         // unretained pointer is enough.
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()

@@ -1,3 +1,5 @@
+import CMicroHTTPD
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -18,12 +20,12 @@ final class ServerContext: Sendable {
     init(
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
         readsBody: @escaping @Sendable (ServerRequest) -> Bool, limits: ServerLimits, tls: ServerTLS?
-    ) {
+    ) throws(MetricsServerError) {
         self.handler = handler
         self.readsBody = readsBody
         self.limits = limits
         self.tls = tls
-        self.tlsMaterial = tls.map(TLSMaterial.init)
+        self.tlsMaterial = try tls.map { tls throws(MetricsServerError) in try TLSMaterial(tls) }
         deadlines = HeaderDeadlines(
             headerTimeout: max(0.01, limits.requestHeaderTimeoutSeconds),
             idleTimeout: Double(max(1, limits.connectionTimeoutSeconds)))
@@ -40,11 +42,19 @@ final class TLSMaterial: @unchecked Sendable {
     let clientCA: UnsafeMutablePointer<CChar>?
     let priorities: UnsafeMutablePointer<CChar>
 
-    init(_ tls: ServerTLS) {
+    init(_ tls: ServerTLS) throws(MetricsServerError) {
+        let priorityText = try tls.priorities
+        let offset = cmhd_priority_error_offset(priorityText)
+        if offset >= 0 {
+            let rest = priorityText.utf8.dropFirst(offset)
+            throw .invalidTLS(
+                "GnuTLS rejects the priority string \"\(priorityText)\" at \"\(String(decoding: rest, as: UTF8.self))\""
+            )
+        }
         certificate = strdup(tls.certificatePEM)
         privateKey = strdup(tls.privateKeyPEM)
         clientCA = tls.clientCAPEM.map { strdup($0) }
-        priorities = strdup(tls.priorities)
+        priorities = strdup(priorityText)
     }
 
     deinit {
