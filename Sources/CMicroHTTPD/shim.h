@@ -10,6 +10,8 @@
 #include <microhttpd.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <gnutls/abstract.h>
+#include <stdlib.h>
 
 // MHD_start_daemon is variadic in C; this takes its options as one MHD_OPTION_ARRAY instead.
 static inline struct MHD_Daemon *cmhd_start(unsigned int flags, uint16_t port,
@@ -124,6 +126,84 @@ static inline long cmhd_priority_error_offset(const char *priorities) {
         return -1;
     }
     return error_position != NULL ? (long) (error_position - priorities) : 0;
+}
+
+// A server certificate chain and its key in the form GnuTLS hands out during a handshake, so certificates can
+// be swapped (rotated) while the daemon runs.
+struct cmhd_credentials {
+    gnutls_pcert_st certificates[16];
+    unsigned int count;
+    gnutls_privkey_t key;
+};
+
+static inline void cmhd_credentials_free(struct cmhd_credentials *credentials) {
+    if (credentials == NULL) return;
+    for (unsigned int index = 0; index < credentials->count; index++) {
+        gnutls_pcert_deinit(&credentials->certificates[index]);
+    }
+    if (credentials->key != NULL) gnutls_privkey_deinit(credentials->key);
+    free(credentials);
+}
+
+// Parses a PEM chain (leaf first, at most 16) and its PEM key; NULL when either is invalid or the key is not
+// the certificate's. Kept in C because gnutls_pcert_st arrays and key handles have no Swift shape worth having.
+static inline struct cmhd_credentials *cmhd_credentials_load(const char *certificate_pem, const char *key_pem) {
+    struct cmhd_credentials *credentials = calloc(1, sizeof *credentials);
+    if (credentials == NULL) return NULL;
+    gnutls_datum_t certificate = { (unsigned char *) certificate_pem, (unsigned int) strlen(certificate_pem) };
+    unsigned int count = 16;
+    if (gnutls_pcert_list_import_x509_raw(credentials->certificates, &count, &certificate, GNUTLS_X509_FMT_PEM, 0)
+            < 0 || count == 0) {
+        free(credentials);
+        return NULL;
+    }
+    credentials->count = count;
+    gnutls_datum_t key = { (unsigned char *) key_pem, (unsigned int) strlen(key_pem) };
+    if (gnutls_privkey_init(&credentials->key) < 0
+        || gnutls_privkey_import_x509_raw(credentials->key, &key, GNUTLS_X509_FMT_PEM, NULL, 0) < 0) {
+        cmhd_credentials_free(credentials);
+        return NULL;
+    }
+    gnutls_pubkey_t public_key;
+    int matches = 0;
+    if (gnutls_pubkey_init(&public_key) == 0) {
+        unsigned char from_key[64], from_certificate[64];
+        size_t key_size = sizeof from_key, certificate_size = sizeof from_certificate;
+        matches = gnutls_pubkey_import_privkey(public_key, credentials->key, 0, 0) == 0
+            && gnutls_pubkey_get_key_id(public_key, GNUTLS_KEYID_USE_SHA256, from_key, &key_size) == 0
+            && gnutls_pubkey_get_key_id(credentials->certificates[0].pubkey, GNUTLS_KEYID_USE_SHA256,
+                                        from_certificate, &certificate_size) == 0
+            && key_size == certificate_size && memcmp(from_key, from_certificate, key_size) == 0;
+        gnutls_pubkey_deinit(public_key);
+    }
+    if (!matches) {
+        cmhd_credentials_free(credentials);
+        return NULL;
+    }
+    return credentials;
+}
+
+// Fills the retrieve callback's out-parameters; the credentials stay owned by the server.
+static inline void cmhd_credentials_hand_out(struct cmhd_credentials *credentials, gnutls_pcert_st **certificates,
+                                             unsigned int *count, gnutls_privkey_t *key) {
+    *certificates = credentials->certificates;
+    *count = credentials->count;
+    *key = credentials->key;
+}
+
+// libmicrohttpd makes the connection the session's user pointer (gnutls_session_set_ptr; the transport is the
+// bare socket); its socket context is what the server stored there when the connection opened.
+static inline void *cmhd_session_socket_context(gnutls_session_t session) {
+    struct MHD_Connection *connection = (struct MHD_Connection *) gnutls_session_get_ptr(session);
+    if (connection == NULL) return NULL;
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
+}
+
+// MHD_OptionItem stores the callback pointer as a plain pointer; the cast is only expressible in C.
+static inline struct MHD_OptionItem cmhd_option_certificate_callback(gnutls_certificate_retrieve_function2 *callback) {
+    struct MHD_OptionItem item = { MHD_OPTION_HTTPS_CERT_CALLBACK, (intptr_t) callback, (void *) callback };
+    return item;
 }
 
 // Whether this libmicrohttpd was built with TLS support.

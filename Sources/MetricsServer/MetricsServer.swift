@@ -76,8 +76,8 @@ public final class MetricsServer: Sendable {
                     option: .PER_IP_CONNECTION_LIMIT, value: limits.perAddressConnectionLimit, ptr_value: nil))
         }
         if let material = context.tlsMaterial {
-            options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: material.certificate))
-            options.append(MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: material.privateKey))
+            // A callback rather than MHD_OPTION_HTTPS_MEM_CERT/KEY, so a rotated certificate takes effect.
+            options.append(cmhd_option_certificate_callback(mhdRetrieveCertificate))
             options.append(MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: material.priorities))
             if let clientCA = material.clientCA {
                 // With a trust list, libmicrohttpd asks every client for a certificate; the request callback decides.
@@ -105,6 +105,13 @@ public final class MetricsServer: Sendable {
                 : "libmicrohttpd refused to start: check that the TLS certificate and key are valid PEM and belong together"
             throw .startFailed(socket.address, reason)
         }
+        if let certificates = context.certificates, certificates.files != nil {
+            guard context.certificateWatch.start(period: 1, { certificates.reloadIfChanged() }) else {
+                context.deadlines.stop()
+                MHD_stop_daemon(started)
+                throw .startFailed(socket.address, "cannot start the certificate watch thread")
+            }
+        }
         guard context.deadlines.start() else {
             MHD_stop_daemon(started)
             throw .startFailed(socket.address, "cannot start the request header watchdog thread")
@@ -112,6 +119,15 @@ public final class MetricsServer: Sendable {
         self.listenAddress = socket.address
         self.context = context
         self.daemon = Mutex(Daemon(raw: started))
+    }
+
+    /// Certificate rotations taken up so far (see `ServerTLS.certificateFile`).
+    public var certificateReloads: Int { context.certificates?.reloads ?? 0 }
+
+    /// Changed certificate files that could not be loaded (the previous pair stayed in use), and why the
+    /// last one failed; for the caller to log.
+    public var certificateReloadFailures: (count: Int, last: String?) {
+        context.certificates?.failures ?? (0, nil)
     }
 
     /// Connections closed so far because their request line and headers did not arrive in time.
@@ -133,6 +149,7 @@ public final class MetricsServer: Sendable {
             // resumes its connection) first; requests arriving meanwhile get 503.
             context.handlers.drain()
             context.deadlines.stop()
+            context.certificateWatch.stop()
             // Also closes the listening socket, even though it was passed in.
             MHD_stop_daemon(running.raw)
         }

@@ -16,6 +16,10 @@ final class ServerContext: Sendable {
     let tlsMaterial: TLSMaterial?
     let deadlines: HeaderDeadlines
     let handlers: HandlerPool
+    /// The server certificate in force, for the handshake callback; nil without TLS.
+    let certificates: ServerCertificates?
+    /// Re-reads certificate files that changed; idle without TLS files.
+    let certificateWatch = PeriodicTask()
 
     init(
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
@@ -26,6 +30,7 @@ final class ServerContext: Sendable {
         self.limits = limits
         self.tls = tls
         self.tlsMaterial = try tls.map { tls throws(MetricsServerError) in try TLSMaterial(tls) }
+        self.certificates = try tls.map { tls throws(MetricsServerError) in try ServerCertificates(tls) }
         deadlines = HeaderDeadlines(
             headerTimeout: max(0.01, limits.requestHeaderTimeoutSeconds),
             idleTimeout: Double(max(1, limits.connectionTimeoutSeconds)))
@@ -34,11 +39,10 @@ final class ServerContext: Sendable {
     }
 }
 
-/// NUL-terminated copies of the PEM texts and priority string, freed (key wiped first) with the server.
+/// NUL-terminated copies of the client CA text and priority string, freed with the server. The certificate and
+/// key are not among them: `ServerCertificates` hands them to each handshake.
 // Unchecked because it holds C pointers; they are written once in init and only read by libmicrohttpd after.
 final class TLSMaterial: @unchecked Sendable {
-    let certificate: UnsafeMutablePointer<CChar>
-    let privateKey: UnsafeMutablePointer<CChar>
     let clientCA: UnsafeMutablePointer<CChar>?
     let priorities: UnsafeMutablePointer<CChar>
 
@@ -51,16 +55,11 @@ final class TLSMaterial: @unchecked Sendable {
                 "GnuTLS rejects the priority string \"\(priorityText)\" at \"\(String(decoding: rest, as: UTF8.self))\""
             )
         }
-        certificate = strdup(tls.certificatePEM)
-        privateKey = strdup(tls.privateKeyPEM)
         clientCA = tls.clientCAPEM.map { strdup($0) }
         priorities = strdup(priorityText)
     }
 
     deinit {
-        explicit_bzero(privateKey, strlen(privateKey))
-        free(certificate)
-        free(privateKey)
         free(clientCA)
         free(priorities)
     }

@@ -50,6 +50,10 @@ public struct ServerTLS: Sendable, Equatable {
     public var cipherSuites: [TLSCipherSuite]?
     /// Key exchange curves, most preferred first; nil for GnuTLS's defaults.
     public var curvePreferences: [TLSCurve]?
+    /// The files the certificate and key were read from; when both are given, the server re-reads them when
+    /// they change (checked every second) and uses the new pair from the next handshake on.
+    public var certificateFile: String?
+    public var privateKeyFile: String?
 
     public init(
         certificatePEM: String,
@@ -60,7 +64,9 @@ public struct ServerTLS: Sendable, Equatable {
         maxVersion: Version = .tls13,
         preferServerCipherSuites: Bool = true,
         cipherSuites: [TLSCipherSuite]? = nil,
-        curvePreferences: [TLSCurve]? = nil
+        curvePreferences: [TLSCurve]? = nil,
+        certificateFile: String? = nil,
+        privateKeyFile: String? = nil
     ) {
         self.certificatePEM = certificatePEM
         self.privateKeyPEM = privateKeyPEM
@@ -71,6 +77,8 @@ public struct ServerTLS: Sendable, Equatable {
         self.preferServerCipherSuites = preferServerCipherSuites
         self.cipherSuites = cipherSuites
         self.curvePreferences = curvePreferences
+        self.certificateFile = certificateFile
+        self.privateKeyFile = privateKeyFile
     }
 
     /// The GnuTLS priority string: the system's secure defaults restricted to the configured versions, suites

@@ -2,7 +2,8 @@ import Foundation
 import TestSupport
 
 /// Certificates made with openssl for one test, in a folder of their own: a CA, a server certificate for
-/// 127.0.0.1 (`server.crt`, an RSA one in `server-rsa.crt`), and client certificates from one key
+/// 127.0.0.1 (`server.crt`, an RSA one in `server-rsa.crt`, a successor with its own key and the common name
+/// "rotated" in `server-next.crt`), and client certificates from one key
 /// (`client.key`) that differ only in what they allow or when they are valid.
 struct CertificateFiles {
     struct Failure: Error, CustomStringConvertible {
@@ -30,6 +31,8 @@ struct CertificateFiles {
             "openssl x509 -req -in server.csr \(sign) -days 2 -extfile server.ext -out server.crt",
             "openssl req -new -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server-rsa.key -out server-rsa.csr",
             "openssl x509 -req -in server-rsa.csr \(sign) -days 2 -extfile server.ext -out server-rsa.crt",
+            "openssl req -new \(ec) -subj /CN=rotated -keyout server-next.key -out server-next.csr",
+            "openssl x509 -req -in server-next.csr \(sign) -days 2 -extfile server.ext -out server-next.crt",
             "openssl req -new \(ec) -subj /CN=prometheus -keyout client.key -out client.csr",
         ]
         for client in clients {
