@@ -119,8 +119,8 @@ func mhdHandleRequest(
         state.responded = true
         return queue(answer, on: connection)
     }
-    // Called again while the handler thread works (libmicrohttpd does not call a suspended connection, but a
-    // resumed one may be polled before its answer is read); there is nothing to do yet.
+    // libmicrohttpd does not call a suspended connection, and a resumed one finds its answer above; this only
+    // keeps a repeated call from running the handler twice.
     guard !state.dispatched else { return .YES }
     if state.bodyTooLarge {
         state.responded = true
