@@ -45,6 +45,18 @@ static inline int cmhd_connection_descriptor(struct MHD_Connection *connection) 
     return info == NULL ? -1 : info->connect_fd;
 }
 
+// The strictest request parsing this libmicrohttpd offers, as Go's server is strict: libmicrohttpd 1.0 has
+// MHD_OPTION_CLIENT_DISCIPLINE_LVL; 0.9.75 (Debian 12) only MHD_OPTION_STRICT_FOR_CLIENT, which refuses HTTP/1.1
+// without Host. An enum value cannot be tested with #ifdef, hence the version.
+static inline struct MHD_OptionItem cmhd_option_strict_parsing(void) {
+#if MHD_VERSION >= 0x01000000
+    struct MHD_OptionItem item = { MHD_OPTION_CLIENT_DISCIPLINE_LVL, 1, NULL };
+#else
+    struct MHD_OptionItem item = { MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL };
+#endif
+    return item;
+}
+
 // Whether this libmicrohttpd can run its event loop on epoll.
 static inline int cmhd_supports_epoll(void) {
     return MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES;

@@ -61,9 +61,9 @@ public final class MetricsServer: Sendable {
             cmhd_option_uri_log(mhdStartRequest, contextPointer),
             cmhd_option_notify_completed(mhdFinishRequest, contextPointer),
             cmhd_option_notify_connection(mhdConnectionEvent, contextPointer),
-            // Strict parsing (libmicrohttpd 0.9.75 has no MHD_OPTION_CLIENT_DISCIPLINE_LVL yet): HTTP/1.1
-            // without Host is refused. What it still lets through is refused in the access handler.
-            MHD_OptionItem(option: .STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
+            // HTTP/1.1 without Host is refused here; what libmicrohttpd still lets through (differing
+            // Content-Length, whitespace before a colon) is refused in the access handler.
+            cmhd_option_strict_parsing(),
         ]
         let eventDriven = cmhd_supports_epoll() != 0
         if eventDriven {
