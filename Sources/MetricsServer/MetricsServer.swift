@@ -45,8 +45,9 @@ public final class MetricsServer: Sendable {
         }
         // Each connection holds a descriptor; a soft limit of 1024 would refuse connections long before ours.
         DescriptorLimit.raise(toAtLeast: limits.connectionLimit + reservedDescriptors)
+        // Settings are checked before the socket is opened, so a refusal leaves nothing behind.
+        let context = try ServerContext(handler: handler, readsBody: readsBody, limits: limits, tls: tls)
         let socket = try ListeningSocket.open(listenAddress)
-        let context = ServerContext(handler: handler, readsBody: readsBody, limits: limits, tls: tls)
         // The server owns the context and outlives the daemon (stop() joins its threads), so an
         // unretained pointer is enough.
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
@@ -60,9 +61,9 @@ public final class MetricsServer: Sendable {
             cmhd_option_uri_log(mhdStartRequest, contextPointer),
             cmhd_option_notify_completed(mhdFinishRequest, contextPointer),
             cmhd_option_notify_connection(mhdConnectionEvent, contextPointer),
-            // Strict parsing (libmicrohttpd 0.9.75 has no MHD_OPTION_CLIENT_DISCIPLINE_LVL yet): HTTP/1.1
-            // without Host is refused. What it still lets through is refused in the access handler.
-            MHD_OptionItem(option: .STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
+            // HTTP/1.1 without Host is refused here; what libmicrohttpd still lets through (differing
+            // Content-Length, whitespace before a colon) is refused in the access handler.
+            cmhd_option_strict_parsing(),
         ]
         let eventDriven = cmhd_supports_epoll() != 0
         if eventDriven {
@@ -75,8 +76,8 @@ public final class MetricsServer: Sendable {
                     option: .PER_IP_CONNECTION_LIMIT, value: limits.perAddressConnectionLimit, ptr_value: nil))
         }
         if let material = context.tlsMaterial {
-            options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: material.certificate))
-            options.append(MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: material.privateKey))
+            // A callback rather than MHD_OPTION_HTTPS_MEM_CERT/KEY, so a rotated certificate takes effect.
+            options.append(cmhd_option_certificate_callback(mhdRetrieveCertificate))
             options.append(MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: material.priorities))
             if let clientCA = material.clientCA {
                 // With a trust list, libmicrohttpd asks every client for a certificate; the request callback decides.
@@ -104,6 +105,13 @@ public final class MetricsServer: Sendable {
                 : "libmicrohttpd refused to start: check that the TLS certificate and key are valid PEM and belong together"
             throw .startFailed(socket.address, reason)
         }
+        if let certificates = context.certificates, certificates.files != nil {
+            guard context.certificateWatch.start(period: 1, { certificates.reloadIfChanged() }) else {
+                context.deadlines.stop()
+                MHD_stop_daemon(started)
+                throw .startFailed(socket.address, "cannot start the certificate watch thread")
+            }
+        }
         guard context.deadlines.start() else {
             MHD_stop_daemon(started)
             throw .startFailed(socket.address, "cannot start the request header watchdog thread")
@@ -111,6 +119,15 @@ public final class MetricsServer: Sendable {
         self.listenAddress = socket.address
         self.context = context
         self.daemon = Mutex(Daemon(raw: started))
+    }
+
+    /// Certificate rotations taken up so far (see `ServerTLS.certificateFile`).
+    public var certificateReloads: Int { context.certificates?.reloads ?? 0 }
+
+    /// Changed certificate files that could not be loaded (the previous pair stayed in use), and why the
+    /// last one failed; for the caller to log.
+    public var certificateReloadFailures: (count: Int, last: String?) {
+        context.certificates?.failures ?? (0, nil)
     }
 
     /// Connections closed so far because their request line and headers did not arrive in time.
@@ -132,6 +149,7 @@ public final class MetricsServer: Sendable {
             // resumes its connection) first; requests arriving meanwhile get 503.
             context.handlers.drain()
             context.deadlines.stop()
+            context.certificateWatch.stop()
             // Also closes the listening socket, even though it was passed in.
             MHD_stop_daemon(running.raw)
         }

@@ -12,6 +12,7 @@ public struct MetricsServerError: Error, CustomStringConvertible, Equatable {
         case invalidListenAddress
         case cannotListen
         case startFailed
+        case invalidTLS
     }
 
     private let code: Code
@@ -32,6 +33,7 @@ public struct MetricsServerError: Error, CustomStringConvertible, Equatable {
     public static let invalidListenAddress = MetricsServerError(code: .invalidListenAddress)
     public static let cannotListen = MetricsServerError(code: .cannotListen)
     public static let startFailed = MetricsServerError(code: .startFailed)
+    public static let invalidTLS = MetricsServerError(code: .invalidTLS)
 
     public var isAddressInUse: Bool { code == .cannotListen && errno == EADDRINUSE }
 
@@ -49,6 +51,8 @@ public struct MetricsServerError: Error, CustomStringConvertible, Equatable {
             return "cannot listen on \(address): \(reason)\(suffix)"
         case .startFailed:
             return "cannot start HTTP server on \(address): \(reason)\(suffix)"
+        case .invalidTLS:
+            return "invalid TLS settings: \(reason)"
         }
     }
 
@@ -60,6 +64,11 @@ public struct MetricsServerError: Error, CustomStringConvertible, Equatable {
     static func cannotListen(_ address: ListenAddress, call: String, errno number: Int32) -> MetricsServerError {
         MetricsServerError(
             code: .cannotListen, address: address.description, reason: explain(call, number), errno: number)
+    }
+
+    /// TLS settings that cannot be given to GnuTLS as they are.
+    static func invalidTLS(_ reason: String) -> MetricsServerError {
+        MetricsServerError(code: .invalidTLS, reason: reason)
     }
 
     static func startFailed(_ address: ListenAddress, _ reason: String) -> MetricsServerError {

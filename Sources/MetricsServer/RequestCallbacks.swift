@@ -31,11 +31,27 @@ func mhdConnectionEvent(
 ) {
     guard let cls, let connection else { return }
     let deadlines = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().deadlines
-    if event.rawValue == 0 { // MHD_CONNECTION_NOTIFY_STARTED, which Swift does not import by name
+    if event.rawValue == 0 {
+        // The TLS handshake callback finds the server through the connection's socket context.
+        socketContext?.pointee = cls // MHD_CONNECTION_NOTIFY_STARTED, which Swift does not import by name
         deadlines.connectionOpened(connection, descriptor: cmhd_connection_descriptor(connection))
     } else {
         deadlines.connectionClosed(connection)
     }
+}
+
+/// GnuTLS asks for the server certificate at every handshake (gnutls_certificate_retrieve_function2).
+func mhdRetrieveCertificate(
+    _ session: gnutls_session_t?, _ requestedIssuers: UnsafePointer<gnutls_datum_t>?, _ requestedCount: Int32,
+    _ algorithms: UnsafePointer<gnutls_pk_algorithm_t>?, _ algorithmCount: Int32,
+    _ certificates: UnsafeMutablePointer<UnsafeMutablePointer<gnutls_pcert_st>?>?,
+    _ count: UnsafeMutablePointer<UInt32>?, _ key: UnsafeMutablePointer<gnutls_privkey_t?>?
+) -> Int32 {
+    guard let session, let certificates, let count, let key, let cls = cmhd_session_socket_context(session),
+        let store = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().certificates
+    else { return -1 }
+    store.handOut(certificates, count, key)
+    return 0
 }
 
 /// The access handler: called once when the headers are complete, once per chunk of body, and
@@ -103,8 +119,8 @@ func mhdHandleRequest(
         state.responded = true
         return queue(answer, on: connection)
     }
-    // Called again while the handler thread works (libmicrohttpd does not call a suspended connection, but a
-    // resumed one may be polled before its answer is read); there is nothing to do yet.
+    // libmicrohttpd does not call a suspended connection, and a resumed one finds its answer above; this only
+    // keeps a repeated call from running the handler twice.
     guard !state.dispatched else { return .YES }
     if state.bodyTooLarge {
         state.responded = true

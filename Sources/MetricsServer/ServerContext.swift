@@ -1,3 +1,5 @@
+import CMicroHTTPD
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -14,16 +16,21 @@ final class ServerContext: Sendable {
     let tlsMaterial: TLSMaterial?
     let deadlines: HeaderDeadlines
     let handlers: HandlerPool
+    /// The server certificate in force, for the handshake callback; nil without TLS.
+    let certificates: ServerCertificates?
+    /// Re-reads certificate files that changed; idle without TLS files.
+    let certificateWatch = PeriodicTask()
 
     init(
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
         readsBody: @escaping @Sendable (ServerRequest) -> Bool, limits: ServerLimits, tls: ServerTLS?
-    ) {
+    ) throws(MetricsServerError) {
         self.handler = handler
         self.readsBody = readsBody
         self.limits = limits
         self.tls = tls
-        self.tlsMaterial = tls.map(TLSMaterial.init)
+        self.tlsMaterial = try tls.map { tls throws(MetricsServerError) in try TLSMaterial(tls) }
+        self.certificates = try tls.map { tls throws(MetricsServerError) in try ServerCertificates(tls) }
         deadlines = HeaderDeadlines(
             headerTimeout: max(0.01, limits.requestHeaderTimeoutSeconds),
             idleTimeout: Double(max(1, limits.connectionTimeoutSeconds)))
@@ -32,25 +39,27 @@ final class ServerContext: Sendable {
     }
 }
 
-/// NUL-terminated copies of the PEM texts and priority string, freed (key wiped first) with the server.
+/// NUL-terminated copies of the client CA text and priority string, freed with the server. The certificate and
+/// key are not among them: `ServerCertificates` hands them to each handshake.
 // Unchecked because it holds C pointers; they are written once in init and only read by libmicrohttpd after.
 final class TLSMaterial: @unchecked Sendable {
-    let certificate: UnsafeMutablePointer<CChar>
-    let privateKey: UnsafeMutablePointer<CChar>
     let clientCA: UnsafeMutablePointer<CChar>?
     let priorities: UnsafeMutablePointer<CChar>
 
-    init(_ tls: ServerTLS) {
-        certificate = strdup(tls.certificatePEM)
-        privateKey = strdup(tls.privateKeyPEM)
+    init(_ tls: ServerTLS) throws(MetricsServerError) {
+        let priorityText = try tls.priorities
+        let offset = cmhd_priority_error_offset(priorityText)
+        if offset >= 0 {
+            let rest = priorityText.utf8.dropFirst(offset)
+            throw .invalidTLS(
+                "GnuTLS rejects the priority string \"\(priorityText)\" at \"\(String(decoding: rest, as: UTF8.self))\""
+            )
+        }
         clientCA = tls.clientCAPEM.map { strdup($0) }
-        priorities = strdup(tls.priorities)
+        priorities = strdup(priorityText)
     }
 
     deinit {
-        explicit_bzero(privateKey, strlen(privateKey))
-        free(certificate)
-        free(privateKey)
         free(clientCA)
         free(priorities)
     }

@@ -45,6 +45,15 @@ public struct ServerTLS: Sendable, Equatable {
     public var maxVersion: Version
     /// Whether the server's cipher order wins over the client's.
     public var preferServerCipherSuites: Bool
+    /// TLS 1.0–1.2 suites to allow, most preferred first; nil for GnuTLS's secure defaults without static-RSA
+    /// key exchange (which has no forward secrecy). TLS 1.3 uses the listed AEAD ciphers.
+    public var cipherSuites: [TLSCipherSuite]?
+    /// Key exchange curves, most preferred first; nil for GnuTLS's defaults.
+    public var curvePreferences: [TLSCurve]?
+    /// The files the certificate and key were read from; when both are given, the server re-reads them when
+    /// they change (checked every second) and uses the new pair from the next handshake on.
+    public var certificateFile: String?
+    public var privateKeyFile: String?
 
     public init(
         certificatePEM: String,
@@ -53,7 +62,11 @@ public struct ServerTLS: Sendable, Equatable {
         clientAuthentication: ClientAuthentication = .noClientCert,
         minVersion: Version = .tls12,
         maxVersion: Version = .tls13,
-        preferServerCipherSuites: Bool = true
+        preferServerCipherSuites: Bool = true,
+        cipherSuites: [TLSCipherSuite]? = nil,
+        curvePreferences: [TLSCurve]? = nil,
+        certificateFile: String? = nil,
+        privateKeyFile: String? = nil
     ) {
         self.certificatePEM = certificatePEM
         self.privateKeyPEM = privateKeyPEM
@@ -62,17 +75,38 @@ public struct ServerTLS: Sendable, Equatable {
         self.minVersion = minVersion
         self.maxVersion = maxVersion
         self.preferServerCipherSuites = preferServerCipherSuites
+        self.cipherSuites = cipherSuites
+        self.curvePreferences = curvePreferences
+        self.certificateFile = certificateFile
+        self.privateKeyFile = privateKeyFile
     }
 
-    /// The GnuTLS priority string: the system's secure defaults restricted to the configured versions.
+    /// The GnuTLS priority string: the system's secure defaults restricted to the configured versions, suites
+    /// and curves.
+    ///
+    /// - Throws: `MetricsServerError.invalidTLS` when `cipherSuites` cannot be enforced exactly (see
+    ///   `TLSCipherSuite`) or `curvePreferences` is empty.
     public var priorities: String {
-        var parts = ["SECURE128", "-VERS-ALL"]
-        // Highest first, as GnuTLS lists preference.
-        for version in Version.allCases.reversed() where version >= minVersion && version <= maxVersion {
-            parts.append("+" + version.gnutlsName)
+        get throws(MetricsServerError) {
+            var parts = ["SECURE128", "-VERS-ALL"]
+            // Highest first, as GnuTLS lists preference.
+            for version in Version.allCases.reversed() where version >= minVersion && version <= maxVersion {
+                parts.append("+" + version.gnutlsName)
+            }
+            if let cipherSuites {
+                parts += try TLSCipherPriorities.items(for: cipherSuites)
+            } else {
+                // Static RSA key exchange: a stolen server key would decrypt every recorded session.
+                parts.append("-RSA")
+            }
+            if let curvePreferences {
+                guard !curvePreferences.isEmpty else { throw .invalidTLS("curve_preferences is empty") }
+                parts.append("-GROUP-ALL")
+                parts += curvePreferences.map { "+" + $0.gnutlsName }
+            }
+            if preferServerCipherSuites { parts.append("%SERVER_PRECEDENCE") }
+            return parts.joined(separator: ":")
         }
-        if preferServerCipherSuites { parts.append("%SERVER_PRECEDENCE") }
-        return parts.joined(separator: ":")
     }
 
     /// Whether a client certificate check of `outcome` lets the request through.

@@ -125,3 +125,34 @@ final class SlowLorisAttack: @unchecked Sendable {
         return connection
     }
 }
+
+/// Idle connections cost a socket each, not a thread: the epoll event threads watch them all.
+@Suite(.serialized) struct IdleConnectionTests {
+    /// libmicrohttpd's threads in this process ("MHD-worker", or "MHD-connection" per connection in the
+    /// thread-per-connection mode), by name from /proc; other tests' threads are not counted.
+    private func threadCount() throws -> Int {
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        return tasks.filter { task in
+            let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            return name?.hasPrefix("MHD-") ?? false
+        }.count
+    }
+
+    @Test func threeHundredIdleConnectionsAddNoThreads() throws {
+        let server = try MetricsServer(listenAddress: .loopback(port: 0)) { _ in .text("ok") }
+        let before = try threadCount()
+        #expect(before >= 2) // this server's event threads at least: the count sees libmicrohttpd's threads
+        var connections: [RawConnection] = []
+        for source in 3...8 {
+            for _ in 0..<50 { connections.append(try RawConnection(source: "127.0.0.\(source)", port: server.port)) }
+        }
+        for connection in connections { connection.send("GET / HTTP/1.1\r\n") }
+        Thread.sleep(forTimeInterval: 0.5)
+        // Other tests' servers come and go meanwhile, two event threads each.
+        #expect(try threadCount() - before < 20)
+        let answered = try RawConnection(source: "127.0.0.9", port: server.port)
+        answered.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(answered.readStatus() == 200)
+        #expect(connections.allSatisfy { !$0.isClosedByPeer() })
+    }
+}
