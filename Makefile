@@ -14,7 +14,7 @@ BENCH_DEBS   := $(BUILD_DEBS) golang-go golang-github-prometheus-common-dev gola
 REVISION_FILE := Sources/App/GeneratedRevision.swift
 RELEASE_FLAGS := -c release -Xswiftc -DFOOTPRINT_GENERATED_REVISION
 
-.PHONY: all deps build run test lint-swift test-swift test-rules lint-metrics mixin mixin-check bench dashboard-images fuzz \
+.PHONY: all deps build run test lint-swift test-swift test-rules lint-metrics mixin mixin-check examples-check bench dashboard-images fuzz \
 	clean
 
 all: build
@@ -37,7 +37,7 @@ run: build
 
 test: 
 	./scripts/install-deps.sh $(TEST_DEBS)
-	$(MAKE) lint-swift mixin-check test-swift test-rules lint-metrics
+	$(MAKE) lint-swift mixin-check test-swift test-rules lint-metrics examples-check
 
 # swift-format ships with the toolchain; the repo's .swift-format holds the rules.
 lint-swift:
@@ -57,6 +57,10 @@ mixin:
 
 mixin-check:
 	./scripts/mixin.sh check
+
+# Every file in examples/ passes check-config (or promtool check config); uses the binary test-swift built.
+examples-check:
+	./scripts/check-examples.sh
 
 lint-metrics:
 	@for f in Tests/*/Fixtures/*.golden.prom; do echo "promtool check metrics < $$f"; promtool check metrics < "$$f" || exit 1; done

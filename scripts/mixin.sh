@@ -35,6 +35,9 @@ case "${1:-}" in
       echo "mixin: the generated files are out of date; run 'make mixin' and commit the result" >&2
       exit 1
     fi
+    # jsonnetfmt ships with jsonnet; the sources stay in its layout.
+    jsonnetfmt --test mixin/*.jsonnet mixin/*.libsonnet mixin/*/*.libsonnet ||
+      { echo "mixin: run jsonnetfmt -i on the files above" >&2; exit 1; }
     echo "mixin: alerts/ and grafana/dashboards/ match mixin/"
     ;;
   *)
