@@ -1,6 +1,9 @@
 # footprint_exporter — build, run, test and benchmark.
 #   make run     install what is missing, build a release binary, serve this host's footprint on :9877
 #   make test    install what tests need (Prometheus, node_exporter, promtool), run every test and check
+#   make mixin   regenerate alerts/ and grafana/dashboards/ from the jsonnet mixin in mixin/
+#   make deb     build .build/footprint-exporter_<version>_<arch>.deb (binary, unit, config, man page, completions)
+#   make install PREFIX=/usr/local DESTDIR=   install the same files (BINARY= to install a binary already built)
 #   make bench   release benchmarks side by side with the peer baselines
 #   make dashboard-images   redraw docs/dashboard-*.png from a live stack
 #   make fuzz    fuzz the parsers and decoders (libFuzzer), keeping the corpora in Fuzz/
@@ -8,12 +11,13 @@
 SWIFT        ?= swift
 ARGS         ?=
 BUILD_DEBS   := pkg-config libcurl4-openssl-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev zlib1g-dev
-TEST_DEBS    := $(BUILD_DEBS) prometheus prometheus-node-exporter curl openssl python3-jsonschema
+TEST_DEBS    := $(BUILD_DEBS) prometheus prometheus-node-exporter curl openssl python3-jsonschema jsonnet binutils
 BENCH_DEBS   := $(BUILD_DEBS) golang-go golang-github-prometheus-common-dev golang-github-prometheus-client-golang-dev python3-pip
 REVISION_FILE := Sources/Model/GeneratedRevision.swift
-RELEASE_FLAGS := -c release -Xswiftc -DFOOTPRINT_GENERATED_REVISION
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -DFOOTPRINT_GENERATED_REVISION
 
-.PHONY: all deps build run test lint-swift test-swift test-rules lint-metrics bench dashboard-images fuzz clean
+.PHONY: all deps build run test lint-swift test-swift test-rules lint-metrics mixin mixin-check examples-check deb install test-deb bench dashboard-images fuzz \
+	clean
 
 all: build
 
@@ -35,7 +39,7 @@ run: build
 
 test: 
 	./scripts/install-deps.sh $(TEST_DEBS)
-	$(MAKE) lint-swift test-swift test-rules lint-metrics
+	$(MAKE) lint-swift mixin-check test-swift test-rules lint-metrics examples-check test-deb
 
 # swift-format ships with the toolchain; the repo's .swift-format holds the rules.
 lint-swift:
@@ -49,8 +53,33 @@ test-rules:
 	promtool check rules alerts/*.rules.yml alerts/*.alerts.yml
 	promtool test rules alerts/tests/*.test.yml
 
+# alerts/*.yml and grafana/dashboards/*.json are generated from mixin/ (jsonnet) and committed.
+mixin:
+	./scripts/mixin.sh generate
+
+mixin-check:
+	./scripts/mixin.sh check
+
+# Every file in examples/ passes check-config (or promtool check config); uses the binary test-swift built.
+examples-check:
+	./scripts/check-examples.sh
+
 lint-metrics:
 	@for f in Tests/*/Fixtures/*.golden.prom; do echo "promtool check metrics < $$f"; promtool check metrics < "$$f" || exit 1; done
+
+# The release binary links the Swift runtime statically (RELEASE_FLAGS), so the package needs only Debian's
+# libraries.
+deb: build
+	BINARY=.build/release/footprint_exporter ./scripts/package.sh deb
+
+PREFIX ?= /usr/local
+install: $(if $(BINARY),,build)
+	BINARY=$(or $(BINARY),.build/release/footprint_exporter) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) \
+	  ./scripts/package.sh install
+
+# Builds the package from whichever binary exists (no release build just for the test) and checks it.
+test-deb:
+	./scripts/test-deb.sh
 
 bench:
 	./scripts/install-deps.sh $(BENCH_DEBS)

@@ -72,7 +72,7 @@ import Testing
             #expect(
                 variables.contains { $0["name"] as? String == "datasource" && $0["type"] as? String == "datasource" },
                 "\(name)")
-            for variable in ["cloud_project_name", "user", "host", "machine_name"] {
+            for variable in ["job", "instance", "grid_region", "cloud_project_name", "user", "host", "machine_name"] {
                 #expect(variables.contains { $0["name"] as? String == variable }, "\(name) lacks $\(variable)")
             }
             for panel in Self.panels(dashboard) where panel["type"] as? String != "row" {
@@ -81,11 +81,23 @@ import Testing
                 #expect(datasource?["uid"] as? String == "${datasource}", "\(name)/\(title): datasource")
                 let unit = ((panel["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any])?["unit"] as? String
                 #expect(!(unit ?? "").isEmpty, "\(name)/\(title): no unit")
+                if panel["type"] as? String == "timeseries" {
+                    let legend = (panel["options"] as? [String: Any])?["legend"] as? [String: Any]
+                    #expect(legend?["displayMode"] as? String == "table", "\(name)/\(title): legend is not a table")
+                    let calcs = legend?["calcs"] as? [String] ?? []
+                    #expect(calcs.count > 0, "\(name)/\(title): legend without calcs")
+                }
             }
             for (title, expr) in Self.expressions(dashboard) {
                 // Raw counters are rated over Grafana's rate interval (or the dashboard range for totals).
                 if expr.contains("rate(") || expr.contains("increase(") {
                     #expect(expr.contains("$__rate_interval") || expr.contains("$__range"), "\(name)/\(title): \(expr)")
+                }
+                // A second scrape job or instance must not add to the panels: exporter series are selected by
+                // both. Recorded series are already limited to the rules' job.
+                if !expr.contains(":footprint_") {
+                    #expect(
+                        expr.contains(#"job=~"$job", instance=~"$instance""#), "\(name)/\(title): no job selector")
                 }
                 let identifiers = expr.matches(of: /[a-zA-Z_:][a-zA-Z0-9_:]*/).map { String($0.output) }
                 for identifier in identifiers
@@ -94,6 +106,24 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Project, user and host drill down into each other: the overview and project dashboards link to the
+    /// project and user dashboards, and tables link their host cells to the host dashboard.
+    @Test func drillDownLinks() throws {
+        var targets: [String: Set<String>] = [:]
+        for (name, dashboard) in try Self.dashboards() {
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: dashboard), as: UTF8.self)
+                .replacingOccurrences(of: "\\/", with: "/")
+            for view in ["project", "user", "host"] where text.contains("/d/footprint_exporter-\(view)?") {
+                targets[name, default: []].insert(view)
+            }
+            #expect(text.contains("${__url_time_range}") == !(targets[name] ?? []).isEmpty, "\(name)")
+        }
+        #expect(targets["footprint_exporter-overview"] == ["project", "user"])
+        #expect(targets["footprint_exporter-project"] == ["project", "user", "host"])
+        #expect(targets["footprint_exporter-user"]?.contains("host") == true)
+        #expect(targets["footprint_exporter-host"]?.contains("user") == true)
     }
 
     @Test func everyQueryReturnsDataFromARealPrometheus() throws {
@@ -154,7 +184,9 @@ import Testing
             ("$cloud_project_name", "isis"), ("${cloud_project_name}", "isis"), ("$user", "jane.doe"),
             ("${user}", "jane.doe"),
             ("$machine_name", #"Artemis \\(Matlab\\)"#), ("${machine_name}", #"Artemis \\(Matlab\\)"#),
-            ("$host", host), ("${host}", host),
+            ("$host", host), ("${host}", host), ("$job", "footprint_exporter"), ("${job}", "footprint_exporter"),
+            ("$instance", "127.0.0.1:\(exporterPort)"), ("${instance}", "127.0.0.1:\(exporterPort)"),
+            ("$grid_region", ".+"), ("${grid_region}", ".+"),
         ]
         var empty: [String] = []
         var failed: [String] = []
@@ -174,6 +206,68 @@ import Testing
         }
         #expect(failed.isEmpty, "queries that failed:\n\(failed.joined(separator: "\n"))")
         #expect(empty.isEmpty, "queries without data:\n\(empty.joined(separator: "\n"))")
+
+        // The variables' own queries, as Grafana runs them when a dashboard opens, with the viewer jane.doe.
+        var noValues: [String] = []
+        for (name, dashboard) in try Self.dashboards() {
+            for variable in Self.queryVariables(dashboard) {
+                var query = variable.query.replacingOccurrences(of: "${__user.login}", with: "jane.doe")
+                for (name, value) in substitutions.sorted(by: { $0.0.count > $1.0.count }) {
+                    query = query.replacingOccurrences(of: name, with: value)
+                }
+                let values = try Self.variableValues(prometheusPort, query)
+                if values.isEmpty { noValues.append("\(name)/$\(variable.name): \(query)") }
+            }
+        }
+        #expect(noValues.isEmpty, "variables without values:\n\(noValues.joined(separator: "\n"))")
+
+        // The user dashboard opens on the viewer where a user of that login exists, and on some user otherwise.
+        let userDashboard = try #require(try Self.dashboards().first { $0.name == "footprint_exporter-user" })
+        let userVariable = try #require(Self.queryVariables(userDashboard.json).first { $0.name == "user" })
+        #expect(userVariable.query.contains("${__user.login}"))
+        for (login, expected) in [("jane.doe", "jane.doe"), ("nobody", "jane.doe")] {
+            var query = userVariable.query.replacingOccurrences(of: "${__user.login}", with: login)
+            for (name, value) in substitutions.sorted(by: { $0.0.count > $1.0.count }) {
+                query = query.replacingOccurrences(of: name, with: value)
+            }
+            #expect(try Self.variableValues(prometheusPort, query).first == expected, "viewer \(login)")
+        }
+    }
+
+    /// The query variables of a dashboard: name and query.
+    static func queryVariables(_ dashboard: [String: Any]) -> [(name: String, query: String)] {
+        let variables = (dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
+        return variables.compactMap { variable in
+            guard variable["type"] as? String == "query", let name = variable["name"] as? String,
+                let query = variable["query"] as? String
+            else { return nil }
+            return (name, query)
+        }
+    }
+
+    /// The values Grafana offers for a variable query, in Grafana's order: `label_values(selector, label)` as
+    /// the label's values, `query_result(expr)` as the result's first label value per series, in result order.
+    static func variableValues(_ port: UInt16, _ query: String) throws -> [String] {
+        let promQL: String
+        let label: String
+        if let match = query.wholeMatch(of: /label_values\((.*), *([a-zA-Z_][a-zA-Z0-9_]*)\)/) {
+            label = String(match.2)
+            promQL = "count by (\(label)) (\(match.1))"
+        } else if let match = query.wholeMatch(of: /query_result\((.*)\)/),
+            let inner = String(match.1).firstMatch(of: /count by \(([a-zA-Z_][a-zA-Z0-9_]*)\)/)
+        {
+            label = String(inner.1)
+            promQL = String(match.1)
+        } else {
+            return []
+        }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let escaped = promQL.addingPercentEncoding(withAllowedCharacters: allowed) ?? promQL
+        let response = try TestStack.get("http://127.0.0.1:\(port)/api/v1/query?query=\(escaped)")
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        let result = (object?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        return result.compactMap { ($0["metric"] as? [String: String])?[label] }
     }
 
     /// The number of series or the scalar a query returns, or the error Prometheus gives.
