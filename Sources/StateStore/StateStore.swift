@@ -87,6 +87,7 @@ public final class StateStore: Sendable {
                         attempts INTEGER NOT NULL DEFAULT 0, next_attempt REAL NOT NULL, last_error TEXT);
                     """)
         }
+        Self.registerPowerMigration(&migrator)
         try migrator.migrate(database)
     }
 
@@ -115,6 +116,7 @@ public final class StateStore: Sendable {
                     account.lastSeen,
                 ])
             }
+            try Self.savePowerDetails(accounts, db)
             let insertBaseline = try db.makeStatement(sql: "INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?)")
             for baseline in baselines {
                 try insertBaseline.execute(arguments: [
@@ -159,6 +161,7 @@ public final class StateStore: Sendable {
                 account.bootTime = row["boot_time"]
                 accounts.append(account)
             }
+            accounts = try Self.restorePowerDetails(into: accounts, db)
             let baselines = try Row.fetchAll(db, sql: "SELECT * FROM baselines ORDER BY host").map { row in
                 HostReading(
                     host: row["host"], timestamp: row["timestamp"], cpuIdleSeconds: row["cpu_idle_seconds"],
