@@ -9,7 +9,9 @@ import Model
 ///   counts; it is not dropped.
 /// - A counter not sampled again since the last collection (same time) keeps its last power: the exporter
 ///   behind it scrapes less often than the collection runs.
-/// - Gauges give the mean of the interval's two ends (the latest value where there is no earlier one).
+/// - A gauge's latest value stands for the interval, so `power = node_watts × pue` holds for the value read
+///   (a BMC's DCMI figure is itself an average over its own sampling period). Averaging the interval's two ends
+///   instead would smear a load change into the interval before it and bias the calibration's pairing.
 /// - A GPU with an energy counter uses it; its power gauge only stands in when it has none.
 /// - Time going backwards, or a gap longer than `maxGapSeconds`, makes a counter's value a new baseline.
 ///
@@ -17,7 +19,7 @@ import Model
 public struct MeasurementTracker: Sendable {
     public var maxGapSeconds: Double
     private var counters: [String: [Key: CounterBaseline]] = [:]
-    private var gauges: [String: [Key: Double]] = [:]
+    private var gauged: Set<String> = []
     private var utilisation: [String: [String: Double]] = [:]
 
     public init(maxGapSeconds: Double = 900) {
@@ -45,12 +47,9 @@ public struct MeasurementTracker: Sendable {
         counters[sample.host] = counterBaselines
 
         var gaugeByDomain: [PowerSample.Domain: Double] = [:]
-        let earlierGauges = gauges[sample.host] ?? [:]
-        var gaugeBaselines: [Key: Double] = [:]
+        if !sample.gauges.isEmpty { gauged.insert(sample.host) }
         for gauge in sample.gauges where gauge.watts.isFinite && gauge.watts >= 0 {
-            let key = Key(domain: gauge.domain, id: gauge.id)
-            gaugeBaselines[key] = gauge.watts
-            let watts = earlierGauges[key].map { ($0 + gauge.watts) / 2 } ?? gauge.watts
+            let watts = gauge.watts
             if gauge.domain == .gpu {
                 // A counter of the same GPU is exact over the interval: the gauge only stands in for it.
                 if gpuWatts[gauge.id] == nil { gpuWatts[gauge.id] = watts }
@@ -58,7 +57,6 @@ public struct MeasurementTracker: Sendable {
                 gaugeByDomain[gauge.domain, default: 0] += watts
             }
         }
-        gauges[sample.host] = gaugeBaselines
         byDomain.merge(gaugeByDomain) { counted, _ in counted }
 
         var measurement = HostMeasurement(
@@ -79,12 +77,12 @@ public struct MeasurementTracker: Sendable {
     /// Forgets hosts not in `hosts` (gone from the fleet), so memory follows the fleet.
     public mutating func retain(hosts: Set<String>) {
         counters = counters.filter { hosts.contains($0.key) }
-        gauges = gauges.filter { hosts.contains($0.key) }
+        gauged = gauged.filter { hosts.contains($0) }
         utilisation = utilisation.filter { hosts.contains($0.key) }
     }
 
     /// Hosts with a baseline.
-    public var hosts: [String] { Set(counters.keys).union(gauges.keys).sorted() }
+    public var hosts: [String] { Set(counters.keys).union(gauged).sorted() }
 
     /// Moves one counter's baseline to its new value; returns its power over the interval, if known.
     private func advance(

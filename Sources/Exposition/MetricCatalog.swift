@@ -35,8 +35,8 @@ public enum MetricCatalog {
         type: .counter,
         help: "Energy used by the host, in joules, GPUs included, split by state=busy|idle: the GPUs' part by "
             + "their utilisation (by the CPU's where unknown), the rest by the busy and idle share of CPU time. "
-            + integrationRule + " Measured power is the meters' average over their own samples (counter deltas "
-            + "or the mean of a gauge's two ends)."
+            + integrationRule + " Measured power comes from the meters: energy counter deltas "
+            + "over their own sample times; or, for a gauge, its latest value."
     )
     public static let hostGPUPower = MetricDefinition(
         name: "footprint_host_gpu_power_watts",
