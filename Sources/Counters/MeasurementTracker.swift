@@ -31,12 +31,13 @@ public struct MeasurementTracker: Sendable {
     public mutating func update(_ sample: PowerSample) -> HostMeasurement? {
         var byDomain: [PowerSample.Domain: Double] = [:]
         var gpuWatts: [String: Double] = [:]
-        var counterBaselines = counters[sample.host] ?? [:]
         for counter in sample.counters {
             let key = Key(domain: counter.domain, id: counter.id)
             let time = counter.timestamp ?? sample.timestamp
             guard time.isFinite, counter.joules.isFinite, counter.joules >= 0 else { continue }
-            let watts = advance(&counterBaselines[key], to: counter, at: time)
+            // In place: copying a host's baselines out of the dictionary would copy them on every sample.
+            let watts = Self.advance(
+                &counters[sample.host, default: [:]][key], to: counter, at: time, maxGap: maxGapSeconds)
             guard let watts else { continue }
             if counter.domain == .gpu {
                 gpuWatts[counter.id, default: 0] += watts
@@ -44,7 +45,6 @@ public struct MeasurementTracker: Sendable {
                 byDomain[counter.domain, default: 0] += watts
             }
         }
-        counters[sample.host] = counterBaselines
 
         var gaugeByDomain: [PowerSample.Domain: Double] = [:]
         if !sample.gauges.isEmpty { gauged.insert(sample.host) }
@@ -85,17 +85,15 @@ public struct MeasurementTracker: Sendable {
     public var hosts: [String] { Set(counters.keys).union(gauged).sorted() }
 
     /// Moves one counter's baseline to its new value; returns its power over the interval, if known.
-    private func advance(
-        _ baseline: inout CounterBaseline?, to counter: PowerSample.Counter, at time: Double
-    )
-        -> Double?
-    {
+    private static func advance(
+        _ baseline: inout CounterBaseline?, to counter: PowerSample.Counter, at time: Double, maxGap: Double
+    ) -> Double? {
         guard let old = baseline else {
             baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
             return nil
         }
         if time == old.time { return old.watts }
-        guard time > old.time, time - old.time <= maxGapSeconds else {
+        guard time > old.time, time - old.time <= maxGap else {
             baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
             return nil
         }
