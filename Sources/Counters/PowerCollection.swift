@@ -40,8 +40,8 @@ public struct PowerCollection: Sendable {
 
     /// Integrates one reading with the host's measured power, or its (calibrated) profile.
     ///
-    /// - Parameter joinKey: the key the host's measured samples are filed under (by default the part of its
-    ///   `host` before the last `:`).
+    /// - Parameter joinKey: the key the host's measured samples are filed under: `HostJoin.nodeKey(of:)` (the
+    ///   host part of its `instance`).
     @discardableResult
     public mutating func record(
         _ reading: HostReading, joinKey: String, profile: PowerProfile, intensity: GramsPerKilowattHour,
