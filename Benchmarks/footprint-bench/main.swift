@@ -283,6 +283,88 @@ FileHandle.standardError.write(
         "footprint peak RSS with \(hosts.count) hosts (ledger, snapshot, rendered output, decoded collection): \(String(format: "%.1f", peakRSSMebibytes())) MiB\n"
             .utf8))
 
+// --- measured power: one bridge collection with every host measured ------------------------------------
+// Each host has an IPMI reading and a RAPL package counter (with its sample time); every tenth host has a GPU
+// with a DCGM energy counter. The nine answers are decoded, joined to hosts, turned into interval power and
+// integrated with the readings above, as a live collection would.
+var ipmi: [(labels: [String: String], value: String)] = []
+var rapl: [(labels: [String: String], value: String)] = []
+var dcgm: [(labels: [String: String], value: String)] = []
+for (index, host) in hosts.enumerated() {
+    ipmi.append(
+        (
+            ["__name__": "ipmi_dcmi_power_consumption_watts", "instance": host.host, "job": "ipmi"],
+            "\(150 + index % 200)"
+        ))
+    let zone = ["instance": host.host, "job": "node", "index": "0", "path": "/sys/class/powercap/intel-rapl:0"]
+    var value = zone
+    value["__name__"] = "node_rapl_package_joules_total"
+    rapl.append((value, String(100_000 + Double(index))))
+    var sampleTime = zone
+    sampleTime["footprint_sample"] = "timestamp"
+    rapl.append((sampleTime, String(time - Double(index % 15))))
+    if index % 10 == 0 {
+        dcgm.append(
+            (
+                ["__name__": "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "instance": host.host, "UUID": "GPU-\(index)"],
+                "\(index * 1000)"
+            ))
+    }
+}
+let measuredBodies: [(MeasuredPowerFamilies.Family, [UInt8])] = [
+    (.node, vectorJSON(ipmi, time: time)), (.raplPackage, vectorJSON(rapl, time: time)),
+    (.dcgmEnergy, vectorJSON(dcgm, time: time)),
+]
+let measuredBytes = measuredBodies.reduce(0) { $0 + $1.1.count }
+let readingsForPower =
+    (try? reader.assemble(
+        up: PrometheusQueryResponse.decode(bodies[0]),
+        values: {
+            var values = PrometheusReader.HostValues()
+            values.cpuIdle = reader.byHost(try PrometheusQueryResponse.decode(bodies[1]))
+            values.cpuTotal = reader.byHost(try PrometheusQueryResponse.decode(bodies[2]))
+            values.cores = reader.byHost(try PrometheusQueryResponse.decode(bodies[3]))
+            values.sampleTime = reader.byHost(try PrometheusQueryResponse.decode(bodies[6]))
+            return values
+        }()
+    ).readings) ?? []
+var powerCollection = PowerCollection(calibration: CalibrationSettings())
+var powerLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
+var measuredHosts = 0
+var collectionTime = time
+let measuredSeconds = measure(runs: runs, target: target) {
+    var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: collectionTime)
+    for (family, body) in measuredBodies {
+        guard let answer = try? PrometheusQueryResponse.decode(body) else { continue }
+        assembler.add(family, answer)
+    }
+    let samples = assembler.result.samples
+    measuredHosts = samples.count
+    powerCollection.begin(samples: samples)
+    for var reading in readingsForPower {
+        reading.timestamp = collectionTime
+        reading.cpuTotalSeconds += collectionTime - time
+        powerCollection.record(
+            reading, joinKey: HostJoin.hostPart(reading.host), profile: profile, intensity: GramsPerKilowattHour(182),
+            into: &powerLedger, at: collectionTime)
+    }
+    powerCollection.finish(configured: [profile], at: collectionTime)
+    collectionTime += 60
+}
+FileHandle.standardError.write(
+    Data(
+        "footprint measured-power collection: \(measuredHosts) measured hosts, \(measuredBytes) bytes of answers, \(String(format: "%.3f", measuredSeconds * 1000)) ms/op\n"
+            .utf8))
+print(
+    "RESULT tool=footprint-measured-power fixture=\(fixture)-as-json bytes=\(measuredBytes) samples=\(measuredHosts) "
+        + "parse_mbps=\(String(format: "%.3f", Double(measuredBytes) / measuredSeconds / 1e6)) "
+        + "samples_per_s=\(String(format: "%.0f", Double(measuredHosts) / measuredSeconds)) render_ms=- runs=\(runs)"
+)
+FileHandle.standardError.write(
+    Data(
+        "footprint peak RSS with \(hosts.count) hosts and measured power: \(String(format: "%.1f", peakRSSMebibytes())) MiB\n"
+            .utf8))
+
 /// The decoder is measured on bytes already in memory; nothing is fetched.
 struct NoFetcher: HTTPFetching {
     func fetch(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse { throw .invalidRequest }

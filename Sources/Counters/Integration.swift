@@ -6,8 +6,9 @@ import Model
 /// - An interval runs from one accepted reading of a host to the next. Its idle ratio is
 ///   `Δ idle CPU seconds / Δ all-mode CPU seconds`, from counter differences, so the energy of an interval is
 ///   exact whatever the collection period and however long the source was unreachable in between.
-/// - Its energy is the modelled power (with the idle ratio of the interval and the memory state of its end)
-///   times its duration, the difference of the readings' own sample times.
+/// - Its energy is the interval's power times its duration, the difference of the readings' own sample times.
+///   The power is measured where the host has a meter (see `PowerFormula` for the precedence), else modelled
+///   with the idle ratio of the interval and the memory state of its end.
 /// - A reading whose counters and time have not moved (the source has no newer sample) is not a new interval:
 ///   the earlier reading stays the baseline, so nothing is counted twice and nothing is lost.
 /// - A changed boot time means the host restarted. Its counters started from zero at the new boot, so the

@@ -9,7 +9,9 @@ import Model
 ///   counts; it is not dropped.
 /// - A counter not sampled again since the last collection (same time) keeps its last power: the exporter
 ///   behind it scrapes less often than the collection runs.
-/// - Gauges give the mean of the interval's two ends (the latest value where there is no earlier one).
+/// - A gauge's latest value stands for the interval, so `power = node_watts × pue` holds for the value read
+///   (a BMC's DCMI figure is itself an average over its own sampling period). Averaging the interval's two ends
+///   instead would smear a load change into the interval before it and bias the calibration's pairing.
 /// - A GPU with an energy counter uses it; its power gauge only stands in when it has none.
 /// - Time going backwards, or a gap longer than `maxGapSeconds`, makes a counter's value a new baseline.
 ///
@@ -17,7 +19,7 @@ import Model
 public struct MeasurementTracker: Sendable {
     public var maxGapSeconds: Double
     private var counters: [String: [Key: CounterBaseline]] = [:]
-    private var gauges: [String: [Key: Double]] = [:]
+    private var gauged: Set<String> = []
     private var utilisation: [String: [String: Double]] = [:]
 
     public init(maxGapSeconds: Double = 900) {
@@ -29,12 +31,13 @@ public struct MeasurementTracker: Sendable {
     public mutating func update(_ sample: PowerSample) -> HostMeasurement? {
         var byDomain: [PowerSample.Domain: Double] = [:]
         var gpuWatts: [String: Double] = [:]
-        var counterBaselines = counters[sample.host] ?? [:]
         for counter in sample.counters {
             let key = Key(domain: counter.domain, id: counter.id)
             let time = counter.timestamp ?? sample.timestamp
             guard time.isFinite, counter.joules.isFinite, counter.joules >= 0 else { continue }
-            let watts = advance(&counterBaselines[key], to: counter, at: time)
+            // In place: copying a host's baselines out of the dictionary would copy them on every sample.
+            let watts = Self.advance(
+                &counters[sample.host, default: [:]][key], to: counter, at: time, maxGap: maxGapSeconds)
             guard let watts else { continue }
             if counter.domain == .gpu {
                 gpuWatts[counter.id, default: 0] += watts
@@ -42,15 +45,11 @@ public struct MeasurementTracker: Sendable {
                 byDomain[counter.domain, default: 0] += watts
             }
         }
-        counters[sample.host] = counterBaselines
 
         var gaugeByDomain: [PowerSample.Domain: Double] = [:]
-        let earlierGauges = gauges[sample.host] ?? [:]
-        var gaugeBaselines: [Key: Double] = [:]
+        if !sample.gauges.isEmpty { gauged.insert(sample.host) }
         for gauge in sample.gauges where gauge.watts.isFinite && gauge.watts >= 0 {
-            let key = Key(domain: gauge.domain, id: gauge.id)
-            gaugeBaselines[key] = gauge.watts
-            let watts = earlierGauges[key].map { ($0 + gauge.watts) / 2 } ?? gauge.watts
+            let watts = gauge.watts
             if gauge.domain == .gpu {
                 // A counter of the same GPU is exact over the interval: the gauge only stands in for it.
                 if gpuWatts[gauge.id] == nil { gpuWatts[gauge.id] = watts }
@@ -58,7 +57,6 @@ public struct MeasurementTracker: Sendable {
                 gaugeByDomain[gauge.domain, default: 0] += watts
             }
         }
-        gauges[sample.host] = gaugeBaselines
         byDomain.merge(gaugeByDomain) { counted, _ in counted }
 
         var measurement = HostMeasurement(
@@ -79,25 +77,23 @@ public struct MeasurementTracker: Sendable {
     /// Forgets hosts not in `hosts` (gone from the fleet), so memory follows the fleet.
     public mutating func retain(hosts: Set<String>) {
         counters = counters.filter { hosts.contains($0.key) }
-        gauges = gauges.filter { hosts.contains($0.key) }
+        gauged = gauged.filter { hosts.contains($0) }
         utilisation = utilisation.filter { hosts.contains($0.key) }
     }
 
     /// Hosts with a baseline.
-    public var hosts: [String] { Set(counters.keys).union(gauges.keys).sorted() }
+    public var hosts: [String] { Set(counters.keys).union(gauged).sorted() }
 
     /// Moves one counter's baseline to its new value; returns its power over the interval, if known.
-    private func advance(
-        _ baseline: inout CounterBaseline?, to counter: PowerSample.Counter, at time: Double
-    )
-        -> Double?
-    {
+    private static func advance(
+        _ baseline: inout CounterBaseline?, to counter: PowerSample.Counter, at time: Double, maxGap: Double
+    ) -> Double? {
         guard let old = baseline else {
             baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
             return nil
         }
         if time == old.time { return old.watts }
-        guard time > old.time, time - old.time <= maxGapSeconds else {
+        guard time > old.time, time - old.time <= maxGap else {
             baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
             return nil
         }

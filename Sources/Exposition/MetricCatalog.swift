@@ -14,26 +14,54 @@ public struct MetricDefinition: Sendable, Equatable {
 public enum MetricCatalog {
     /// Summary of the integration rule, repeated in the HELP of every counter derived from it.
     static let integrationRule =
-        "Integrated between successive readings of the host's CPU counters: power from the idle share of CPU "
-        + "time over the interval (idle CPU seconds delta / all-mode CPU seconds delta) times the interval; "
-        + "a reboot integrates from the new boot time, counters going backwards add nothing."
+        "Integrated between successive readings of the host's CPU counters: the interval's power times the "
+        + "interval, the modelled part from the idle share of CPU time over it (idle CPU seconds delta / all-mode "
+        + "CPU seconds delta); a reboot integrates from the new boot time, counters going backwards add nothing."
+
+    /// How the host's power is obtained, repeated in the HELP of the power and energy families.
+    static let powerSources =
+        "Power per interval, by precedence: a whole-node meter (node_watts x PUE); else RAPL ((package + dram, "
+        + "or psys) + other_watts) x PUE; else the host's power profile ((CPU + memory + other) x PUE, with "
+        + "fitted coefficients where calibration applies); GPUs add their measured watts x PUE where no "
+        + "whole-node meter counts them already. footprint_host_power_method names the method in force."
 
     public static let hostPower = MetricDefinition(
         name: "footprint_host_power_watts",
         type: .gauge,
-        help: "Modelled power of the host over its last interval, in watts: (CPU + memory + other) x PUE, "
-            + "from the host's power profile."
+        help: "Power of the host over its last interval, in watts, GPUs included. " + powerSources
     )
     public static let hostEnergy = MetricDefinition(
         name: "footprint_host_energy_joules_total",
         type: .counter,
-        help: "Modelled energy used by the host, in joules, split by state=busy|idle in proportion to the "
-            + "busy and idle share of CPU time. " + integrationRule
+        help: "Energy used by the host, in joules, GPUs included, split by state=busy|idle: the GPUs' part by "
+            + "their utilisation (by the CPU's where unknown), the rest by the busy and idle share of CPU time. "
+            + integrationRule + " Measured power comes from the meters: energy counter deltas "
+            + "over their own sample times; or, for a gauge, its latest value."
+    )
+    public static let hostGPUPower = MetricDefinition(
+        name: "footprint_host_gpu_power_watts",
+        type: .gauge,
+        help: "The GPUs' share of footprint_host_power_watts over the host's last interval, in watts: measured GPU "
+            + "watts (DCGM energy counter deltas, else DCGM or nvidia-smi power) x PUE; only hosts with measured GPUs."
+    )
+    public static let hostGPUEnergy = MetricDefinition(
+        name: "footprint_host_gpu_energy_joules_total",
+        type: .counter,
+        help: "The GPUs' share of footprint_host_energy_joules_total, in joules, split by state=busy|idle in "
+            + "proportion to GPU utilisation (power-weighted over the host's GPUs); only hosts with measured GPUs."
+    )
+    public static let hostPowerMethod = MetricDefinition(
+        name: "footprint_host_power_method",
+        type: .gauge,
+        help: "1 for the method that gave the host's power over its last interval: node (whole-node meter), rapl "
+            + "(RAPL counters plus other_watts), calibrated (profile with fitted coefficients) or model (profile "
+            + "as configured)."
     )
     public static let hostEmissions = MetricDefinition(
         name: "footprint_host_emissions_grams_total",
         type: .counter,
-        help: "Emissions of the host's modelled energy, in grams of CO2-equivalent, split by state=busy|idle: "
+        help:
+            "Emissions of the host's energy (footprint_host_energy_joules_total), in grams of CO2-equivalent, split by state=busy|idle: "
             + "energy in kWh times the carbon intensity of the host's grid region in force when each interval "
             + "ended. "
             + integrationRule
@@ -174,6 +202,31 @@ public enum MetricCatalog {
         help: "Time of the last successful configuration load, in Unix seconds."
     )
 
+    public static let profileWatts = MetricDefinition(
+        name: "footprint_power_profile_watts",
+        type: .gauge,
+        help: "Coefficients of each power profile, in watts (per core for cpu_*_watts_per_core): "
+            + "origin=configured as configured, origin=fitted from the fit in force (weighted least squares of "
+            + "whole-node measurements of the profile's hosts over the calibration window)."
+    )
+    public static let profileFitHosts = MetricDefinition(
+        name: "footprint_power_profile_fit_hosts",
+        type: .gauge,
+        help: "Whole-node-measured hosts of the profile in the calibration window at the latest fit attempt."
+    )
+    public static let profileFitError = MetricDefinition(
+        name: "footprint_power_profile_fit_error_ratio",
+        type: .gauge,
+        help: "Relative RMS residual of the profile's fit in force: RMS of (measured - fitted) node watts over "
+            + "the window's intervals, duration-weighted, divided by the mean measured node watts."
+    )
+    public static let profileFitRejected = MetricDefinition(
+        name: "footprint_power_profile_fit_rejected",
+        type: .gauge,
+        help: "1 when the profile's latest fit attempt was rejected, with the reason (too_few_hosts, "
+            + "too_little_load_spread, non_physical); the fit in force, if any, stays."
+    )
+
     /// Provenance of a backfill file written by `footprint_exporter report --format openmetrics`; never served
     /// on `/metrics`, so it is not part of `all`.
     public static let reportInfo = MetricDefinition(
@@ -185,7 +238,9 @@ public enum MetricCatalog {
 
     /// Every definition, sorted by name.
     public static let all: [MetricDefinition] = [
-        hostPower, hostEnergy, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores, hostMemoryActiveRatio,
+        hostPower, hostEnergy, hostGPUPower, hostGPUEnergy, hostPowerMethod, profileWatts, profileFitHosts,
+        profileFitError, profileFitRejected, hostEmissions, hostBusySeconds, hostIdleRatio, hostCores,
+        hostMemoryActiveRatio,
         hostBootTime, hosts, gridIntensity, gridIntensityAge, gridIntensityFallback, forecastMin, forecastMinStart,
         forecastMean, sourceUp, sourceDuration,
         sourceErrors, lastCollection, buildInfo, equivalencyGrams, equivalencyJoules,

@@ -12,6 +12,8 @@ public struct SnapshotRenderer: Sendable {
 
     private static let busy = EscapedLabels(["state": "busy"])
     private static let idle = EscapedLabels(["state": "idle"])
+    private static let methods = Dictionary(
+        uniqueKeysWithValues: PowerMethod.allCases.map { ($0, EscapedLabels(["method": $0.rawValue])) })
 
     /// A snapshot with each host's identity labels already escaped: prepared once per collection, so that
     /// every scrape in between only copies bytes.
@@ -84,6 +86,35 @@ public struct SnapshotRenderer: Sendable {
                     name: name, escapedLabels: hostLabels[index], extraLabels: Self.idle, value: idle(accounts[index]))
             }
         }
+        func perHostWithGPUs(busy: (borrowing HostAccount) -> Double, idle: (borrowing HostAccount) -> Double) {
+            guard accounts.contains(where: { $0.gpuPower != nil }) else { return }
+            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            for index in accounts.indices where accounts[index].gpuPower != nil {
+                writer.writeSample(
+                    name: name, escapedLabels: hostLabels[index], extraLabels: Self.busy, value: busy(accounts[index]))
+                writer.writeSample(
+                    name: name, escapedLabels: hostLabels[index], extraLabels: Self.idle, value: idle(accounts[index]))
+            }
+        }
+        func perHostMethod() {
+            guard accounts.contains(where: { $0.powerMethod != nil }) else { return }
+            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            for index in accounts.indices {
+                guard let method = accounts[index].powerMethod else { continue }
+                writer.writeSample(
+                    name: name, escapedLabels: hostLabels[index], extraLabels: Self.methods[method], value: 1)
+            }
+        }
+        func perProfile(_ samples: (ProfileCalibration) -> [(labels: [Label], value: Double)]) {
+            let rows = snapshot.calibrations.flatMap { calibration in
+                samples(calibration).map {
+                    (LabelSet([Label("profile", calibration.configured.name)] + $0.labels), $0.value)
+                }
+            }.sorted { $0.0 < $1.0 }
+            guard !rows.isEmpty else { return }
+            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            for (labels, value) in rows { writer.writeSample(name: definition.name, labels: labels, value: value) }
+        }
         func single(_ value: Double, labels: LabelSet = LabelSet()) {
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             writer.writeSample(name: definition.name, labels: labels, value: value)
@@ -141,6 +172,16 @@ public struct SnapshotRenderer: Sendable {
         switch definition {
         case MetricCatalog.hostPower: perHost { $0.power?.value }
         case MetricCatalog.hostEnergy: perHostByState(busy: \.busyEnergy.value, idle: \.idleEnergy.value)
+        case MetricCatalog.hostGPUPower: perHost { $0.gpuPower?.value }
+        case MetricCatalog.hostGPUEnergy: perHostWithGPUs(busy: \.gpuBusyEnergy.value, idle: \.gpuIdleEnergy.value)
+        case MetricCatalog.hostPowerMethod: perHostMethod()
+        case MetricCatalog.profileWatts: perProfile(Self.coefficients)
+        case MetricCatalog.profileFitHosts:
+            perProfile { ($0.latestAttempt ?? $0.fitInForce).map { [([], Double($0.hosts))] } ?? [] }
+        case MetricCatalog.profileFitError:
+            perProfile { $0.fitInForce?.errorRatio.map { [([], $0)] } ?? [] }
+        case MetricCatalog.profileFitRejected:
+            perProfile { $0.latestAttempt?.rejection.map { [([Label("reason", $0.rawValue)], 1)] } ?? [] }
         case MetricCatalog.hostEmissions: perHostByState(busy: \.busyEmissions.value, idle: \.idleEmissions.value)
         case MetricCatalog.hostBusySeconds: perHost { $0.busySeconds.value }
         case MetricCatalog.hostIdleRatio: perHost { $0.idleRatio }
@@ -173,5 +214,21 @@ public struct SnapshotRenderer: Sendable {
         default:
             break
         }
+    }
+
+    /// A profile's coefficients, configured then fitted, in a fixed order.
+    private static func coefficients(_ calibration: ProfileCalibration) -> [(labels: [Label], value: Double)] {
+        func rows(_ profile: PowerProfile, origin: String) -> [(labels: [Label], value: Double)] {
+            [
+                ("cpu_idle_watts_per_core", profile.cpuIdleWattsPerCore),
+                ("cpu_watts_per_core", profile.cpuWattsPerCore),
+                ("other_watts", profile.otherWatts),
+            ].map { ([Label("coefficient", $0.0), Label("origin", origin)], $0.1) }
+        }
+        var result = rows(calibration.configured, origin: "configured")
+        if let fit = calibration.fitInForce {
+            result += rows(fit.applied(to: calibration.configured), origin: "fitted")
+        }
+        return result
     }
 }

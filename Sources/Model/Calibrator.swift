@@ -163,6 +163,19 @@ struct ProfileWindow: Sendable {
         var coresSquares = 0.0
         var nodeWatts = 0.0
 
+        mutating func add(
+            _ features: [Double], _ target: Double, nodeWatts: Double, busyShare: Double, cores: Double,
+            weight: Double
+        ) {
+            equations.add(features, target, weight: weight)
+            count += 1
+            self.busyShare += weight * busyShare
+            busyShareSquares += weight * busyShare * busyShare
+            self.cores += weight * cores
+            coresSquares += weight * cores * cores
+            self.nodeWatts += weight * nodeWatts
+        }
+
         mutating func merge(_ other: Sums) {
             equations.merge(other.equations)
             count += other.count
@@ -193,15 +206,9 @@ struct ProfileWindow: Sendable {
         features: [Double], target: Double, nodeWatts: Double, busyShare: Double, cores: Double, host: String,
         weight: Double, slice: Int, time: Double
     ) {
-        var sums = slices[slice, default: Sums()]
-        sums.equations.add(features, target, weight: weight)
-        sums.count += 1
-        sums.busyShare += weight * busyShare
-        sums.busyShareSquares += weight * busyShare * busyShare
-        sums.cores += weight * cores
-        sums.coresSquares += weight * cores * cores
-        sums.nodeWatts += weight * nodeWatts
-        slices[slice] = sums
+        // Mutated in place: a copy out of the dictionary would copy the sums' arrays on every observation.
+        slices[slice, default: Sums()].add(
+            features, target, nodeWatts: nodeWatts, busyShare: busyShare, cores: cores, weight: weight)
         hosts[host] = max(hosts[host] ?? time, time)
     }
 

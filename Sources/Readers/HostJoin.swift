@@ -1,3 +1,5 @@
+import Model
+
 /// How a measured series is joined to the host whose CPU readings it belongs with.
 ///
 /// By default the join key is the host part of `instance`, everything before its last `:` (the port), since
@@ -49,6 +51,12 @@ public struct HostJoin: Sendable, Equatable {
         guard let match = value.wholeMatch(of: regex.regex) else { return nil }
         let key = Self.expand(replacement, groups: match.output.map { $0.substring.map(String.init) })
         return key.isEmpty ? nil : key
+    }
+
+    /// The join key of a node reading: the host part of its `instance` target label where it has one, else of its
+    /// `host`. Measured series are joined to this key whatever the join of the measured side.
+    public static func nodeKey(of reading: HostReading) -> String {
+        hostPart(reading.labels["instance"] ?? reading.host)
     }
 
     /// The join key of a node reading's host (its `host` value, usually `instance`): the part before the last `:`.

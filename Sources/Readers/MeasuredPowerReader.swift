@@ -94,6 +94,7 @@ public struct MeasuredPowerReader: Sendable {
         }
 
         public mutating func add(_ family: MeasuredPowerFamilies.Family, _ answer: PrometheusQueryResponse) {
+            // A counter's sample time is the series of the same labels (without the name) tagged footprint_sample.
             var sampleTimes: [[String: String]: Double] = [:]
             if family.isCounter {
                 for sample in answer.samples where sample.labels[MeasuredPowerReader.sampleLabel] != nil {
@@ -102,6 +103,7 @@ public struct MeasuredPowerReader: Sendable {
                     sampleTimes[labels] = sample.value
                 }
             }
+            let now = time
             for sample in answer.samples where sample.labels[MeasuredPowerReader.sampleLabel] == nil {
                 var labels = sample.labels
                 labels["__name__"] = nil
@@ -110,13 +112,13 @@ public struct MeasuredPowerReader: Sendable {
                     continue
                 }
                 let sampleTime = family.isCounter ? sampleTimes[labels] : nil
-                var entry = samples[host] ?? PowerSample(host: host, timestamp: time)
+                // In place: a copy out of the dictionary would copy the host's arrays for every series.
                 if !MeasuredPowerFamilies.add(
-                    family, value: sample.value, labels: labels, sampleTime: sampleTime, to: &entry)
+                    family, value: sample.value, labels: labels, sampleTime: sampleTime,
+                    to: &samples[host, default: PowerSample(host: host, timestamp: now)])
                 {
                     invalid += 1
                 }
-                samples[host] = entry
             }
         }
 

@@ -28,15 +28,33 @@ public enum MeasuredPowerScrape {
         from parsed: [MetricFamily], families: MeasuredPowerFamilies = MeasuredPowerFamilies(), host: String,
         timestamp: Double
     ) -> PowerSample {
-        var sample = PowerSample(host: host, timestamp: timestamp)
+        read(parsed, families: families, host: host, timestamp: timestamp).sample
+    }
+
+    /// A scrape's sample and how many of its series were skipped (a value not finite, or negative).
+    public struct Result: Sendable, Equatable {
+        public var sample: PowerSample
+        public var invalidSeries: Int
+    }
+
+    /// The sample with the count of skipped series, for a counted skip in the collector's log and status.
+    public static func read(
+        _ parsed: [MetricFamily], families: MeasuredPowerFamilies = MeasuredPowerFamilies(), host: String,
+        timestamp: Double
+    ) -> Result {
+        var result = Result(sample: PowerSample(host: host, timestamp: timestamp), invalidSeries: 0)
         for metric in parsed {
             guard let family = families.family(named: metric.name) else { continue }
             for series in metric.samples where series.name == metric.name {
                 var labels: [String: String] = [:]
                 for label in series.labels.labels { labels[label.name] = label.value }
-                MeasuredPowerFamilies.add(family, value: series.value, labels: labels, sampleTime: nil, to: &sample)
+                if !MeasuredPowerFamilies.add(
+                    family, value: series.value, labels: labels, sampleTime: nil, to: &result.sample)
+                {
+                    result.invalidSeries += 1
+                }
             }
         }
-        return sample
+        return result
     }
 }

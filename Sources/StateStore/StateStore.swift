@@ -193,6 +193,7 @@ public final class StateStore: Sendable {
                     ALTER TABLE accounts ADD COLUMN power_method TEXT;
                     """)
         }
+        Self.registerPowerFitsMigration(&migrator)
         try migrator.migrate(database)
     }
 
@@ -293,6 +294,14 @@ public final class StateStore: Sendable {
         }
         account.gpuBusyEnergy = Joules(try row.total("gpu_busy_joules"))
         account.gpuIdleEnergy = Joules(try row.total("gpu_idle_joules"))
+        // The GPUs' share is part of the host's busy and idle totals, so it can never exceed them (a relative
+        // margin absorbs rounding of the two sums).
+        for (part, whole, column) in [
+            (account.gpuBusyEnergy, account.busyEnergy, "gpu_busy_joules"),
+            (account.gpuIdleEnergy, account.idleEnergy, "gpu_idle_joules"),
+        ] where part.value > whole.value * (1 + 1e-9) + 1e-9 {
+            throw row.damage(column, "holds \(part.value) J, more than the \(whole.value) J total it is part of")
+        }
         if let watts = try row.optionalNumber("gpu_power_watts") {
             guard watts >= 0 else { throw row.damage("gpu_power_watts", "holds \(watts); power cannot be negative") }
             account.gpuPower = Watts(watts)

@@ -4,7 +4,7 @@ import Synchronization
 
 /// A loopback HTTP server standing in for an upstream API, scripted per path at run time.
 ///
-/// Listens on 127.0.0.1 on a free port. Unrouted paths answer 404. Every request is logged,
+/// Listens on a free port of a loopback address (127.0.0.1 by default). Unrouted paths answer 404. Every request is logged,
 /// query string included, for assertions. Safe to use from concurrent tests.
 public final class FakeUpstream: Sendable {
     /// How the server answers one path.
@@ -41,16 +41,21 @@ public final class FakeUpstream: Sendable {
     private let script = Script()
     private let server: MetricsServer
 
-    /// Starts listening on 127.0.0.1 on a free port.
-    public init() throws(MetricsServerError) {
+    /// The loopback address listened on.
+    public let address: String
+
+    /// Starts listening on a free port of `address`, 127.0.0.1 unless told otherwise: on Linux every
+    /// 127.0.0.N is loopback, so fake hosts can each have an address of their own.
+    public init(address: String = "127.0.0.1") throws(MetricsServerError) {
         let script = self.script
-        server = try MetricsServer(listenAddress: .loopback(port: 0)) { request in
+        self.address = address
+        server = try MetricsServer(listenAddress: ListenAddress(parsing: "\(address):0")) { request in
             script.answer(request)
         }
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
-    public var baseURL: String { "http://127.0.0.1:\(server.port)" }
+    /// `http://ADDRESS:PORT`, without a trailing slash.
+    public var baseURL: String { "http://\(address):\(server.port)" }
 
     public var port: UInt16 { server.port }
 

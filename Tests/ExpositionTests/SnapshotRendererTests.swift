@@ -20,16 +20,32 @@ import Testing
         busy.idleRatio = 0.25
         busy.memoryActiveRatio = 0.5
         busy.bootTime = 1_795_343_106
+        // Measured at the wall, with GPUs whose 40 W (PUE included) are part of the 100 W.
+        busy.powerMethod = .node
+        busy.gpuPower = Watts(40)
+        busy.gpuBusyEnergy = Joules(1800)
+        busy.gpuIdleEnergy = Joules(600)
         // A host seen once, in another grid region: counters at zero, power and idle ratio not known yet, so not exported.
         var fresh = HostAccount(
             host: "ws-\"odd\"\\name", attribution: ["", "bob\nsmith"], gridRegion: "DE", profileName: "default",
             cores: 4, lastSeen: 0)
         fresh.memoryActiveRatio = nil
+        let gpuProfile = PowerProfile(name: "gpu-node", cpuWattsPerCore: 12, cpuIdleWattsPerCore: 1.5, otherWatts: 60)
+        let fit = ProfileFit(
+            profile: "gpu-node", cpuIdleWattsPerCore: 2.25, cpuWattsPerCore: 9.5, otherWatts: 71, idleFitted: true,
+            hosts: 4, intervals: 1440, errorRatio: 0.03125, fittedAt: 1_795_340_000)
+        var rejected = fit
+        rejected.hosts = 2
+        rejected.rejection = .tooFewHosts
         return Snapshot(
             attributionLabels: ["cloud_project_name", "user"],
             accounts: [busy, fresh],
             hostsInLastCollection: 2,
-            lastCollection: 1_795_347_125.5
+            lastCollection: 1_795_347_125.5,
+            calibrations: [
+                ProfileCalibration(configured: PowerProfile(), fitInForce: nil, latestAttempt: nil),
+                ProfileCalibration(configured: gpuProfile, fitInForce: fit, latestAttempt: rejected),
+            ]
         )
     }
 
@@ -103,5 +119,45 @@ import Testing
             String($0.prefix { $0 != "{" && $0 != " " })
         }
         #expect(names == names.sorted())
+    }
+}
+
+@Suite struct PowerSeriesRenderingTests {
+    @Test func hostsWithoutGPUsOrMethodGetNoSuchSeries() {
+        var account = HostAccount(host: "h", attribution: [], profileName: "default", cores: 2, lastSeen: 0)
+        account.power = Watts(30)
+        let snapshot = Snapshot(attributionLabels: [], accounts: [account], hostsInLastCollection: 1, lastCollection: 1)
+        let text = String(
+            decoding: SnapshotRenderer().render(
+                snapshot,
+                status: ExporterStatus(
+                    sources: [], grids: [], version: "v",
+                    revision: "r", equivalencies: [])), as: UTF8.self)
+        #expect(text.contains("footprint_host_power_watts{host=\"h\",grid_region=\"\"} 30\n"))
+        // HELP texts mention the other families, so look for their TYPE lines.
+        #expect(!text.contains("# TYPE footprint_host_gpu_"))
+        #expect(!text.contains("# TYPE footprint_host_power_method"))
+        #expect(!text.contains("# TYPE footprint_power_profile_"))
+    }
+
+    @Test func eachHostNamesOnlyTheMethodInForce() {
+        var rapl = HostAccount(host: "a", attribution: [], profileName: "default", cores: 2, lastSeen: 0)
+        rapl.powerMethod = .rapl
+        var calibrated = HostAccount(host: "b", attribution: [], profileName: "default", cores: 2, lastSeen: 0)
+        calibrated.powerMethod = .calibrated
+        let snapshot = Snapshot(
+            attributionLabels: [], accounts: [rapl, calibrated], hostsInLastCollection: 2, lastCollection: 1)
+        let text = String(
+            decoding: SnapshotRenderer().render(
+                snapshot,
+                status: ExporterStatus(
+                    sources: [], grids: [], version: "v",
+                    revision: "r", equivalencies: [])), as: UTF8.self)
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("footprint_host_power_method{") }
+        #expect(
+            lines == [
+                #"footprint_host_power_method{host="a",grid_region="",method="rapl"} 1"#,
+                #"footprint_host_power_method{host="b",grid_region="",method="calibrated"} 1"#,
+            ])
     }
 }

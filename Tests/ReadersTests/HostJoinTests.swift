@@ -1,3 +1,4 @@
+import Model
 import Readers
 import Testing
 
@@ -21,6 +22,15 @@ import Testing
     @Test func replacementExpansion() throws {
         let join = try HostJoin(label: "Hostname", pattern: #"(\w+)\.(\w+)"#, replacement: "$2/$1/$9/$x$")
         #expect(join.key(["Hostname": "gpu1.site"]) == "site/gpu1//$x$")
+    }
+
+    @Test func nodeReadingsJoinByTheHostPartOfTheirInstanceLabel() {
+        let bridge = HostReading(
+            host: "node7", labels: ["instance": "node7:9100"], timestamp: 0, cpuIdleSeconds: 0, cpuTotalSeconds: 0,
+            cores: 1)
+        #expect(HostJoin.nodeKey(of: bridge) == "node7")
+        let scraped = HostReading(host: "10.1.2.3:9100", timestamp: 0, cpuIdleSeconds: 0, cpuTotalSeconds: 0, cores: 1)
+        #expect(HostJoin.nodeKey(of: scraped) == "10.1.2.3")
     }
 
     @Test func anInvalidRegexIsAClearError() {

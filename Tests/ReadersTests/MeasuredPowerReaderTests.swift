@@ -73,6 +73,20 @@ import Testing
         #expect(throws: ReaderError.self) { try reader.read(at: 1, logger: logger) }
     }
 
+    @Test func aMalformedAnswerIsAClearError() throws {
+        let upstream = try FakeUpstream()
+        upstream.route(
+            "/api/v1/query", .ok(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{}"#))
+        let reader = try reader(upstream)
+        do {
+            _ = try reader.read(at: 1, logger: logger)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.isMalformed)
+            #expect(error.description.contains("node_rapl_package_joules_total"))
+        }
+    }
+
     @Test func aConfiguredJoinAppliesToEverySeries() throws {
         var answer = try PrometheusQueryResponse.decode(Fixture.data("measured-power/ipmi_query.json"))
         answer.samples[0].labels["target"] = "node3-bmc"

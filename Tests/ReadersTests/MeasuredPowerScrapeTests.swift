@@ -1,4 +1,5 @@
 import Model
+import PromText
 import Readers
 import TestSupport
 import Testing
@@ -64,5 +65,7 @@ import Testing
             "# TYPE ipmi_dcmi_power_consumption_watts gauge\nipmi_dcmi_power_consumption_watts NaN\n# TYPE DCGM_FI_DEV_POWER_USAGE gauge\nDCGM_FI_DEV_POWER_USAGE{UUID=\"g\"} -4\n"
                 .utf8)
         #expect(try MeasuredPowerScrape.sample(from: body, host: "n", timestamp: 0).isEmpty)
+        let parsed = try TextParser.parse(body)
+        #expect(MeasuredPowerScrape.read(parsed, host: "n", timestamp: 0).invalidSeries == 2)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Readers
 import TestSupport
@@ -24,6 +25,20 @@ import Testing
         } catch {
             #expect(error.isNoData)
         }
+    }
+
+    @Test func aZoneWithGarbageInEnergyIsCountedAsUnreadable() throws {
+        let directory = try TemporaryDirectory.make("powercap")
+        for (zone, energy) in [("intel-rapl:0", "12345678\n"), ("intel-rapl:1", "not a number\n")] {
+            try FileManager.default.createDirectory(atPath: "\(directory)/\(zone)", withIntermediateDirectories: true)
+            try "package-\(zone.suffix(1))\n".write(
+                toFile: "\(directory)/\(zone)/name", atomically: true, encoding: .utf8)
+            try energy.write(toFile: "\(directory)/\(zone)/energy_uj", atomically: true, encoding: .utf8)
+        }
+        let result = try PowercapReader(root: directory, host: "h").read(at: 0)
+        #expect(result.sample.counters.map(\.joules) == [12.345678])
+        #expect(result.sample.counters.first?.wrapJoules == nil)
+        #expect(result.unreadableZones == ["intel-rapl:1"])
     }
 
     @Test func aTreeWithoutReadableZonesIsNoData() throws {
