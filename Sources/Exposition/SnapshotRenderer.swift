@@ -169,49 +169,50 @@ public struct SnapshotRenderer: Sendable {
             }
         }
 
-        switch definition {
-        case MetricCatalog.hostPower: perHost { $0.power?.value }
-        case MetricCatalog.hostEnergy: perHostByState(busy: \.busyEnergy.value, idle: \.idleEnergy.value)
-        case MetricCatalog.hostGPUPower: perHost { $0.gpuPower?.value }
-        case MetricCatalog.hostGPUEnergy: perHostWithGPUs(busy: \.gpuBusyEnergy.value, idle: \.gpuIdleEnergy.value)
-        case MetricCatalog.hostPowerMethod: perHostMethod()
-        case MetricCatalog.profileWatts: perProfile(Self.coefficients)
-        case MetricCatalog.profileFitHosts:
+        switch definition.id {
+        case .hostPower: perHost { $0.power?.value }
+        case .hostEnergy: perHostByState(busy: \.busyEnergy.value, idle: \.idleEnergy.value)
+        case .hostGPUPower: perHost { $0.gpuPower?.value }
+        case .hostGPUEnergy: perHostWithGPUs(busy: \.gpuBusyEnergy.value, idle: \.gpuIdleEnergy.value)
+        case .hostPowerMethod: perHostMethod()
+        case .profileWatts: perProfile(Self.coefficients)
+        case .profileFitHosts:
             perProfile { ($0.latestAttempt ?? $0.fitInForce).map { [([], Double($0.hosts))] } ?? [] }
-        case MetricCatalog.profileFitError:
+        case .profileFitError:
             perProfile { $0.fitInForce?.errorRatio.map { [([], $0)] } ?? [] }
-        case MetricCatalog.profileFitRejected:
+        case .profileFitRejected:
             perProfile { $0.latestAttempt?.rejection.map { [([Label("reason", $0.rawValue)], 1)] } ?? [] }
-        case MetricCatalog.hostEmissions: perHostByState(busy: \.busyEmissions.value, idle: \.idleEmissions.value)
-        case MetricCatalog.hostBusySeconds: perHost { $0.busySeconds.value }
-        case MetricCatalog.hostIdleRatio: perHost { $0.idleRatio }
-        case MetricCatalog.hostCores: perHost { $0.cores }
-        case MetricCatalog.hostMemoryActiveRatio: perHost { $0.memoryActiveRatio }
-        case MetricCatalog.hostBootTime: perHost { $0.bootTime }
-        case MetricCatalog.hosts: single(Double(snapshot.hostsInLastCollection))
-        case MetricCatalog.gridIntensity: perGrid(\.gramsPerKilowattHour)
-        case MetricCatalog.gridIntensityAge: perGrid(\.ageSeconds)
-        case MetricCatalog.gridIntensityFallback: perGrid { $0.fallback ? 1 : 0 }
-        case MetricCatalog.forecastMin: perForecast(\.minimumGramsPerKilowattHour)
-        case MetricCatalog.forecastMinStart: perForecast(\.minimumStart)
-        case MetricCatalog.forecastMean: perForecast(\.meanGramsPerKilowattHour)
-        case MetricCatalog.sourceUp: perSource { $0.up ? 1 : 0 }
-        case MetricCatalog.sourceDuration: perSource(\.durationSeconds)
-        case MetricCatalog.sourceErrors: perSource(\.errors)
-        case MetricCatalog.lastCollection:
+        case .hostEmissions: perHostByState(busy: \.busyEmissions.value, idle: \.idleEmissions.value)
+        case .hostBusySeconds: perHost { $0.busySeconds.value }
+        case .hostIdleRatio: perHost { $0.idleRatio }
+        case .hostCores: perHost { $0.cores }
+        case .hostMemoryActiveRatio: perHost { $0.memoryActiveRatio }
+        case .hostBootTime: perHost { $0.bootTime }
+        case .hosts: single(Double(snapshot.hostsInLastCollection))
+        case .gridIntensity: perGrid(\.gramsPerKilowattHour)
+        case .gridIntensityAge: perGrid(\.ageSeconds)
+        case .gridIntensityFallback: perGrid { $0.fallback ? 1 : 0 }
+        case .forecastMin: perForecast(\.minimumGramsPerKilowattHour)
+        case .forecastMinStart: perForecast(\.minimumStart)
+        case .forecastMean: perForecast(\.meanGramsPerKilowattHour)
+        case .sourceUp: perSource { $0.up ? 1 : 0 }
+        case .sourceDuration: perSource(\.durationSeconds)
+        case .sourceErrors: perSource(\.errors)
+        case .lastCollection:
             if let last = snapshot.lastCollection { single(last) }
-        case MetricCatalog.buildInfo:
+        case .buildInfo:
             single(1, labels: ["version": status.version, "revision": status.revision])
-        case MetricCatalog.reloadSuccessful:
+        case .reloadSuccessful:
             if let reload = status.reload { single(reload.successful ? 1 : 0) }
-        case MetricCatalog.reloadTimestamp:
+        case .reloadTimestamp:
             if let reload = status.reload { single(reload.lastSuccess) }
-        case MetricCatalog.targetUp: perTarget { $0.up ? 1 : 0 }
-        case MetricCatalog.targetDuration: perTarget(\.durationSeconds)
-        case MetricCatalog.targetErrors: perTarget(\.errors)
-        case MetricCatalog.equivalencyGrams: perEquivalency(.emissions)
-        case MetricCatalog.equivalencyJoules: perEquivalency(.energy)
-        default:
+        case .targetUp: perTarget { $0.up ? 1 : 0 }
+        case .targetDuration: perTarget(\.durationSeconds)
+        case .targetErrors: perTarget(\.errors)
+        case .equivalencyGrams: perEquivalency(.emissions)
+        case .equivalencyJoules: perEquivalency(.energy)
+        case .reportInfo:
+            // Written only into backfill files by the report renderer; a live exposition has no provenance.
             break
         }
     }

@@ -22,8 +22,8 @@ import Testing
     @Test func eachTargetIsUpOrDownWithItsReason() throws {
         let fetcher = InMemoryFetcher()
         fetcher.route("http://10.0.0.1:9100/metrics", body: Self.node, contentType: "text/plain; version=0.0.4")
-        // Served as OpenMetrics, the 0.0.4 text breaks a rule of that format ("untyped" is not an OpenMetrics
-        // type): the target is down for the cycle, with the line, rather than half-read.
+        // Served as OpenMetrics, the 0.0.4 text breaks rules of that format (sample names, "untyped", no # EOF):
+        // the target is down for the cycle, with the line and the rule, rather than half-read.
         fetcher.route("http://10.0.0.2:9100/metrics", body: Self.node, contentType: Self.openMetrics)
         fetcher.route("http://10.0.0.3:9100/metrics", status: 500, body: "boom")
         fetcher.route("http://10.0.0.4:9100/metrics", .failure(.timeout))
@@ -37,7 +37,7 @@ import Testing
         #expect(read.failures == 3)
         let reasons = read.targets.map { $0.error ?? "" }
         #expect(reasons[0].isEmpty)
-        #expect(reasons[1].contains("407") && reasons[1].contains("untyped"), "\(reasons[1])")
+        #expect(reasons[1].contains("line ") && reasons[1].contains("(rule "), "\(reasons[1])")
         #expect(reasons[2] == "HTTP status 500")
         #expect(reasons[3].contains("timed out"))
         #expect(read.skipped.map(\.host) == Array(targets.dropFirst()))

@@ -81,8 +81,10 @@ import Testing
             series("footprint_host_energy_joules_total", london.port, "ann", "london"), "\(text)")
         let frankfurtJoules = try #require(
             series("footprint_host_energy_joules_total", frankfurt.port, "ben", "frankfurt"), "\(text)")
-        #expect(abs(londonJoules - 360_000) < 1)
-        #expect(abs(frankfurtJoules - 360_000) < 1)
+        // Each reading is stamped when its answer came, so the interval is the clock's hour give or take the
+        // difference of two transfer times: up to 0.1 s (10 J at 100 W) on a loaded machine.
+        #expect(abs(londonJoules - 360_000) < 10)
+        #expect(abs(frankfurtJoules - 360_000) < 10)
         // Same energy, four times the intensity: 10 g against 40 g (a scrape's own time stamps each reading, so the
         // interval can differ from the clock's hour by the transfer time).
         let londonGrams = try #require(series("footprint_host_emissions_grams_total", london.port, "ann", "london"))

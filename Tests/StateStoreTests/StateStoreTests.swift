@@ -103,6 +103,7 @@ private func reading(_ host: String, at time: Double, labels: [String: String] =
         var account = HostAccount(
             host: "gpu-1", attribution: ["jane"], gridRegion: "GB", profileName: "a100", cores: 64, lastSeen: 500)
         account.busyEnergy = Joules(9_000)
+        account.idleEnergy = Joules(2_000)
         account.gpuBusyEnergy = Joules(6_000)
         account.gpuIdleEnergy = Joules(1_250)
         account.gpuPower = Watts(310)
