@@ -1,6 +1,8 @@
 import ArgumentParser
 import Config
 import Foundation
+import HTTPClient
+import Logging
 import Model
 import Readers
 
@@ -75,5 +77,29 @@ public struct HistorySpanOptions: ParsableArguments {
             throw HistoryError("cannot read \(path): \(error.localizedDescription)")
         }
         return (try ConfigurationLoader.load(path: path), bytes)
+    }
+
+    /// Runs a history command: logging set up once, the output produced and written. Exit status 3 when no node
+    /// data could be read at all, 1 (with the reason on standard error) when the command failed.
+    public func run(
+        command: String,
+        produce: (_ fetcher: any HTTPFetching, _ logger: Logger, _ progress: ((String) -> Void)?) throws -> (
+            bytes: [UInt8], readAnything: Bool
+        )
+    ) throws {
+        let level = logLevel.level
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: .logfmt) }
+        let logger = Logger(label: "footprint_exporter")
+        do {
+            let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
+            let (bytes, readAnything) = try produce(fetcher, logger, TerminalProgress.standardError())
+            try OutputFile.write(bytes, to: output)
+            if !readAnything { throw ExitCode(3) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -58,20 +58,8 @@ public struct ReportCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let level = history.logLevel.level
-        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: .logfmt) }
-        let logger = Logger(label: "footprint_exporter")
-        let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
-        do {
-            let (bytes, complete) = try produce(
-                fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
-            try OutputFile.write(bytes, to: history.output)
-            if !complete { throw ExitCode(3) }
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("report: \(error)\n".utf8))
-            throw ExitCode(1)
+        try history.run(command: "report") { fetcher, logger, progress in
+            try produce(fetcher: fetcher, logger: logger, progress: progress)
         }
     }
 
@@ -84,28 +72,11 @@ public struct ReportCommand: ParsableCommand {
         let stepSeconds = PrometheusDuration.parse(step) ?? 3_600
         let resolutionSeconds = history.resolutionSeconds(configuration)
         let groups = groupBy.map(Self.labels) ?? configuration.attributionLabels
-        var builder = UsageReportBuilder(
-            from: start, to: end, step: stepSeconds, resolution: resolutionSeconds, groupBy: groups,
-            keepHostSeries: format == .openmetrics)
-        let replay = HistoryReplay(configuration: configuration, fetcher: fetcher, logger: logger, progress: progress)
-        let outcome = try replay.replay(
-            from: start, to: end, resolution: resolutionSeconds,
-            step: { time, result, intervals in
-                builder.add(
-                    stepAt: time, intervals: intervals, listedHosts: result.readings.count + result.skipped.count,
-                    skipped: result.skipped.map(\.reason))
-            },
-            failure: { builder.addFailure(start: $0, end: $1, cause: $2) })
-        for gap in outcome.intensityGaps {
-            builder.addIntensityFallback(start: gap.start, end: gap.end, cause: gap.cause)
-        }
-        let provenance = ReportProvenance(
+        let result = try UsageHistory.report(
             configuration: configuration, configBytes: configBytes, from: start, to: end, step: stepSeconds,
-            resolution: resolutionSeconds,
-            groupBy: groups, outcome: outcome)
-        let report = builder.finish(
-            provenance: provenance, attributionLabels: configuration.attributionLabels,
-            equivalencies: configuration.equivalencyTable)
+            resolution: resolutionSeconds, groupBy: groups, keepHostSeries: format == .openmetrics, fetcher: fetcher,
+            logger: logger, progress: progress)
+        let report = result.report
         let bytes: [UInt8] =
             switch format {
             case .json: Array(ReportJSONRenderer.render(report).utf8)
@@ -113,7 +84,7 @@ public struct ReportCommand: ParsableCommand {
             case .table: Array(ReportTableRenderer.render(report).utf8)
             case .openmetrics: ReportOpenMetricsRenderer.render(report)
             }
-        return (bytes, outcome.failedChunks < outcome.chunks)
+        return (bytes, result.readAnything)
     }
 }
 

@@ -32,20 +32,8 @@ public struct WorkspacesCommand: ParsableCommand {
     public func span() throws -> (from: Double, to: Double) { try history.span() }
 
     public func run() throws {
-        let level = history.logLevel.level
-        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, level: level, format: .logfmt) }
-        let logger = Logger(label: "footprint_exporter")
-        do {
-            let fetcher = try CurlHTTPClient(userAgent: "footprint_exporter/\(BuildInfo.version)")
-            let (bytes, readAnything) = try produce(
-                fetcher: fetcher, logger: logger, progress: TerminalProgress.standardError())
-            try OutputFile.write(bytes, to: history.output)
-            if !readAnything { throw ExitCode(3) }
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("workspaces: \(error)\n".utf8))
-            throw ExitCode(1)
+        try history.run(command: "workspaces") { fetcher, logger, progress in
+            try produce(fetcher: fetcher, logger: logger, progress: progress)
         }
     }
 
