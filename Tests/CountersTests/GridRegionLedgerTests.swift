@@ -4,14 +4,7 @@ import Model
 import TestSupport
 import Testing
 
-private let flat = PowerProfile(
-    name: "flat", cpuWattsPerCore: 1, cpuIdleWattsPerCore: 1, ramWatts: 0, otherWatts: 35, pue: 1)
-
-private func reading(_ host: String, at time: Double, labels: [String: String] = ["user": "jane"]) -> HostReading {
-    HostReading(
-        host: host, labels: labels, timestamp: time, cpuIdleSeconds: time / 2, cpuTotalSeconds: time, cores: 1,
-        bootTime: 1)
-}
+private let flat = HalfIdleHost.profile
 
 @Suite(.serialized) struct GridRegionLedgerTests {
     /// Two hosts, same power, different regions: each is charged its own region's intensity.
@@ -19,10 +12,12 @@ private func reading(_ host: String, at time: Double, labels: [String: String] =
         var ledger = HostLedger(attributionLabels: ["user"], graceSeconds: 600)
         for (host, region, grams) in [("gb-1", "GB", 200.0), ("de-1", "DE", 400.0)] {
             ledger.record(
-                reading(host, at: 100), profile: flat, intensity: GramsPerKilowattHour(grams), region: region, at: 100)
+                HalfIdleHost.reading(host, at: 100), profile: flat, intensity: GramsPerKilowattHour(grams),
+                region: region, at: 100)
             // 36 W for 100 s = 3600 J = 1 Wh.
             ledger.record(
-                reading(host, at: 200), profile: flat, intensity: GramsPerKilowattHour(grams), region: region, at: 200)
+                HalfIdleHost.reading(host, at: 200), profile: flat, intensity: GramsPerKilowattHour(grams),
+                region: region, at: 200)
         }
         let accounts = Dictionary(uniqueKeysWithValues: ledger.snapshot().accounts.map { ($0.host, $0) })
         let gb = try #require(accounts["gb-1"])
@@ -36,9 +31,15 @@ private func reading(_ host: String, at time: Double, labels: [String: String] =
     /// A host moved to another region starts new series; the old ones keep their totals.
     @Test func aRegionChangeStartsANewAccount() {
         var ledger = HostLedger(attributionLabels: ["user"], graceSeconds: 600)
-        ledger.record(reading("h", at: 100), profile: flat, intensity: GramsPerKilowattHour(100), region: "A", at: 100)
-        ledger.record(reading("h", at: 200), profile: flat, intensity: GramsPerKilowattHour(100), region: "A", at: 200)
-        ledger.record(reading("h", at: 300), profile: flat, intensity: GramsPerKilowattHour(100), region: "B", at: 300)
+        ledger.record(
+            HalfIdleHost.reading("h", at: 100), profile: flat, intensity: GramsPerKilowattHour(100), region: "A",
+            at: 100)
+        ledger.record(
+            HalfIdleHost.reading("h", at: 200), profile: flat, intensity: GramsPerKilowattHour(100), region: "A",
+            at: 200)
+        ledger.record(
+            HalfIdleHost.reading("h", at: 300), profile: flat, intensity: GramsPerKilowattHour(100), region: "B",
+            at: 300)
         let accounts = ledger.snapshot().accounts
         #expect(accounts.map(\.gridRegion) == ["A", "B"])
         #expect(accounts[0].busyEnergy.value + accounts[0].idleEnergy.value == 3_600)

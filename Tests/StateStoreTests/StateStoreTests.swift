@@ -6,14 +6,7 @@ import StateStore
 import TestSupport
 import Testing
 
-private let flat = PowerProfile(
-    name: "flat", cpuWattsPerCore: 1, cpuIdleWattsPerCore: 1, ramWatts: 0, otherWatts: 35, pue: 1)
-
-private func reading(_ host: String, at time: Double, labels: [String: String] = ["user": "jane"]) -> HostReading {
-    HostReading(
-        host: host, labels: labels, timestamp: time, cpuIdleSeconds: time / 2, cpuTotalSeconds: time, cores: 1,
-        bootTime: 1)
-}
+private let flat = HalfIdleHost.profile
 
 @Suite struct StateStoreTests {
     @Test func storeRoundTripsTheLedger() throws {
@@ -84,7 +77,9 @@ private func reading(_ host: String, at time: Double, labels: [String: String] =
             regionOfUnmapped: { _ in "guess" })
         #expect(ledger.snapshot().accounts.map(\.gridRegion) == ["guess"])
         // The host's labels map it to "DE": the stored account moves there and keeps growing from its totals.
-        ledger.record(reading("h", at: 300), profile: flat, intensity: GramsPerKilowattHour(100), region: "DE", at: 300)
+        ledger.record(
+            HalfIdleHost.reading("h", at: 300), profile: flat, intensity: GramsPerKilowattHour(100), region: "DE",
+            at: 300)
         let accounts = ledger.snapshot().accounts
         #expect(accounts.count == 1)
         #expect(accounts[0].gridRegion == "DE")
