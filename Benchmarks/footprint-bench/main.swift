@@ -328,6 +328,17 @@ let readingsForPower =
             return values
         }()
     ).readings) ?? []
+// Today's integration of the same readings, without measurements, for the comparison.
+var plainLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
+var plainTime = time
+let integrationSeconds = measure(runs: runs, target: target) {
+    for var reading in readingsForPower {
+        reading.timestamp = plainTime
+        reading.cpuTotalSeconds += plainTime - time
+        plainLedger.record(reading, profile: profile, intensity: GramsPerKilowattHour(182), at: plainTime)
+    }
+    plainTime += 60
+}
 var powerCollection = PowerCollection(calibration: CalibrationSettings())
 var powerLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
 var measuredHosts = 0
@@ -360,6 +371,12 @@ print(
         + "parse_mbps=\(String(format: "%.3f", Double(measuredBytes) / measuredSeconds / 1e6)) "
         + "samples_per_s=\(String(format: "%.0f", Double(measuredHosts) / measuredSeconds)) render_ms=- runs=\(runs)"
 )
+let todaySeconds = decodeSeconds + integrationSeconds
+let measuredTotalSeconds = decodeSeconds + measuredSeconds
+FileHandle.standardError.write(
+    Data(
+        "footprint collection of \(hosts.count) hosts (decode + integration): \(String(format: "%.1f", todaySeconds * 1000)) ms today, \(String(format: "%.1f", measuredTotalSeconds * 1000)) ms with measured power (\(String(format: "%+.0f", (measuredTotalSeconds / todaySeconds - 1) * 100)) %)\n"
+            .utf8))
 FileHandle.standardError.write(
     Data(
         "footprint peak RSS with \(hosts.count) hosts and measured power: \(String(format: "%.1f", peakRSSMebibytes())) MiB\n"

@@ -29,7 +29,8 @@ public struct MeasurementTracker: Sendable {
     /// Takes a host's new sample and returns its measured power since the previous one; nil when nothing
     /// could be measured yet (a first sample of counters only).
     public mutating func update(_ sample: PowerSample) -> HostMeasurement? {
-        var byDomain: [PowerSample.Domain: Double] = [:]
+        // Fixed slots per domain, not dictionaries: this runs for every measured host of every collection.
+        var counted = DomainSums()
         var gpuWatts: [String: Double] = [:]
         for counter in sample.counters {
             let key = Key(domain: counter.domain, id: counter.id)
@@ -42,36 +43,62 @@ public struct MeasurementTracker: Sendable {
             if counter.domain == .gpu {
                 gpuWatts[counter.id, default: 0] += watts
             } else {
-                byDomain[counter.domain, default: 0] += watts
+                counted.add(watts, to: counter.domain)
             }
         }
 
-        var gaugeByDomain: [PowerSample.Domain: Double] = [:]
-        if !sample.gauges.isEmpty { gauged.insert(sample.host) }
+        var gauged = DomainSums()
+        if !sample.gauges.isEmpty { self.gauged.insert(sample.host) }
         for gauge in sample.gauges where gauge.watts.isFinite && gauge.watts >= 0 {
-            let watts = gauge.watts
             if gauge.domain == .gpu {
                 // A counter of the same GPU is exact over the interval: the gauge only stands in for it.
-                if gpuWatts[gauge.id] == nil { gpuWatts[gauge.id] = watts }
-            } else if byDomain[gauge.domain] == nil {
-                gaugeByDomain[gauge.domain, default: 0] += watts
+                if gpuWatts[gauge.id] == nil { gpuWatts[gauge.id] = gauge.watts }
+            } else {
+                gauged.add(gauge.watts, to: gauge.domain)
             }
         }
-        byDomain.merge(gaugeByDomain) { counted, _ in counted }
-
+        // A domain with a counter uses it; its gauges only stand in where it has none.
+        func watts(_ domain: PowerSample.Domain) -> Watts? { (counted[domain] ?? gauged[domain]).map(Watts.init) }
         var measurement = HostMeasurement(
-            nodeWatts: byDomain[.node].map(Watts.init),
-            packageWatts: byDomain[.raplPackage].map(Watts.init),
-            dramWatts: byDomain[.raplDram].map(Watts.init),
-            psysWatts: byDomain[.raplPsys].map(Watts.init)
-        )
-        let usage = sample.gpuUtilisation.filter { $0.value.isFinite }
-        if !gpuWatts.isEmpty {
-            measurement.gpuWatts = Watts(gpuWatts.values.reduce(0, +))
-            measurement.gpuBusyRatio = Self.busyRatio(gpuWatts, usage, utilisation[sample.host] ?? [:])
+            nodeWatts: watts(.node), packageWatts: watts(.raplPackage), dramWatts: watts(.raplDram),
+            psysWatts: watts(.raplPsys))
+        if !gpuWatts.isEmpty || !sample.gpuUtilisation.isEmpty || utilisation[sample.host] != nil {
+            let usage = sample.gpuUtilisation.filter { $0.value.isFinite }
+            if !gpuWatts.isEmpty {
+                measurement.gpuWatts = Watts(gpuWatts.values.reduce(0, +))
+                measurement.gpuBusyRatio = Self.busyRatio(gpuWatts, usage, utilisation[sample.host] ?? [:])
+            }
+            utilisation[sample.host] = usage.isEmpty ? nil : usage
         }
-        utilisation[sample.host] = usage
         return measurement.isEmpty ? nil : measurement
+    }
+
+    /// Watts per measured domain other than GPUs; nil for a domain nothing reported.
+    struct DomainSums {
+        private var node: Double?
+        private var package: Double?
+        private var dram: Double?
+        private var psys: Double?
+
+        mutating func add(_ watts: Double, to domain: PowerSample.Domain) {
+            switch domain {
+            case .node: node = (node ?? 0) + watts
+            case .raplPackage: package = (package ?? 0) + watts
+            case .raplDram: dram = (dram ?? 0) + watts
+            case .raplPsys: psys = (psys ?? 0) + watts
+            case .gpu: break
+            }
+        }
+
+        subscript(domain: PowerSample.Domain) -> Double? {
+            switch domain {
+            case .node: node
+            case .raplPackage: package
+            case .raplDram: dram
+            case .raplPsys: psys
+            case .gpu: nil
+            }
+        }
     }
 
     /// Forgets hosts not in `hosts` (gone from the fleet), so memory follows the fleet.

@@ -26,12 +26,25 @@ public struct PowerCollection: Sendable {
     }
 
     /// Starts a collection with its measured samples; a host with no sample this time has no measurement.
+    /// Several samples of one host (a scrape of each of its exporters) are merged first.
     public mutating func begin(samples: [PowerSample]) {
         measurements = [:]
         seen = []
+        // Only hosts with several samples (several exporters) are grouped; most hosts have one.
+        var counts: [String: Int] = [:]
+        for sample in samples { counts[sample.host, default: 0] += 1 }
+        var groups: [String: [PowerSample]] = [:]
+        for sample in samples where counts[sample.host] ?? 0 > 1 { groups[sample.host, default: []].append(sample) }
         for sample in samples {
-            seen.insert(sample.host)
-            if let measurement = tracker.update(sample) { measurements[sample.host] = measurement }
+            var combined = sample
+            if let group = groups.removeValue(forKey: sample.host) {
+                guard let all = PowerSample.merged(group) else { continue }
+                combined = all
+            } else if counts[sample.host] ?? 0 > 1 {
+                continue // merged at the host's first sample
+            }
+            seen.insert(combined.host)
+            if let measurement = tracker.update(combined) { measurements[combined.host] = measurement }
         }
     }
 

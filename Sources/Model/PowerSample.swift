@@ -73,6 +73,24 @@ public struct PowerSample: Sendable, Equatable {
         self.gpuUtilisation = gpuUtilisation
     }
 
+    /// Several samples of one host (its node_exporter scrape and extra targets) as one: counters keep their own
+    /// sample times, the result's time is the latest. Samples of other hosts than the first's are left out.
+    public static func merged(_ samples: [PowerSample]) -> PowerSample? {
+        guard let first = samples.first else { return nil }
+        var result = PowerSample(host: first.host, timestamp: first.timestamp)
+        for sample in samples where sample.host == first.host {
+            result.timestamp = max(result.timestamp, sample.timestamp)
+            result.counters += sample.counters.map { counter in
+                var stamped = counter
+                stamped.timestamp = counter.timestamp ?? sample.timestamp
+                return stamped
+            }
+            result.gauges += sample.gauges
+            result.gpuUtilisation.merge(sample.gpuUtilisation) { _, later in later }
+        }
+        return result
+    }
+
     /// Whether the sample carries any value at all.
     public var isEmpty: Bool { counters.isEmpty && gauges.isEmpty }
 }

@@ -61,11 +61,16 @@ public struct HostJoin: Sendable, Equatable {
 
     /// The join key of a node reading's host (its `host` value, usually `instance`): the part before the last `:`.
     public static func hostPart(_ value: String) -> String {
-        guard let colon = value.lastIndex(of: ":") else { return value }
+        // Byte scan: this runs for every measured series of a collection.
+        let bytes = value.utf8
+        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return value }
+        let head = bytes[..<colon]
+        if bytes.first == UInt8(ascii: "[") {
+            // "[v6]:port" keeps the brackets; a bracketed address without a port has nothing to cut.
+            return head.last == UInt8(ascii: "]") ? String(Substring(head)) : value
+        }
         // A bare IPv6 address has colons but no port.
-        if value.hasPrefix("["), !value[..<colon].hasSuffix("]") { return value }
-        if !value.hasPrefix("["), value[..<colon].contains(":") { return value }
-        return String(value[..<colon])
+        return head.contains(UInt8(ascii: ":")) ? value : String(Substring(head))
     }
 
     /// `replacement` with `$N` and `${N}` replaced by capture group N (empty when absent or unmatched).

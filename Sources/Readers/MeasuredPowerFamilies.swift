@@ -62,7 +62,7 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
     /// Adds one series' value to a host's sample.
     ///
     /// - Parameters:
-    ///   - labels: the series' labels (without `__name__`), which identify a zone or a GPU.
+    ///   - labels: the series' labels, which identify a zone or a GPU (`__name__` is ignored).
     ///   - sampleTime: for counters, when the value was scraped (nil: the sample's time).
     /// - Returns: false when the value was skipped (not finite, negative).
     @discardableResult
@@ -91,6 +91,21 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
         return true
     }
 
+    /// One series of a family within an answer: its host and its zone, GPU or meter.
+    struct SeriesKey: Hashable {
+        var host: String
+        var id: String
+    }
+
+    static func seriesKey(_ family: Family, host: String, labels: [String: String]) -> SeriesKey {
+        switch family {
+        case .raplPackage, .raplDram, .raplPsys: SeriesKey(host: host, id: zoneID(labels))
+        case .dcgmEnergy, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation:
+            SeriesKey(host: host, id: gpuID(labels))
+        case .node: SeriesKey(host: host, id: seriesID(labels))
+        }
+    }
+
     /// A RAPL zone: its sysfs path where exported, else its index.
     static func zoneID(_ labels: [String: String]) -> String {
         labels["path"] ?? labels["rapl_zone"].map { "\($0):\(labels["index"] ?? "")" } ?? labels["index"] ?? ""
@@ -101,8 +116,9 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
         labels["UUID"] ?? labels["uuid"] ?? labels["gpu"].map { "gpu\($0)" } ?? ""
     }
 
-    /// A meter without identifying labels of its own: all of its labels, sorted.
+    /// A meter without identifying labels of its own: all of its labels but the name, sorted.
     static func seriesID(_ labels: [String: String]) -> String {
-        labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        labels.filter { $0.key != "__name__" && $0.key != MeasuredPowerReader.sampleLabel }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 }

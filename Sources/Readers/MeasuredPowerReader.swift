@@ -94,24 +94,25 @@ public struct MeasuredPowerReader: Sendable {
         }
 
         public mutating func add(_ family: MeasuredPowerFamilies.Family, _ answer: PrometheusQueryResponse) {
-            // A counter's sample time is the series of the same labels (without the name) tagged footprint_sample.
-            var sampleTimes: [[String: String]: Double] = [:]
+            // A counter's sample time is the series of the same host and zone or GPU tagged footprint_sample.
+            var sampleTimes: [MeasuredPowerFamilies.SeriesKey: Double] = [:]
             if family.isCounter {
                 for sample in answer.samples where sample.labels[MeasuredPowerReader.sampleLabel] != nil {
-                    var labels = sample.labels
-                    labels[MeasuredPowerReader.sampleLabel] = nil
-                    sampleTimes[labels] = sample.value
+                    guard let host = join.key(sample.labels) else { continue }
+                    sampleTimes[MeasuredPowerFamilies.seriesKey(family, host: host, labels: sample.labels)] =
+                        sample.value
                 }
             }
             let now = time
             for sample in answer.samples where sample.labels[MeasuredPowerReader.sampleLabel] == nil {
-                var labels = sample.labels
-                labels["__name__"] = nil
+                let labels = sample.labels
                 guard let host = join.key(labels) else {
                     unjoined += 1
                     continue
                 }
-                let sampleTime = family.isCounter ? sampleTimes[labels] : nil
+                let sampleTime =
+                    family.isCounter
+                    ? sampleTimes[MeasuredPowerFamilies.seriesKey(family, host: host, labels: labels)] : nil
                 // In place: a copy out of the dictionary would copy the host's arrays for every series.
                 if !MeasuredPowerFamilies.add(
                     family, value: sample.value, labels: labels, sampleTime: sampleTime,

@@ -169,4 +169,24 @@ import Testing
             at: 121)
         #expect(ledger.snapshot().accounts.first?.powerMethod == .model)
     }
+
+    @Test func samplesOfOneHostFromSeveralExportersAreMerged() throws {
+        var collection = PowerCollection(calibration: CalibrationSettings())
+        func samples(_ time: Double) -> [PowerSample] {
+            [
+                PowerSample(
+                    host: "g", timestamp: time, counters: [.init(domain: .raplPackage, id: "p", joules: 50 * time)]),
+                PowerSample(
+                    host: "g", timestamp: time + 0.5,
+                    counters: [.init(domain: .gpu, id: "GPU-a", joules: 200 * (time + 0.5))],
+                    gpuUtilisation: ["GPU-a": 0.5]),
+            ]
+        }
+        collection.begin(samples: samples(0))
+        collection.begin(samples: samples(10))
+        let measured = try #require(collection.measurement(of: "g"))
+        #expect(measured.packageWatts == Watts(50))
+        #expect(measured.gpuWatts == Watts(200))
+        #expect(measured.gpuBusyRatio == 0.5)
+    }
 }
