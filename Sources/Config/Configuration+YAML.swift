@@ -141,6 +141,18 @@ extension Configuration {
             lines.append("      match: \(labels(rule.match))")
             profileFields(rule.profile, indent: "      ")
         }
+        let measured = power.measured
+        lines.append("  measured:")
+        lines.append("    enabled: \(measured.enabled)")
+        lines.append("    node_metric: \(measured.nodeMetric)")
+        lines.append("    selector: \(quote(measured.selector))")
+        lines.append(
+            "    join: {label: \(measured.joinLabel), regex: \(measured.joinRegex.map(quote) ?? "null"), "
+                + "replacement: \(quote(measured.joinReplacement))}")
+        lines.append("    powercap: \(quote(measured.powercapPath))")
+        lines.append(
+            "  calibration: {window: \(PrometheusDuration.format(power.calibration.window)), "
+                + "min_hosts: \(power.calibration.minHosts), apply: \(power.calibration.apply)}")
         lines.append(equivalencies.isEmpty ? "equivalencies: []" : "equivalencies:")
         for entry in equivalencies {
             let factor = entry.basis == .emissions ? "grams_per_unit" : "joules_per_unit"

@@ -175,6 +175,33 @@ public struct Configuration: Sendable, Equatable {
     public struct Power: Sendable, Equatable {
         public var defaultProfile = PowerProfile()
         public var profiles: [PowerProfileRule] = []
+        public var measured = MeasuredPower()
+        public var calibration = Calibration()
+
+        /// Where measured power comes from (docs/power.md): series sites already collect.
+        public struct MeasuredPower: Sendable, Equatable {
+            /// Read measured series at all: in bridge mode one query per family, in scrape mode the families of
+            /// each node_exporter answer, locally the powercap tree.
+            public var enabled = true
+            /// The whole-node gauge in watts (ipmi_exporter's DCMI reading; a Redfish or PDU exporter's name).
+            public var nodeMetric = "ipmi_dcmi_power_consumption_watts"
+            /// Bridge mode: matchers added to every measured query, e.g. `{job=~"node|dcgm|ipmi"}`.
+            public var selector = ""
+            /// How a measured series finds its host: the label, and an optional regex (anchored) with a
+            /// replacement; by default the host part of `instance`.
+            public var joinLabel = "instance"
+            public var joinRegex: String?
+            public var joinReplacement = "$1"
+            /// The local source's powercap tree.
+            public var powercapPath = "/sys/class/powercap"
+        }
+
+        /// Fitting each profile's coefficients on whole-node measurements of its hosts.
+        public struct Calibration: Sendable, Equatable {
+            public var window = 21_600.0
+            public var minHosts = 3
+            public var apply = true
+        }
 
         /// The first profile whose `match` holds for the labels, else the default.
         public func profile(for labels: [String: String]) -> PowerProfile {

@@ -13,6 +13,8 @@ extension ConfigurationLoader {
             case "default":
                 power.defaultProfile = profile(value, base: PowerProfile(), path: "power.default", named: false)
             case "profiles": profilesNode = value
+            case "measured": power.measured = measured(value)
+            case "calibration": power.calibration = calibration(value)
             default: unknown(key, line, in: "power")
             }
         }
@@ -68,5 +70,96 @@ extension ConfigurationLoader {
             )
         }
         return profile
+    }
+
+    mutating func measured(_ node: Node) -> Configuration.Power.MeasuredPower {
+        let path = "power.measured"
+        var measured = Configuration.Power.MeasuredPower()
+        guard let entries = mapping(node, path) else { return measured }
+        for (key, value, line) in entries {
+            switch key {
+            case "enabled": if let flag = bool(value, "\(path).enabled") { measured.enabled = flag }
+            case "node_metric":
+                if let name = nonEmptyString(value, "\(path).node_metric") {
+                    if Self.isMetricName(name) {
+                        measured.nodeMetric = name
+                    } else {
+                        problem(value, "\(path).node_metric \"\(name)\" is not a metric name")
+                    }
+                }
+            case "selector":
+                if let selector = string(value, "\(path).selector") {
+                    let trimmed = selector.trimmingCharacters(in: .whitespaces)
+                    if trimmed.isEmpty || (trimmed.hasPrefix("{") && trimmed.hasSuffix("}")) {
+                        measured.selector = trimmed
+                    } else {
+                        problem(value, "\(path).selector must be label matchers in braces, e.g. {job=\"ipmi\"}")
+                    }
+                }
+            case "join": join(value, "\(path).join", into: &measured)
+            case "powercap": if let root = nonEmptyString(value, "\(path).powercap") { measured.powercapPath = root }
+            default: unknown(key, line, in: path)
+            }
+        }
+        return measured
+    }
+
+    private mutating func join(_ node: Node, _ path: String, into measured: inout Configuration.Power.MeasuredPower) {
+        guard let entries = mapping(node, path) else { return }
+        for (key, value, line) in entries {
+            switch key {
+            case "label": if let label = labelName(value, "\(path).label") { measured.joinLabel = label }
+            case "regex":
+                guard let pattern = nonEmptyString(value, "\(path).regex") else { continue }
+                if (try? NSRegularExpression(pattern: "^(?:\(pattern))$")) == nil {
+                    problem(value, "\(path).regex is not a valid regular expression")
+                } else {
+                    measured.joinRegex = pattern
+                }
+            case "replacement":
+                if let replacement = string(value, "\(path).replacement") { measured.joinReplacement = replacement }
+            default: unknown(key, line, in: path)
+            }
+        }
+    }
+
+    mutating func calibration(_ node: Node) -> Configuration.Power.Calibration {
+        let path = "power.calibration"
+        var calibration = Configuration.Power.Calibration()
+        guard let entries = mapping(node, path) else { return calibration }
+        for (key, value, line) in entries {
+            switch key {
+            case "window":
+                var window: Double?
+                duration(value, "\(path).window", allowZero: false) { window = $0 }
+                if let window, window < 600 {
+                    problem(value, "\(path).window must be at least 10m: a fit needs several intervals")
+                } else if let window {
+                    calibration.window = window
+                }
+            case "min_hosts":
+                if let number = number(value, "\(path).min_hosts") {
+                    if number >= 1, number <= 100_000, number == number.rounded() {
+                        calibration.minHosts = Int(number)
+                    } else {
+                        problem(value, "\(path).min_hosts must be a whole number of at least 1")
+                    }
+                }
+            case "apply": if let flag = bool(value, "\(path).apply") { calibration.apply = flag }
+            default: unknown(key, line, in: path)
+            }
+        }
+        return calibration
+    }
+
+    static func isMetricName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || first == ":" || first.properties.isAlphabetic,
+            first.isASCII
+        else { return false }
+        return text.unicodeScalars.allSatisfy {
+            $0.isASCII
+                && ($0 == "_" || $0 == ":" || $0.properties.isAlphabetic
+                    || ("0"..."9").contains($0))
+        }
     }
 }

@@ -12,15 +12,18 @@ public struct SourceRead: Sendable {
     public var failures = 0
     /// Per-target outcome, for sources that scrape targets themselves.
     public var targets: [TargetOutcome] = []
+    /// Measured power read with the hosts (RAPL, whole-node meters, GPUs), each filed under its host's join key.
+    public var samples: [PowerSample] = []
 
     public init(
         readings: [HostReading] = [], skipped: [(host: String, reason: String)] = [], failures: Int = 0,
-        targets: [TargetOutcome] = []
+        targets: [TargetOutcome] = [], samples: [PowerSample] = []
     ) {
         self.readings = readings
         self.skipped = skipped
         self.failures = failures
         self.targets = targets
+        self.samples = samples
     }
 }
 
@@ -49,27 +52,64 @@ public protocol NodeSource: Sendable {
     func read(now: Double, logger: Logger) throws(ReaderError) -> SourceRead
 }
 
-/// This host, from procfs.
+/// This host, from procfs, with its RAPL counters from the powercap tree where they can be read.
 public struct LocalNodeSource: NodeSource {
     public let reader: LocalHostReader
+    /// Nil when measured power is off.
+    public let powercap: PowercapReader?
     public var name: String { "local" }
 
-    public init(reader: LocalHostReader) { self.reader = reader }
+    public init(reader: LocalHostReader, powercap: PowercapReader? = nil) {
+        self.reader = reader
+        self.powercap = powercap
+    }
 
     public func read(now: Double, logger: Logger) throws(ReaderError) -> SourceRead {
-        SourceRead(readings: [try reader.read()])
+        let reading = try reader.read()
+        var read = SourceRead(readings: [reading])
+        guard let powercap else { return read }
+        do {
+            // Filed under the reading's join key, so the collector finds it as for any other source.
+            var sample = try powercap.read(at: reading.timestamp).sample
+            sample.host = HostJoin.nodeKey(of: reading)
+            read.samples = [sample]
+        } catch {
+            // Most hosts (VMs, non-Intel machines, unprivileged users) have no readable RAPL: not an error.
+            logger.debug("no powercap reading", metadata: ["err": "\(error)"])
+        }
+        return read
     }
 }
 
-/// Every host a Prometheus server scrapes from node_exporter.
+/// Every host a Prometheus server scrapes from node_exporter, with the measured power Prometheus holds for them.
 public struct PrometheusNodeSource: NodeSource {
     public let reader: PrometheusReader
+    /// Nil when measured power is off.
+    public let measured: MeasuredPowerReader?
     public var name: String { "prometheus" }
 
-    public init(reader: PrometheusReader) { self.reader = reader }
+    public init(reader: PrometheusReader, measured: MeasuredPowerReader? = nil) {
+        self.reader = reader
+        self.measured = measured
+    }
 
     public func read(now: Double, logger: Logger) throws(ReaderError) -> SourceRead {
         let result = try reader.read(at: now, logger: logger)
-        return SourceRead(readings: result.readings, skipped: result.skipped)
+        var read = SourceRead(readings: result.readings, skipped: result.skipped)
+        guard let measured else { return read }
+        do {
+            let power = try measured.read(at: now, logger: logger)
+            read.samples = power.samples
+            if power.unjoinedSeries + power.invalidSeries > 0 {
+                logger.debug(
+                    "measured series skipped",
+                    metadata: ["unjoined": "\(power.unjoinedSeries)", "invalid": "\(power.invalidSeries)"])
+            }
+        } catch {
+            // The hosts are still read: this interval is modelled, and the failure counts as a source error.
+            read.failures += 1
+            logger.debug("measured power query failed", metadata: ["err": "\(error)"])
+        }
+        return read
     }
 }

@@ -17,12 +17,16 @@ public final class ScrapeNodeSource: NodeSource {
     private let client: any HTTPBatchFetching
     private let headers: [HTTPHeader]
     private let clock: any WallClock
+    /// The measured families read from each answer (RAPL); nil when measured power is off.
+    private let measuredFamilies: MeasuredPowerFamilies?
 
     public var name: String { "scrape" }
 
     public init(
-        settings: Configuration.ScrapeSource, client: any HTTPBatchFetching, clock: any WallClock, logger: Logger
+        settings: Configuration.ScrapeSource, client: any HTTPBatchFetching, clock: any WallClock, logger: Logger,
+        measuredFamilies: MeasuredPowerFamilies? = nil
     ) throws {
+        self.measuredFamilies = measuredFamilies
         self.settings = settings
         self.client = client
         self.clock = clock
@@ -72,6 +76,16 @@ public final class ScrapeNodeSource: NodeSource {
                     )
                     read.readings.append(reading)
                     status.up = true
+                    if let families = measuredFamilies {
+                        // RAPL families of the same answer; a broken measured series is skipped, not the host.
+                        if let sample = try? MeasuredPowerScrape.sample(
+                            from: response.body, format: format, families: families,
+                            host: HostJoin.nodeKey(of: reading), timestamp: reading.timestamp),
+                            !sample.isEmpty
+                        {
+                            read.samples.append(sample)
+                        }
+                    }
                 } catch {
                     status.error = error.description
                 }

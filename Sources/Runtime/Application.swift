@@ -75,8 +75,10 @@ public final class Application: Sendable {
         self.store = store
         let restored = try Self.restore(
             from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
+        // Fits saved by the previous run stay in force until new measurements refit them.
+        let fits = try store?.loadPowerFits() ?? []
         let runtime = try Self.makeRuntime(
-            configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store,
+            configuration, ledger: restored, fits: fits, fetcher: fetcher, clock: clock, logger: logger, store: store,
             configurationFile: configurationFile)
         self.runtime = Mutex(runtime)
         let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
@@ -137,18 +139,18 @@ public final class Application: Sendable {
     }
 
     private static func makeRuntime(
-        _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPBatchFetching, clock: any WallClock,
-        logger: Logger,
-        store: StateStore?, configurationFile: String?
+        _ configuration: Configuration, ledger: HostLedger?, fits: [ProfileFit], fetcher: any HTTPBatchFetching,
+        clock: any WallClock, logger: Logger, store: StateStore?, configurationFile: String?
     ) throws -> Runtime {
         let carbon = try CarbonIntensityService(
             configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
         let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
-        var persist: (@Sendable (HostLedger, Double) -> Void)?
+        var persist: (@Sendable (HostLedger, [ProfileFit], Double) -> Void)?
         if let store {
-            persist = { @Sendable ledger, now in
+            persist = { @Sendable ledger, fits, now in
                 do {
                     try store.save(ledger, at: now)
+                    try store.savePowerFits(fits)
                 } catch {
                     logger.error("cannot save counters", metadata: ["file": "\(store.path)", "err": "\(error)"])
                 }
@@ -156,7 +158,7 @@ public final class Application: Sendable {
         }
         let collector = Collector(
             configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger, ledger: ledger,
-            persist: persist)
+            fits: fits, persist: persist)
         var loops = [
             BackgroundLoop(name: "collect", interval: configuration.collectInterval) { collector.collect() }
         ]
@@ -287,7 +289,8 @@ public final class Application: Sendable {
             for loop in current.loops { loop.stop() }
             do {
                 let replacement = try Self.makeRuntime(
-                    new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store,
+                    new, ledger: current.collector.ledger, fits: current.collector.fitsInForce, fetcher: fetcher,
+                    clock: clock, logger: logger, store: store,
                     configurationFile: configurationFile)
                 runtime.withLock { $0 = replacement }
                 for loop in replacement.loops { loop.start() }
@@ -297,7 +300,8 @@ public final class Application: Sendable {
             } catch {
                 // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
                 let resumed = try? Self.makeRuntime(
-                    current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock,
+                    current.configuration, ledger: current.collector.ledger, fits: current.collector.fitsInForce,
+                    fetcher: fetcher, clock: clock,
                     logger: logger, store: store, configurationFile: configurationFile)
                 if let resumed {
                     runtime.withLock { $0 = resumed }
@@ -348,24 +352,41 @@ public final class Application: Sendable {
     public static func makeSource(
         _ configuration: Configuration, fetcher: any HTTPBatchFetching, clock: any WallClock, logger: Logger
     ) throws -> any NodeSource {
+        let measured = configuration.power.measured
         switch configuration.source.kind {
         case .local:
             let local = configuration.source.local
+            let reader = LocalHostReader(procRoot: local.procPath, host: local.host, labels: local.labels)
             return LocalNodeSource(
-                reader: LocalHostReader(procRoot: local.procPath, host: local.host, labels: local.labels))
+                reader: reader,
+                powercap: measured.enabled ? PowercapReader(root: measured.powercapPath, host: reader.host) : nil)
         case .prometheus:
             let prometheus = configuration.source.prometheus
+            let headers = try Secrets.authorizationHeaders(for: prometheus)
             let settings = PrometheusReader.Settings(
                 baseURL: prometheus.url,
                 selector: prometheus.selector,
                 hostLabel: prometheus.hostLabel,
                 timeoutSeconds: prometheus.timeout,
-                headers: try Secrets.authorizationHeaders(for: prometheus)
+                headers: headers
             )
-            return PrometheusNodeSource(reader: PrometheusReader(settings: settings, fetcher: fetcher))
+            var measuredReader: MeasuredPowerReader?
+            if measured.enabled {
+                let measuredSettings = MeasuredPowerReader.Settings(
+                    prometheus: PrometheusReader.Settings(
+                        baseURL: prometheus.url, selector: measured.selector, timeoutSeconds: prometheus.timeout,
+                        headers: headers),
+                    families: MeasuredPowerFamilies(nodePowerMetric: measured.nodeMetric),
+                    join: try HostJoin(
+                        label: measured.joinLabel, pattern: measured.joinRegex, replacement: measured.joinReplacement))
+                measuredReader = MeasuredPowerReader(settings: measuredSettings, fetcher: fetcher)
+            }
+            return PrometheusNodeSource(
+                reader: PrometheusReader(settings: settings, fetcher: fetcher), measured: measuredReader)
         case .scrape:
             return try ScrapeNodeSource(
-                settings: configuration.source.scrape, client: fetcher, clock: clock, logger: logger)
+                settings: configuration.source.scrape, client: fetcher, clock: clock, logger: logger,
+                measuredFamilies: measured.enabled ? MeasuredPowerFamilies(nodePowerMetric: measured.nodeMetric) : nil)
         }
     }
 }

@@ -27,6 +27,10 @@ public final class Collector: Sendable {
         var durationSeconds = 0.0
         var errors = 0.0
         var targets: [ExporterStatus.Target] = []
+        /// Measured power and calibration across collections.
+        var power: PowerCollection
+        /// The rejection reason of each profile whose latest fit was rejected, to log changes once.
+        var fitRejections: [String: String] = [:]
         /// Failed cycles per listed target, and the targets down in the last cycle (to log changes once).
         var targetErrors: [String: Double] = [:]
         var targetsDown: Set<String> = []
@@ -43,8 +47,9 @@ public final class Collector: Sendable {
     private let state: Mutex<State>
     private let equivalencies: [Equivalency]
     private let lastRenderSize = Mutex<Int?>(nil)
-    /// Saves the counters after each successful collection (the state store), outside the lock.
-    private let persist: (@Sendable (HostLedger, Double) -> Void)?
+    /// Saves the counters and the fits in force after each successful collection (the state store), outside the
+    /// lock.
+    private let persist: (@Sendable (HostLedger, [ProfileFit], Double) -> Void)?
 
     /// - Parameter ledger: counters handed over from the collector this one replaces (on reload), so a
     ///   configuration change never resets them.
@@ -55,7 +60,8 @@ public final class Collector: Sendable {
         clock: any WallClock,
         logger: Logger,
         ledger inherited: HostLedger? = nil,
-        persist: (@Sendable (HostLedger, Double) -> Void)? = nil
+        fits: [ProfileFit] = [],
+        persist: (@Sendable (HostLedger, [ProfileFit], Double) -> Void)? = nil
     ) {
         self.persist = persist
         self.configuration = configuration
@@ -70,7 +76,13 @@ public final class Collector: Sendable {
             ?? HostLedger(
                 attributionLabels: configuration.attributionLabels, graceSeconds: configuration.hostGracePeriod)
         ledger.graceSeconds = configuration.hostGracePeriod
-        state = Mutex(State(ledger: ledger, prepared: SnapshotRenderer().prepare(ledger.snapshot())))
+        let calibration = configuration.power.calibration
+        let power = PowerCollection(
+            calibration: CalibrationSettings(
+                windowSeconds: calibration.window, minHosts: calibration.minHosts, apply: calibration.apply),
+            restoredFits: fits)
+        state = Mutex(
+            State(ledger: ledger, prepared: SnapshotRenderer().prepare(ledger.snapshot()), power: power))
     }
 
     /// The number of successful collections so far.
@@ -78,6 +90,9 @@ public final class Collector: Sendable {
 
     /// The counters, for handing over to a replacement collector.
     public var ledger: HostLedger { state.withLock { $0.ledger } }
+
+    /// The accepted profile fits in force, for handing over to a replacement collector.
+    public var fitsInForce: [ProfileFit] { state.withLock { $0.power.fitsInForce } }
 
     /// Whether the first collection has finished, successfully or not.
     public var isReady: Bool { state.withLock { $0.attempted } }
@@ -100,12 +115,14 @@ public final class Collector: Sendable {
                 state.up = true
                 state.errors += Double(read.failures)
                 state.recordTargets(read.targets, logger: logger)
+                state.power.begin(samples: read.samples)
                 for reading in read.readings {
                     let profile = configuration.power.profile(for: reading.labels)
                     let region = regions.region(host: reading.host, labels: reading.labels)
                     let intensity = intensities[region] ?? carbon.current(region: region).value
-                    let outcome = state.ledger.record(
-                        reading, profile: profile, intensity: intensity, region: region, at: finished)
+                    let outcome = state.power.record(
+                        reading, joinKey: HostJoin.nodeKey(of: reading), profile: profile, intensity: intensity,
+                        region: region, into: &state.ledger, at: finished)
                     switch outcome {
                     case .integrated, .restarted: tally.integrated += 1
                     case .baseline: tally.baseline += 1
@@ -121,7 +138,11 @@ public final class Collector: Sendable {
                     }
                 }
                 state.ledger.finishCollection(hostsSeen: read.readings.count, at: finished)
-                state.prepared = SnapshotRenderer().prepare(state.ledger.snapshot())
+                let profiles = [configuration.power.defaultProfile] + configuration.power.profiles.map(\.profile)
+                state.recordFits(state.power.finish(configured: profiles, at: finished), logger: logger)
+                var snapshot = state.ledger.snapshot()
+                snapshot.calibrations = state.power.calibrations(configured: profiles)
+                state.prepared = SnapshotRenderer().prepare(snapshot)
                 state.generation += 1
             case .failure:
                 state.up = false
@@ -132,7 +153,8 @@ public final class Collector: Sendable {
         // Freed decode buffers go back to the system before the save allocates, so the two peaks do not add up.
         ReleaseMemory.now()
         if let persist, case .success = result {
-            persist(state.withLock { $0.ledger }, finished)
+            let (ledger, fits) = state.withLock { ($0.ledger, $0.power.fitsInForce) }
+            persist(ledger, fits, finished)
             ReleaseMemory.now()
         }
         switch result {
@@ -238,6 +260,32 @@ extension Collector.State {
             ExporterStatus.Target(
                 host: outcome.host, up: outcome.up, durationSeconds: outcome.durationSeconds,
                 errors: errors[outcome.host] ?? 0)
+        }
+    }
+}
+
+extension Collector.State {
+    /// Logs a profile's fit being rejected (with the reason and detail) or accepted again, once per change.
+    mutating func recordFits(_ attempts: [ProfileFit], logger: Logger) {
+        for fit in attempts {
+            if let rejection = fit.rejection {
+                let reason = "\(rejection)"
+                if fitRejections[fit.profile] != reason {
+                    logger.warning(
+                        "power profile fit rejected; the fit in force, if any, stays",
+                        metadata: ["profile": "\(fit.profile)", "reason": "\(reason)", "detail": "\(fit.detail)"])
+                }
+                fitRejections[fit.profile] = reason
+            } else {
+                if fitRejections.removeValue(forKey: fit.profile) != nil || fit.isAccepted {
+                    logger.debug(
+                        "power profile fitted",
+                        metadata: [
+                            "profile": "\(fit.profile)", "hosts": "\(fit.hosts)",
+                            "error_ratio": "\(fit.errorRatio.map { "\($0)" } ?? "")",
+                        ])
+                }
+            }
         }
     }
 }
