@@ -20,7 +20,8 @@ import Readers
 //   json-decode the seven Prometheus API responses of one bridge collection for the same hosts, decoded and
 //               assembled into host readings (what one collection cycle costs)
 //
-// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render] [--cycle N]
+// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render|parse|parse-text] [--cycle N]
+// (parse-text: the text format parse of the file alone, without its OpenMetrics re-encoding)
 // The renderer and decoder work on fleets, so they run only for fleet fixtures (--live, as the peer script
 // passes for many_hosts); the parser runs on every fixture.
 #if canImport(Glibc)
@@ -115,7 +116,7 @@ let fixture = URL(fileURLWithPath: file).lastPathComponent
 let fileBytes = Array(text.utf8)
 
 // --- parse ---------------------------------------------------------------------------------------------
-if only == nil || only == "parse" {
+if only == nil || only == "parse" || only == "parse-text" {
     var parsedSamples = 0
     let parseSeconds = measure(runs: runs, target: target) {
         parsedSamples = ((try? TextParser.parse(fileBytes)) ?? []).reduce(0) { $0 + $1.samples.count }
@@ -215,7 +216,7 @@ if let cycleTargets {
     exit(0)
 }
 
-guard live, only != "parse" else { exit(0) }
+guard live, only != "parse", only != "parse-text" else { exit(0) }
 let hosts = fleetHosts(text)
 let attributionNames = ["cloud_project_name", "user", "machine_name", "mode"]
 
