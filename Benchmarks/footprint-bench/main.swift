@@ -13,13 +13,15 @@ import Readers
 //
 //   render      SnapshotRenderer over a snapshot of every host in a fleet fixture (many_hosts.prom: its
 //               instance and attribution labels), i.e. what one /metrics scrape costs
-//   parse       TextParser over the whole file (every family), and over only the four families the model reads
+//   parse       TextParser over the whole file (every family), and over only the four families the model reads;
+//               then the file's families re-encoded as OpenMetrics, parsed strictly, beside the same re-encoded as text
 //   scrape-cycle (with --cycle N) one direct-scrape cycle of N targets served on loopback: concurrent
 //               fetches through curl's multi interface plus parsing each answer into a host reading
 //   json-decode the seven Prometheus API responses of one bridge collection for the same hosts, decoded and
 //               assembled into host readings (what one collection cycle costs)
 //
-// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render] [--cycle N]
+// usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render|parse|parse-text] [--cycle N]
+// (parse-text: the text format parse of the file alone, without its OpenMetrics re-encoding)
 // The renderer and decoder work on fleets, so they run only for fleet fixtures (--live, as the peer script
 // passes for many_hosts); the parser runs on every fixture.
 #if canImport(Glibc)
@@ -114,7 +116,7 @@ let fixture = URL(fileURLWithPath: file).lastPathComponent
 let fileBytes = Array(text.utf8)
 
 // --- parse ---------------------------------------------------------------------------------------------
-if only == nil || only == "parse" {
+if only == nil || only == "parse" || only == "parse-text" {
     var parsedSamples = 0
     let parseSeconds = measure(runs: runs, target: target) {
         parsedSamples = ((try? TextParser.parse(fileBytes)) ?? []).reduce(0) { $0 + $1.samples.count }
@@ -135,6 +137,43 @@ if only == nil || only == "parse" {
         "RESULT tool=footprint-parse-model-families fixture=\(fixture) bytes=\(fileBytes.count) samples=\(parsedSamples) "
             + "parse_mbps=\(String(format: "%.3f", megabytes / wantedSeconds)) samples_per_s=\(String(format: "%.0f", Double(parsedSamples) / wantedSeconds)) render_ms=- runs=\(runs)"
     )
+}
+
+// --- parse, OpenMetrics ----------------------------------------------------------------------------------
+// The same families written as OpenMetrics and parsed strictly, beside the text format parse of exactly those
+// families. Counters OpenMetrics cannot spell are left out: those without `_total`, and those whose name
+// without it is another family's (go_memstats_alloc_bytes beside go_memstats_alloc_bytes_total).
+if only == nil || only == "parse" {
+    let all = (try? TextParser.parse(fileBytes)) ?? []
+    let names = Set(all.map(\.name))
+    let families = all.filter {
+        $0.type != .counter || ($0.name.hasSuffix("_total") && !names.contains(String($0.name.dropLast(6))))
+    }
+    let openMetricsBytes = TextEncoder(format: .openMetrics).encode(families)
+    let textBytes = TextEncoder().encode(families)
+    do {
+        _ = try TextParser.parse(openMetricsBytes, format: .openMetrics)
+    } catch {
+        FileHandle.standardError.write(
+            Data("footprint parse \(fixture): OpenMetrics form does not parse: \(error)\n".utf8))
+    }
+    if (try? TextParser.parse(openMetricsBytes, format: .openMetrics)) != nil {
+        let textSeconds = measure(runs: runs, target: target) { _ = try? TextParser.parse(textBytes) }
+        let openMetricsSeconds = measure(runs: runs, target: target) {
+            _ = try? TextParser.parse(openMetricsBytes, format: .openMetrics)
+        }
+        let samples = families.reduce(0) { $0 + $1.samples.count }
+        let openMetricsRate = Double(openMetricsBytes.count) / 1e6 / openMetricsSeconds
+        let textRate = Double(textBytes.count) / 1e6 / textSeconds
+        FileHandle.standardError.write(
+            Data(
+                "footprint parse \(fixture) re-encoded: \(samples) samples, OpenMetrics (strict) \(String(format: "%.1f", openMetricsRate)) MB/s, text \(String(format: "%.1f", textRate)) MB/s\n"
+                    .utf8))
+        print(
+            "RESULT tool=footprint-parse-openmetrics fixture=\(fixture) bytes=\(openMetricsBytes.count) samples=\(samples) "
+                + "parse_mbps=\(String(format: "%.3f", openMetricsRate)) samples_per_s=\(String(format: "%.0f", Double(samples) / openMetricsSeconds)) render_ms=- runs=\(runs)"
+        )
+    }
 }
 
 // --- one direct-scrape cycle ---------------------------------------------------------------------------
@@ -177,7 +216,7 @@ if let cycleTargets {
     exit(0)
 }
 
-guard live, only != "parse" else { exit(0) }
+guard live, only != "parse", only != "parse-text" else { exit(0) }
 let hosts = fleetHosts(text)
 let attributionNames = ["cloud_project_name", "user", "machine_name", "mode"]
 

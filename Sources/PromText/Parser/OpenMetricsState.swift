@@ -6,10 +6,12 @@ struct OpenMetricsState {
     /// Per family index, whether its lines ended because another family's began.
     var left: [Bool] = []
 
-    /// The current metric's labels without `le`, `quantile` or the stateset label, and every such label set
-    /// of the family seen so far.
-    var group: [Label]?
-    var seenGroups: Set<[Label]> = []
+    /// The current metric: its labels as written without `le`, `quantile` or the stateset label, and their
+    /// fingerprint; and every metric of the family seen so far, by fingerprint. Fingerprints only find
+    /// candidates: labels are compared before anything is concluded.
+    var group: [Label] = []
+    var groupFingerprint: UInt64?
+    var seenGroups = MetricFingerprints()
     var groupHasTimestamp = false
     var groupTimestamp: Int64 = 0
 
@@ -20,8 +22,8 @@ struct OpenMetricsState {
     var pointLine = 0
 
     mutating func resetFamily() {
-        group = nil
-        seenGroups.removeAll(keepingCapacity: true)
+        groupFingerprint = nil
+        seenGroups.removeAll()
         pointOpen = false
     }
 }
@@ -36,4 +38,32 @@ struct PointState {
     var hasSum = false
     var hasGaugeSum = false
     var negativeGaugeSum = false
+}
+
+/// An order-independent fingerprint of `labels` without the one named `special`.
+func metricFingerprint(_ labels: [Label], without special: String?) -> UInt64 {
+    var sum: UInt64 = 0
+    for label in labels where label.name != special {
+        // Summing mixed per-label hashes makes the result independent of label order.
+        sum &+= (textHash(label.name) &* 0x9E37_79B9_7F4A_7C15) ^ textHash(label.value)
+    }
+    return sum
+}
+
+private func textHash(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { bytes in
+        guard let start = bytes.baseAddress else { return 0x51_7CC1_B727_220A }
+        return NameTable.hash(start, bytes.count)
+    }
+}
+
+/// Whether two label sets hold the same labels, in any order, leaving aside the one named `special`.
+func sameMetric(_ left: [Label], _ right: [Label], without special: String?) -> Bool {
+    var leftCount = 0
+    for label in left where label.name != special {
+        leftCount += 1
+        guard right.contains(label) else { return false }
+    }
+    return leftCount == right.reduce(0) { $1.name == special ? $0 : $0 + 1 }
 }

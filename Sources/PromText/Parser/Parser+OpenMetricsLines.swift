@@ -108,18 +108,18 @@ extension Parser {
     func checkOpenMetricsEscapes(_ start: Int, _ stop: Int) throws(ParseError) -> Bool {
         var escaped = false
         var index = start
-        while index < stop {
-            let byte = base[index]
-            if byte == quote { throw fail("unescaped double quote in HELP", .escapedString) }
-            if byte == backslash {
-                guard index + 1 < stop else { throw fail("backslash at the end of HELP", .escapedString) }
-                escaped = true
-                index += 2
-                continue
+        while true {
+            // Between escapes a raw double quote is the one thing to look for; memchr finds both quickly.
+            let next = index < stop ? memchr(base + index, Int32(backslash), stop - index) : nil
+            let segmentEnd = next.map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? stop
+            if index < segmentEnd && memchr(base + index, Int32(quote), segmentEnd - index) != nil {
+                throw fail("unescaped double quote in HELP", .escapedString)
             }
-            index += 1
+            guard next != nil else { return escaped }
+            guard segmentEnd + 1 < stop else { throw fail("backslash at the end of HELP", .escapedString) }
+            escaped = true
+            index = segmentEnd + 2
         }
-        return escaped
     }
 
     /// A family's metadata line: the family must not have been left, nor have samples yet.

@@ -130,15 +130,18 @@ extension Parser {
     mutating func checkGrouping(
         _ labels: [Label], without special: String?, _ timestamp: Int64?
     ) throws(ParseError) -> Bool {
-        var key = labels
-        if let special { key.removeAll { $0.name == special } }
-        if key.count > 1 { key.sort { $0.name < $1.name } }
-        guard key == om.group else {
-            guard om.seenGroups.insert(key).inserted else {
-                let shown = key.map { "\($0.name)=\($0.value.debugDescription)" }.joined(separator: ",")
-                throw fail("samples of metric {\(shown)} are not contiguous", .metricGrouping)
+        let fingerprint = metricFingerprint(labels, without: special)
+        guard fingerprint == om.groupFingerprint && sameMetric(labels, om.group, without: special) else {
+            // Kept without the type's own label, so that comparing with any later sample leaves out only its own.
+            let key = special == nil ? labels : labels.filter { $0.name != special }
+            if let earlier = om.seenGroups.labels(for: fingerprint, insert: key),
+                sameMetric(labels, earlier, without: special)
+            {
+                let shown = labels.filter { $0.name != special }.map { "\($0.name)=\($0.value.debugDescription)" }
+                throw fail("samples of metric {\(shown.joined(separator: ","))} are not contiguous", .metricGrouping)
             }
             om.group = key
+            om.groupFingerprint = fingerprint
             om.groupHasTimestamp = timestamp != nil
             om.groupTimestamp = timestamp ?? 0
             return true
