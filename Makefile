@@ -5,7 +5,7 @@
 #   make deb     build .build/footprint-exporter_<version>_<arch>.deb (binary, unit, config, man page, completions)
 #   make install PREFIX=/usr/local DESTDIR=   install the same files (BINARY= to install a binary already built)
 #   make bench   release benchmarks side by side with the peer baselines
-#   make dashboard-images   redraw docs/dashboard-*.png from a live stack
+#   make dashboard-images   redraw docs/dashboard-*.png, all five dashboards, from a day of backfilled history
 #   make fuzz    fuzz the parsers and decoders (libFuzzer), keeping the corpora in Fuzz/
 
 SWIFT        ?= swift
