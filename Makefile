@@ -5,7 +5,7 @@
 #   make deb     build .build/footprint-exporter_<version>_<arch>.deb (binary, unit, config, man page, completions)
 #   make install PREFIX=/usr/local DESTDIR=   install the same files (BINARY= to install a binary already built)
 #   make bench   release benchmarks side by side with the peer baselines
-#   make dashboard-images   redraw docs/dashboard-*.png from a live stack
+#   make dashboard-images   redraw docs/dashboard-*.png, all five dashboards, from a day of backfilled history
 #   make fuzz    fuzz the parsers and decoders (libFuzzer), keeping the corpora in Fuzz/
 
 SWIFT        ?= swift
@@ -87,9 +87,10 @@ bench:
 	$(SWIFT) build -c release --product footprint-bench
 	./bench/run.sh
 
-# Draws the dashboards' panels from a live Prometheus into docs/ (no Grafana needed); takes about 3 minutes.
+# Draws the five dashboards into docs/ from a day of backfilled history in a real Prometheus (no Grafana needed);
+# takes about 5 minutes.
 dashboard-images:
-	./scripts/install-deps.sh $(TEST_DEBS)
+	./scripts/install-deps.sh $(TEST_DEBS) python3-matplotlib
 	./scripts/dashboard-images.sh
 
 # Fuzzes one target (TARGET=text-parser|config|prometheus-json|carbon-intensity) or all of them in turn, each for
