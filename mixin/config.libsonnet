@@ -20,7 +20,9 @@
 
     // Alert thresholds. The descriptions quote these values, and alerts/README.md explains the defaults.
     thresholds: {
-      hostIdleWatts: 30,  // FootprintHostIdleEnergyHigh: idle power of one host
+      // FootprintHostIdleEnergyHigh: idle power per core the host holds (docs/power.md: below the lowest idle draw
+      // published for x86 cloud cores, so it means the same for a 2-core VM and a 128-core node)
+      hostIdleWattsPerCore: 0.5,
       hostIdleShare: 0.9,  // and its idle share of energy, both over hostIdleWindow
       hostIdleWindow: '30m',
       hostIdleFor: '2h',

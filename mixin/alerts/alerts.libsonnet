@@ -41,18 +41,21 @@ local percent(share) = '%d%%' % std.floor(share * 100 + 0.5);
         rules: [
           alert('FootprintHostIdleEnergyHigh', {
             comment:: 'Idle power and idle share over the window, both above their thresholds. Per host and its\n'
-                      + 'attribution labels, so the alert names the project and user to talk to.',
+                      + 'attribution labels, so the alert names the project and user to talk to. The power threshold\n'
+                      + "scales with the host's cores (docs/power.md), so it means the same for a 2-core VM and a\n"
+                      + '128-core node.',
             expr: |||
               sum without (state) (
                 rate(footprint_host_energy_joules_total{%(job)s, state="idle"}[%(window)s])
-              ) > %(watts)s # threshold: idle power, watts
+              ) > %(watts)g # threshold: idle power, watts per core
+                * footprint_host_cpu_cores{%(job)s}
               and
               (
                   sum without (state) (rate(footprint_host_energy_joules_total{%(job)s, state="idle"}[%(window)s]))
                 /
                   sum without (state) (rate(footprint_host_energy_joules_total{%(job)s}[%(window)s]))
               ) > %(share)g # threshold: idle share of energy
-            ||| % { job: job, window: t.hostIdleWindow, watts: t.hostIdleWatts, share: t.hostIdleShare },
+            ||| % { job: job, window: t.hostIdleWindow, watts: t.hostIdleWattsPerCore, share: t.hostIdleShare },
             'for': t.hostIdleFor,
             labels: { severity: 'warning' },
             annotations: {
