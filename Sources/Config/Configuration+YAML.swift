@@ -146,9 +146,9 @@ extension Configuration {
         lines.append("    enabled: \(measured.enabled)")
         lines.append("    node_metric: \(measured.nodeMetric)")
         lines.append("    selector: \(quote(measured.selector))")
+        let regex = measured.joinRegex.map { ", regex: \(quote($0))" } ?? ""
         lines.append(
-            "    join: {label: \(measured.joinLabel), regex: \(measured.joinRegex.map(quote) ?? "null"), "
-                + "replacement: \(quote(measured.joinReplacement))}")
+            "    join: {label: \(measured.joinLabel)\(regex), replacement: \(quote(measured.joinReplacement))}")
         lines.append("    powercap: \(quote(measured.powercapPath))")
         lines.append(
             "  calibration: {window: \(PrometheusDuration.format(power.calibration.window)), "
