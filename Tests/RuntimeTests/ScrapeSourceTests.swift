@@ -20,10 +20,20 @@ import Testing
         failing.route("/metrics", .status(500, "boom"))
         let garbage = try FakeUpstream()
         garbage.route("/metrics", .ok("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\" 12\n{{{"))
-        defer { for server in [hanging, failing, garbage] { server.stop() } }
+        // Well-formed lines, but OpenMetrics forbids a counter sample without the family's _total suffix.
+        let brokenOpenMetrics = try FakeUpstream()
+        brokenOpenMetrics.route(
+            "/metrics",
+            .ok(
+                "# TYPE node_cpu_seconds counter\nnode_cpu_seconds{cpu=\"0\",mode=\"idle\"} 12\n# EOF\n",
+                contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8"))
+        defer { for server in [hanging, failing, garbage, brokenOpenMetrics] { server.stop() } }
         let absent = "127.0.0.1:\(FreePort.next())"
         let good = nodes.map { "127.0.0.1:\($0)" }
-        let bad = ["127.0.0.1:\(hanging.port)", "127.0.0.1:\(failing.port)", "127.0.0.1:\(garbage.port)", absent]
+        let broken = "127.0.0.1:\(brokenOpenMetrics.port)"
+        let bad = [
+            "127.0.0.1:\(hanging.port)", "127.0.0.1:\(failing.port)", "127.0.0.1:\(garbage.port)", absent, broken,
+        ]
 
         let port = FreePort.next()
         let config = """
@@ -59,7 +69,13 @@ import Testing
         }
         #expect(samples["footprint_hosts"] == 2)
         #expect(samples[#"footprint_source_up{source="scrape"}"#] == 1)
-        #expect((samples[#"footprint_source_errors_total{source="scrape"}"#] ?? 0) >= 4)
+        #expect((samples[#"footprint_source_errors_total{source="scrape"}"#] ?? 0) >= 5)
+        // The OpenMetrics target that breaks a rule is down, counted per target, and logged with its line and rule.
+        #expect((samples[#"footprint_target_scrape_errors_total{host="\#(broken)"}"#] ?? 0) >= 1)
+        #expect(samples[#"footprint_target_scrape_errors_total{host="\#(good[0])"}"#] == 0)
+        #expect(
+            exporter.output.contains("line 2") && exporter.output.contains("(rule "), "\(exporter.output.suffix(3_000))"
+        )
         // The hanging target costs its timeout, not the cycle: the whole read stays near one second.
         #expect((samples[#"footprint_source_duration_seconds{source="scrape"}"#] ?? 99) < 1.8)
         #expect(
