@@ -215,9 +215,28 @@ public final class Application: Sendable {
     /// The configuration in force.
     public var configuration: Configuration { runtime.withLock { $0.configuration } }
 
+    /// The background loops a configuration can have, each a service of its own when serving.
+    public static let loopNames = ["carbon", "forecast", "collect", "auditor"]
+
     /// Starts the background loops; the server already listens.
     public func start() {
-        let (configuration, loops) = runtime.withLock { ($0.configuration, $0.loops) }
+        announceStart()
+        for loop in runtime.withLock({ $0.loops }) { loop.start() }
+    }
+
+    /// Starts the loop of that name, if the configuration in force has one.
+    public func startLoop(named name: String) {
+        for loop in runtime.withLock({ $0.loops }) where loop.name == name { loop.start() }
+    }
+
+    /// Stops the loop of that name, waiting for a running iteration.
+    public func stopLoop(named name: String) {
+        for loop in runtime.withLock({ $0.loops }) where loop.name == name { loop.stop() }
+    }
+
+    /// Logs the start with what is served and from where.
+    public func announceStart() {
+        let configuration = runtime.withLock { $0.configuration }
         logger.info(
             "footprint_exporter started",
             metadata: [
@@ -229,7 +248,6 @@ public final class Application: Sendable {
                     "\(configuration.gridRegions.map { "\($0.name)=\($0.providers.map(\.rawValue).joined(separator: ","))" }.joined(separator: " "))",
             ]
         )
-        for loop in loops { loop.start() }
     }
 
     /// Stops the loops (waiting for a running iteration) and the server.

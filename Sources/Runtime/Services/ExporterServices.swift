@@ -5,8 +5,10 @@ import UnixSignals
 /// The serving exporter as a group of services, in swift-service-lifecycle's shape: the one place that owns the
 /// signals (SIGTERM and SIGINT shut down gracefully, SIGHUP reloads), the order of start and stop, and shutdown.
 ///
-/// Shutdown runs in reverse order of the list: the background loops stop first (a collection in flight ends and
-/// is saved), then the server, so scrapes are answered until the counters are final.
+/// Services: the metrics server, SIGHUP reload, and one per background loop (carbon intensity, forecasts,
+/// collection, AUDITOR push). Shutdown runs in reverse order of the list: the AUDITOR push and the collection
+/// stop first (a collection in flight ends and is saved), then the carbon loops, then the server, so scrapes are
+/// answered until the counters are final.
 public enum ExporterServices {
     public static func run(_ application: Application, logger: Logger) async throws {
         let group = ServiceGroup(
@@ -15,9 +17,11 @@ public enum ExporterServices {
                     ServiceGroupConfiguration.ServiceConfiguration(service: ServerService(application: application)),
                     ServiceGroupConfiguration.ServiceConfiguration(
                         service: ReloadOnHangupService(application: application)),
-                    ServiceGroupConfiguration.ServiceConfiguration(
-                        service: BackgroundLoopsService(application: application)),
-                ],
+                ]
+                    + Application.loopNames.map { name in
+                        ServiceGroupConfiguration.ServiceConfiguration(
+                            service: BackgroundLoopService(name: name, application: application))
+                    },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -29,20 +33,23 @@ struct ServerService: Service {
     let application: Application
 
     func run() async throws {
+        application.announceStart()
         try? await gracefulShutdown()
         await Blocking.run { application.stopServer() }
     }
 }
 
-/// The collection, carbon-intensity, forecast and AUDITOR loops (each on a thread of its own: their work blocks on
-/// network I/O, which must not hold Swift's small cooperative pool).
-struct BackgroundLoopsService: Service {
+/// One background loop (each on a thread of its own: its work blocks on network I/O, which must not hold Swift's
+/// small cooperative pool). A configuration without that loop (no AUDITOR section, no forecasts) leaves the
+/// service waiting for shutdown with nothing to run; a reload starts and stops the loops it changes.
+struct BackgroundLoopService: Service {
+    let name: String
     let application: Application
 
     func run() async throws {
-        application.start()
+        application.startLoop(named: name)
         try? await gracefulShutdown()
-        await Blocking.run { application.stopLoops() }
+        await Blocking.run { application.stopLoop(named: name) }
     }
 }
 
