@@ -48,6 +48,12 @@ public final class Application: Sendable {
     /// The web configuration in force and the guard built from it; swapped together on reload.
     private let web: Mutex<(configuration: WebConfiguration, guard: WebGuard)>
     private let store: StateStore?
+    /// Whether `POST /-/reload` is served (`--web.enable-lifecycle`); SIGHUP reloads either way.
+    private let lifecycleEnabled: Bool
+    /// Whether `/metrics` carries the exporter's own `process_*` families.
+    private let exporterMetrics: Bool
+    /// Logs certificate rotations and failed ones, when the server has certificate files to watch.
+    private let certificateWatch: BackgroundLoop?
 
     public init(
         configuration: Configuration,
@@ -61,8 +67,12 @@ public final class Application: Sendable {
         web: WebConfiguration = WebConfiguration(),
         webConfigurationFile: String? = nil,
         store: StateStore? = nil,
-        maxGap: Double = 6 * 3_600
+        maxGap: Double = 6 * 3_600,
+        enableLifecycle: Bool = false,
+        exporterMetrics: Bool = true
     ) throws {
+        self.lifecycleEnabled = enableLifecycle
+        self.exporterMetrics = exporterMetrics
         self.logger = logger
         self.clock = clock
         self.fetcher = fetcher
@@ -83,10 +93,20 @@ public final class Application: Sendable {
         self.reloadStatus = reloadStatus
         // The routes reach the application weakly: the server lives inside it.
         let box = WeakApplication()
-        server = try MetricsServer(listenAddress: listenAddress, limits: serverLimits, tls: web.tls) { request in
-            guard let application = box.application else { return .internalServerError }
-            let guarding = application.web.withLock { $0.guard }
-            return guarding.handle(request) { application.routes(telemetryPath).handle($0) }
+        // No route reads a request body: bodies are read off the socket and dropped, never stored.
+        let server = try MetricsServer(
+            listenAddress: listenAddress, limits: serverLimits, tls: web.tls, readsBody: { _ in false },
+            handler: { request in
+                guard let application = box.application else { return .internalServerError }
+                let guarding = application.web.withLock { $0.guard }
+                return guarding.handle(request) { application.routes(telemetryPath).handle($0) }
+            })
+        self.server = server
+        if let tls = web.tls, tls.certificateFile != nil, tls.privateKeyFile != nil {
+            let watch = CertificateWatch(server: server, logger: logger)
+            certificateWatch = BackgroundLoop(name: "certificates", interval: 5) { watch.check() }
+        } else {
+            certificateWatch = nil
         }
         box.set(self)
     }
@@ -94,13 +114,16 @@ public final class Application: Sendable {
     private func routes(_ telemetryPath: String) -> WebRoutes {
         let (collector, cache) = runtime.withLock { ($0.collector, $0.cache) }
         let reload = reloadStatus.withLock { $0 }
-        return WebRoutes(
+        var routes = WebRoutes(
             telemetryPath: telemetryPath,
             collector: collector,
             reloadStatus: reload,
+            lifecycleEnabled: lifecycleEnabled,
             reload: { [weak self] in self?.reload() ?? .rejected("exporter is stopping") },
             cache: cache
         )
+        routes.exporterMetrics = exporterMetrics
+        return routes
     }
 
     /// The counters a previous run saved, with baselines older than `maxGap` dropped (their gap is not
@@ -228,6 +251,7 @@ public final class Application: Sendable {
             ]
         )
         for loop in loops { loop.start() }
+        certificateWatch?.start()
     }
 
     /// Stops the loops (waiting for a running iteration) and the server.
@@ -239,6 +263,7 @@ public final class Application: Sendable {
     /// Stops the background loops, waiting for a running iteration (a collection ends and is saved).
     public func stopLoops() {
         for loop in runtime.withLock({ $0.loops }) { loop.stop() }
+        certificateWatch?.stop()
     }
 
     /// Stops the server: the last part to go, so scrapes are answered until the loops have stopped.
@@ -366,6 +391,36 @@ public final class Application: Sendable {
         case .scrape:
             return try ScrapeNodeSource(
                 settings: configuration.source.scrape, client: fetcher, clock: clock, logger: logger)
+        }
+    }
+}
+
+/// Logs the server's certificate rotations: info for each reload taken up, warning when failed reloads rise
+/// (the previous pair stays in use, so nothing else would tell the operator that the new files are broken).
+private final class CertificateWatch: Sendable {
+    private let server: MetricsServer
+    private let logger: Logger
+    private let seen = Mutex((reloads: 0, failures: 0))
+
+    init(server: MetricsServer, logger: Logger) {
+        self.server = server
+        self.logger = logger
+    }
+
+    func check() {
+        let reloads = server.certificateReloads
+        let failures = server.certificateReloadFailures
+        let previous = seen.withLock { seen in
+            defer { seen = (reloads, failures.count) }
+            return seen
+        }
+        if reloads > previous.reloads {
+            logger.info("server certificate reloaded", metadata: ["reloads": "\(reloads)"])
+        }
+        if failures.count > previous.failures {
+            logger.warning(
+                "server certificate files changed but do not load; the previous certificate stays in use",
+                metadata: ["failures": "\(failures.count)", "err": "\(failures.last ?? "unknown")"])
         }
     }
 }
