@@ -154,4 +154,36 @@ import Testing
         #expect(!text.contains("process_"))
         #expect(text.contains("footprint_hosts"))
     }
+
+    @Test func brokenCertificateRotationIsLoggedAtWarning() throws {
+        let directory = try TestCertificates.make()
+        let config = try writeConfig(directory)
+        try "tls_server_config: {cert_file: server.crt, key_file: server.key}\n".write(
+            toFile: "\(directory)/web.yml", atomically: true, encoding: .utf8)
+        let exporter = try ExternalProcess(
+            TestStack.exporterBinary,
+            [
+                "--config.file=\(config)", "--web.listen-address=127.0.0.1:\(FreePort.next())", "--storage.path", "",
+                "--web.config.file=\(directory)/web.yml",
+            ])
+        defer { exporter.stop() }
+        #expect(TestStack.eventually(timeout: 10) { exporter.output.contains("footprint_exporter started") })
+        // A half-written certificate: the server keeps the old pair, and the log says so.
+        try "-----BEGIN CERTIFICATE-----\nnot base64\n".write(
+            toFile: "\(directory)/server.crt", atomically: true, encoding: .utf8)
+        #expect(
+            TestStack.eventually(timeout: 15) {
+                exporter.output.contains("level=warn") && exporter.output.contains("do not load")
+            }, "\(exporter.output)")
+        #expect(exporter.isRunning)
+        // A good new pair is taken up, at info.
+        let fresh = try TestCertificates.make()
+        try FileManager.default.removeItem(atPath: "\(directory)/server.key")
+        try FileManager.default.copyItem(atPath: "\(fresh)/server.key", toPath: "\(directory)/server.key")
+        try FileManager.default.removeItem(atPath: "\(directory)/server.crt")
+        try FileManager.default.copyItem(atPath: "\(fresh)/server.crt", toPath: "\(directory)/server.crt")
+        #expect(
+            TestStack.eventually(timeout: 15) { exporter.output.contains("server certificate reloaded") },
+            "\(exporter.output)")
+    }
 }
