@@ -48,6 +48,8 @@ public final class Application: Sendable {
     /// The web configuration in force and the guard built from it; swapped together on reload.
     private let web: Mutex<(configuration: WebConfiguration, guard: WebGuard)>
     private let store: StateStore?
+    /// Hosts left out by the source, counted across reloads.
+    private let skips: SkippedHostTally
     /// Whether `POST /-/reload` is served (`--web.enable-lifecycle`); SIGHUP reloads either way.
     private let lifecycleEnabled: Bool
     /// Whether `/metrics` carries the exporter's own `process_*` families.
@@ -83,11 +85,13 @@ public final class Application: Sendable {
             logger.notice("http_server_config.http2 is set, but this server speaks HTTP/1.1 only")
         }
         self.store = store
+        let skips = SkippedHostTally()
+        self.skips = skips
         let restored = try Self.restore(
             from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
         let runtime = try Self.makeRuntime(
             configuration, ledger: restored, fetcher: fetcher, clock: clock, logger: logger, store: store,
-            configurationFile: configurationFile)
+            configurationFile: configurationFile, skips: skips)
         self.runtime = Mutex(runtime)
         let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
         self.reloadStatus = reloadStatus
@@ -162,11 +166,12 @@ public final class Application: Sendable {
     private static func makeRuntime(
         _ configuration: Configuration, ledger: HostLedger?, fetcher: any HTTPBatchFetching, clock: any WallClock,
         logger: Logger,
-        store: StateStore?, configurationFile: String?
+        store: StateStore?, configurationFile: String?, skips: SkippedHostTally
     ) throws -> Runtime {
         let carbon = try CarbonIntensityService(
             configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
-        let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
+        let source = SkipCountingSource(
+            wrapping: try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger), tally: skips)
         var persist: (@Sendable (HostLedger, Double) -> Void)?
         if let store {
             persist = { @Sendable ledger, now in
@@ -313,7 +318,7 @@ public final class Application: Sendable {
             do {
                 let replacement = try Self.makeRuntime(
                     new, ledger: current.collector.ledger, fetcher: fetcher, clock: clock, logger: logger, store: store,
-                    configurationFile: configurationFile)
+                    configurationFile: configurationFile, skips: skips)
                 runtime.withLock { $0 = replacement }
                 for loop in replacement.loops { loop.start() }
                 applyWeb(newWeb)
@@ -323,7 +328,7 @@ public final class Application: Sendable {
                 // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
                 let resumed = try? Self.makeRuntime(
                     current.configuration, ledger: current.collector.ledger, fetcher: fetcher, clock: clock,
-                    logger: logger, store: store, configurationFile: configurationFile)
+                    logger: logger, store: store, configurationFile: configurationFile, skips: skips)
                 if let resumed {
                     runtime.withLock { $0 = resumed }
                     for loop in resumed.loops { loop.start() }
