@@ -258,7 +258,14 @@ extension Serve {
         {
             return String(cString: strerror(code.rawValue))
         }
-        return nsError.localizedDescription
+        switch (nsError.domain, nsError.code) {
+        case (NSCocoaErrorDomain, NSFileWriteNoPermissionError): return "permission denied"
+        case (NSCocoaErrorDomain, NSFileWriteVolumeReadOnlyError): return "read-only file system"
+        case (NSCocoaErrorDomain, NSFileWriteOutOfSpaceError): return "no space left on device"
+        default:
+            let text = nsError.localizedDescription
+            return text.hasSuffix(".") ? String(text.dropLast()) : text
+        }
     }
 }
 
