@@ -103,7 +103,7 @@ packaged="$root/usr/bin/footprint_exporter"
   fail "the packaged configuration fails check-config"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$packaged" --config.file="$root/etc/footprint_exporter/footprint_exporter.yml" \
-  --web.listen-address="127.0.0.1:$port" --storage.path="$scratch/state.sqlite" \
+  --web.listen-address="127.0.0.1:$port" --storage.path="$scratch/state/" \
   > "$scratch/serve.log" 2>&1 &
 server_pid=$!
 ready=
@@ -120,7 +120,7 @@ grep -q '^footprint_host_energy_joules_total{' <<< "$metrics" || fail "/metrics 
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=
-[ -s "$scratch/state.sqlite" ] || fail "no state file at --storage.path"
+[ -s "$scratch/state/footprint_exporter.sqlite" ] || fail "no state file in the --storage.path directory"
 echo "deb test: the packaged binary served /metrics on 127.0.0.1:$port"
 
 # make install with a prefix and a staging folder.

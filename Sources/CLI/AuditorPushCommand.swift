@@ -57,6 +57,9 @@ public struct AuditorPushCommand: ParsableCommand {
             if summary.pending > 0 { throw ExitCode(4) }
         } catch let error as ExitCode {
             throw error
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("auditor-push: \(error)\n".utf8))
+            throw ExitCode(ToolCommand.configurationErrorExitCode)
         } catch {
             FileHandle.standardError.write(Data("auditor-push: \(error)\n".utf8))
             throw ExitCode(1)

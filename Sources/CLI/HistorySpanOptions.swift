@@ -80,7 +80,8 @@ public struct HistorySpanOptions: ParsableArguments {
     }
 
     /// Runs a history command: logging set up once, the output produced and written. Exit status 3 when no node
-    /// data could be read at all, 1 (with the reason on standard error) when the command failed.
+    /// data could be read at all, 2 for an invalid configuration file, 1 (with the reason on standard error) when
+    /// the command failed otherwise.
     public func run(
         command: String,
         produce: (_ fetcher: any HTTPFetching, _ logger: Logger, _ progress: ((String) -> Void)?) throws -> (
@@ -97,6 +98,9 @@ public struct HistorySpanOptions: ParsableArguments {
             if !readAnything { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
+            throw ExitCode(ToolCommand.configurationErrorExitCode)
         } catch {
             FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
             throw ExitCode(1)

@@ -66,16 +66,39 @@ public struct Serve: AsyncParsableCommand {
     public var connectionTimeout = "\(ServerLimits().connectionTimeoutSeconds)s"
 
     @Option(
+        name: .customLong("web.request-header-timeout"),
+        help: "Time a client has to send its request line and headers, however steadily it sends (e.g. 10s).")
+    public var requestHeaderTimeout = "\(Int(ServerLimits().requestHeaderTimeoutSeconds))s"
+
+    @Option(
         name: .customLong("web.max-request-header-bytes"),
         help: "Memory for one request's line and headers; larger requests are refused.")
     public var maxRequestHeaderBytes = ServerLimits().maxRequestHeaderBytes
 
+    @Flag(
+        name: .customLong("web.enable-lifecycle"),
+        help: "Serve POST /-/reload (as Prometheus' flag does); SIGHUP reloads the configuration either way.")
+    public var enableLifecycle = false
+
+    @Flag(
+        name: .customLong("web.disable-exporter-metrics"),
+        help: "Leave the exporter's own process_* metrics (CPU, memory, file descriptors) out of /metrics.")
+    public var disableExporterMetrics = false
+
     @Option(
         name: .customLong("storage.path"),
-        help:
-            "SQLite file keeping the counters across restarts; an empty value (--storage.path '') keeps them in memory only."
-    )
-    public var storagePath = "data/footprint_exporter.sqlite"
+        help: ArgumentHelp(
+            "Directory (the counters go to \(StoragePath.fileName) inside it) or SQLite file keeping the counters "
+                + "across restarts; an empty value (--storage.path '') keeps them in memory only.",
+            discussion: "A relative path is taken from the working directory; a service should pass an absolute one."))
+    public var storagePath = "data/\(StoragePath.fileName)"
+
+    @Flag(
+        name: .customLong("storage.recover-damaged"),
+        help: ArgumentHelp(
+            "When the state file is damaged, move it aside (<file>.damaged-<time>) and start from zero counters "
+                + "instead of refusing to start."))
+    public var recoverDamagedStore = false
 
     @Option(
         name: .customLong("storage.max-gap"),
@@ -109,6 +132,9 @@ public struct Serve: AsyncParsableCommand {
         guard let timeout = PrometheusDuration.parse(connectionTimeout), timeout >= 1 else {
             throw ValidationError("--web.connection-timeout must be a duration of at least 1s")
         }
+        guard let headerTimeout = PrometheusDuration.parse(requestHeaderTimeout), headerTimeout >= 1 else {
+            throw ValidationError("--web.request-header-timeout must be a duration of at least 1s")
+        }
         guard maxRequestHeaderBytes >= 4096 else {
             throw ValidationError("--web.max-request-header-bytes must be at least 4096")
         }
@@ -120,6 +146,7 @@ public struct Serve: AsyncParsableCommand {
             connectionLimit: maxConnections,
             perAddressConnectionLimit: maxConnectionsPerIP,
             connectionTimeoutSeconds: Int((PrometheusDuration.parse(connectionTimeout) ?? 30).rounded(.up)),
+            requestHeaderTimeoutSeconds: PrometheusDuration.parse(requestHeaderTimeout) ?? 10,
             maxRequestHeaderBytes: maxRequestHeaderBytes)
     }
 
@@ -136,7 +163,7 @@ public struct Serve: AsyncParsableCommand {
                 configuration = try ConfigurationLoader.load(path: configFile)
             } catch {
                 logger.error("invalid configuration", metadata: ["file": "\(configFile)", "err": "\(error)"])
-                throw ExitCode(2)
+                throw ExitCode(ToolCommand.configurationErrorExitCode)
             }
         } else {
             configuration = Configuration()
@@ -147,13 +174,19 @@ public struct Serve: AsyncParsableCommand {
                 web = try ConfigurationLoader.loadWeb(path: webConfigFile)
             } catch {
                 logger.error("invalid web configuration", metadata: ["file": "\(webConfigFile)", "err": "\(error)"])
-                throw ExitCode(2)
+                throw ExitCode(ToolCommand.configurationErrorExitCode)
             }
         }
 
+        let store: StateStore?
+        do {
+            store = try openStore(logger: logger)
+        } catch {
+            logger.error("cannot open the state store", metadata: ["err": "\(error)"])
+            throw ExitCode(1)
+        }
         let application: Application
         do {
-            let store = try storagePath.isEmpty ? nil : StateStore(path: storagePath)
             application = try Application(
                 configuration: configuration,
                 configurationFile: configFile,
@@ -165,7 +198,9 @@ public struct Serve: AsyncParsableCommand {
                 web: web,
                 webConfigurationFile: webConfigFile,
                 store: store,
-                maxGap: PrometheusDuration.parse(storageMaxGap) ?? 6 * 3_600
+                maxGap: PrometheusDuration.parse(storageMaxGap) ?? 6 * 3_600,
+                enableLifecycle: enableLifecycle,
+                exporterMetrics: !disableExporterMetrics
             )
         } catch {
             logger.error("cannot start", metadata: ["err": "\(error)"])
@@ -177,6 +212,86 @@ public struct Serve: AsyncParsableCommand {
             logger.error("stopped on an error", metadata: ["err": "\(error)"])
             throw ExitCode(1)
         }
+    }
+}
+
+extension Serve {
+    /// The state store `--storage.path` names, locked for this exporter; nil when the path is empty.
+    ///
+    /// - Throws: `StorageError`, naming the file and the flag to change (a store in use, damaged, or a path
+    ///   that cannot be created).
+    func openStore(logger: Logger) throws(StorageError) -> StateStore? {
+        guard !storagePath.isEmpty else { return nil }
+        let file = StoragePath.file(for: storagePath)
+        let store: StateStore
+        do {
+            store = try StateStore(
+                path: file, locking: .exclusive, damage: recoverDamagedStore ? .moveAsideAndStartFresh : .refuse)
+        } catch let error as StateStore.StoreError {
+            switch error.kind {
+            case .locked: throw StorageError("\(error.description)")
+            case .damaged:
+                throw StorageError(
+                    "\(error.description); move or repair the file, or start with --storage.recover-damaged "
+                        + "to move it aside and start from zero counters")
+            case .cannotOpen:
+                throw StorageError("--storage.path \(storagePath): \(error.description)")
+            }
+        } catch {
+            throw StorageError(
+                "--storage.path \(storagePath): cannot create \(file): \(Self.reason(error)); "
+                    + "give --storage.path a writable directory or file")
+        }
+        if let recovery = store.recovery {
+            logger.error(
+                "state store was damaged: moved aside, counters start again from zero",
+                metadata: ["file": "\(file)", "moved_to": "\(recovery.movedTo)", "problem": "\(recovery.problem)"])
+        }
+        return store
+    }
+
+    /// A Foundation error's reason in one short phrase (its localized description names no flag).
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
+            return String(cString: strerror(code.rawValue))
+        }
+        switch (nsError.domain, nsError.code) {
+        case (NSCocoaErrorDomain, NSFileWriteNoPermissionError): return "permission denied"
+        case (NSCocoaErrorDomain, NSFileWriteVolumeReadOnlyError): return "read-only file system"
+        case (NSCocoaErrorDomain, NSFileWriteOutOfSpaceError): return "no space left on device"
+        default:
+            let text = nsError.localizedDescription
+            return text.hasSuffix(".") ? String(text.dropLast()) : text
+        }
+    }
+}
+
+/// Why `--storage.path` cannot be used.
+public struct StorageError: Error, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// Where `--storage.path` puts the counters.
+public enum StoragePath {
+    /// The file's name inside a directory given as `--storage.path`.
+    public static let fileName = "footprint_exporter.sqlite"
+
+    /// The SQLite file for a `--storage.path` value: inside it when it is a directory (existing, or written with a
+    /// trailing `/`), the value itself otherwise.
+    public static func file(for path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/")
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                && isDirectory.boolValue)
+        {
+            return (path as NSString).appendingPathComponent(fileName)
+        }
+        return path
     }
 }
 
@@ -213,7 +328,7 @@ public struct CheckConfig: ParsableCommand {
             }
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
+            throw ExitCode(ToolCommand.configurationErrorExitCode)
         }
     }
 }

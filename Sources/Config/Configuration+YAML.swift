@@ -29,7 +29,7 @@ extension Configuration {
         lines.append("    proc_path: \(quote(source.local.procPath))")
         let prometheus = source.prometheus
         lines.append("  prometheus:")
-        lines.append("    url: \(quote(prometheus.url))")
+        lines.append("    url: \(quote(URLRedaction.redactingPassword(prometheus.url)))")
         lines.append("    selector: \(quote(prometheus.selector))")
         lines.append("    host_label: \(prometheus.hostLabel)")
         lines.append("    attribution_labels: [\(prometheus.attributionLabels.joined(separator: ", "))]")
@@ -78,18 +78,19 @@ extension Configuration {
             uk: UKProvider, electricityMaps: ElectricityMapsProvider, wattTime: WattTimeProvider, file: FileProvider,
             indent: String
         ) {
-            var ukLine = "\(indent)uk: {url: \(quote(uk.url))"
+            var ukLine = "\(indent)uk: {url: \(quote(URLRedaction.redactingPassword(uk.url)))"
             if let id = uk.regionID { ukLine += ", region_id: \(id)" }
             if let postcode = uk.postcode { ukLine += ", postcode: \(postcode)" }
             if uk.regionID == nil && uk.postcode == nil { ukLine += ", national: true" }
             lines.append(ukLine + "}")
             var maps =
-                "\(indent)electricitymaps: {url: \(quote(electricityMaps.url)), endpoint: \(electricityMaps.endpoint.rawValue)"
+                "\(indent)electricitymaps: {url: \(quote(URLRedaction.redactingPassword(electricityMaps.url))), endpoint: \(electricityMaps.endpoint.rawValue)"
             if let zone = electricityMaps.zone { maps += ", zone: \(quote(zone))" }
             if let file = electricityMaps.tokenFile { maps += ", token_file: \(quote(file))" }
             if let name = electricityMaps.tokenEnv { maps += ", token_env: \(name)" }
             lines.append(maps + "}")
-            var watt = "\(indent)watttime: {url: \(quote(wattTime.url)), endpoint: \(wattTime.endpoint.rawValue)"
+            var watt =
+                "\(indent)watttime: {url: \(quote(URLRedaction.redactingPassword(wattTime.url))), endpoint: \(wattTime.endpoint.rawValue)"
             if let region = wattTime.region { watt += ", region: \(quote(region))" }
             if let username = wattTime.username { watt += ", username: \(quote(username))" }
             if let file = wattTime.passwordFile { watt += ", password_file: \(quote(file))" }
@@ -166,7 +167,7 @@ extension Configuration {
         if let directory = workspaces.userDirectory { lines.append("  user_directory: \(quote(directory))") }
         if let auditor {
             lines.append("auditor:")
-            lines.append("  url: \(quote(auditor.url))")
+            lines.append("  url: \(quote(URLRedaction.redactingPassword(auditor.url)))")
             lines.append("  site_id: \(quote(auditor.siteID))")
             lines.append("  group_label: \(auditor.groupLabel)")
             if let value = auditor.scoreValue {

@@ -26,12 +26,12 @@ extension ConfigurationLoader {
             case "file": carbon.file = fileProvider(value, base: carbon.file, path: path)
             case "static_grams_per_kwh": intensity(value, path) { carbon.staticGramsPerKilowattHour = $0 }
             case "fallback_grams_per_kwh": intensity(value, path) { carbon.fallbackGramsPerKilowattHour = $0 }
-            case "refresh": positiveDuration(value, path) { carbon.refresh = $0 }
+            case "refresh": interval(value, path) { carbon.refresh = $0 }
             case "max_age": positiveDuration(value, path) { carbon.maxAge = $0 }
             case "timeout": positiveDuration(value, path) { carbon.timeout = $0 }
             case "grid_region": if let text = nonEmptyString(value, path) { carbon.gridRegion = text }
             case "forecast": if let flag = bool(value, path) { carbon.forecast = flag }
-            case "forecast_refresh": positiveDuration(value, path) { carbon.forecastRefresh = $0 }
+            case "forecast_refresh": interval(value, path) { carbon.forecastRefresh = $0 }
             case "regions": regionsNode = value
             default: unknown(key, line, in: "carbon_intensity")
             }

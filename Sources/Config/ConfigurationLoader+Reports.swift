@@ -52,7 +52,7 @@ extension ConfigurationLoader {
                 }
             case "timeout": positiveDuration(value, path) { auditor.timeout = $0 }
             case "lookback": positiveDuration(value, path) { auditor.lookback = $0 }
-            case "push_interval": positiveDuration(value, path) { auditor.pushInterval = $0 }
+            case "push_interval": interval(value, path) { auditor.pushInterval = $0 }
             case "backoff":
                 guard let backoffFields = mapping(value, path) else { continue }
                 for (backoffKey, backoffValue, backoffLine) in backoffFields {

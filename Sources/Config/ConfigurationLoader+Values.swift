@@ -89,6 +89,22 @@ extension ConfigurationLoader {
         duration(node, path, allowZero: false, assign)
     }
 
+    /// The shortest interval for loops that write (the state store, the AUDITOR outbox) or ask providers: a
+    /// millisecond interval writes hundreds of megabytes a minute.
+    public static let minimumInterval = 1.0
+
+    /// A duration of at least `minimumInterval`, for the intervals that drive work.
+    mutating func interval(_ node: Node, _ path: String, _ assign: (Double) -> Void) {
+        var parsed: Double?
+        positiveDuration(node, path) { parsed = $0 }
+        guard let parsed else { return }
+        guard parsed >= Self.minimumInterval else {
+            problem(node, "\(path) must be at least 1s; got \"\(node.string ?? "")\"")
+            return
+        }
+        assign(parsed)
+    }
+
     mutating func duration(_ node: Node, _ path: String, allowZero: Bool, _ assign: (Double) -> Void) {
         guard let text = string(node, path) else { return }
         guard let seconds = PrometheusDuration.parse(text), allowZero || seconds > 0 else {

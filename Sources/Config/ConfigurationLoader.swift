@@ -17,15 +17,29 @@ public struct ConfigurationLoader {
         try parse(contents: read(path), file: path)
     }
 
-    /// The bytes of a file, or a problem at line 0 (the file as a whole) when it cannot be read.
+    /// The largest configuration, web configuration or file_sd file read: far above any real one, and small
+    /// enough that a runaway file (millions of keys) is refused before it costs minutes and gigabytes.
+    public static let maximumFileBytes = 1 << 20
+
+    /// The bytes of a file, or a problem at line 0 (the file as a whole) when it cannot be read or is larger than
+    /// `maximumFileBytes` (read no further than that, so a device or a growing file is refused too).
     public static func read(_ path: String) throws(ConfigurationError) -> [UInt8] {
+        let bytes: Data
         do {
-            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            bytes = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
         } catch {
             throw ConfigurationError(problems: [
                 .init(file: path, line: 0, message: "cannot read file: \(error.localizedDescription)")
             ])
         }
+        guard bytes.count <= maximumFileBytes else {
+            throw ConfigurationError(problems: [
+                .init(file: path, line: 0, message: "file is larger than 1 MiB; refusing to read it")
+            ])
+        }
+        return [UInt8](bytes)
     }
 
     /// Parses a configuration file's bytes, which must be UTF-8.
@@ -116,7 +130,7 @@ public struct ConfigurationLoader {
         guard let top = mapping(root, "the configuration") else { return configuration }
         for (key, value, line) in top {
             switch key {
-            case "collect_interval": positiveDuration(value, key) { configuration.collectInterval = $0 }
+            case "collect_interval": interval(value, key) { configuration.collectInterval = $0 }
             case "host_grace_period": duration(value, key, allowZero: true) { configuration.hostGracePeriod = $0 }
             case "source": configuration.source = source(value)
             case "carbon_intensity": configuration.carbonIntensity = carbonIntensity(value)

@@ -38,6 +38,13 @@ public struct WebConfiguration: Sendable, Equatable {
             lines.append(
                 "tls: {min_version: \(tls.minVersion.rawValue), max_version: \(tls.maxVersion.rawValue), client_auth_type: \(tls.clientAuthentication.rawValue), client_ca: \(tls.clientCAPEM != nil)}"
             )
+            let suites = tls.cipherSuites.map { "[\($0.map(\.rawValue).joined(separator: ", "))]" }
+            lines.append("  cipher_suites: \(suites ?? "default  # forward-secret suites only")")
+            let curves = tls.curvePreferences.map { "[\($0.map(\.rawValue).joined(separator: ", "))]" }
+            lines.append("  curve_preferences: \(curves ?? "default")")
+            let rotates = tls.certificateFile != nil && tls.privateKeyFile != nil
+            lines.append(
+                "  certificate: \(rotates ? "cert_file and key_file, reloaded when changed" : "inline, read once")")
         } else {
             lines.append("tls: off")
         }

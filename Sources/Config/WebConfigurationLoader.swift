@@ -61,6 +61,8 @@ extension ConfigurationLoader {
         var minVersion = ServerTLS.Version.tls12
         var maxVersion = ServerTLS.Version.tls13
         var preferServer = true
+        var cipherSuites: [TLSCipherSuite]?
+        var curves: [TLSCurve]?
         for (name, value, line) in entries {
             let keyPath = "\(path).\(name)"
             switch name {
@@ -96,8 +98,12 @@ extension ConfigurationLoader {
             case "min_version": tlsVersion(value, keyPath).map { minVersion = $0 }
             case "max_version": tlsVersion(value, keyPath).map { maxVersion = $0 }
             case "prefer_server_cipher_suites": bool(value, keyPath).map { preferServer = $0 }
-            case "cipher_suites", "curve_preferences", "client_allowed_sans":
-                // Go names with no faithful GnuTLS counterpart: refusing beats silently ignoring a security setting.
+            case "cipher_suites":
+                cipherSuites = goNames(value, keyPath, what: "cipher suite") { TLSCipherSuite(goName: $0) }
+            case "curve_preferences":
+                curves = goNames(value, keyPath, what: "curve") { TLSCurve(goName: $0) }
+            case "client_allowed_sans":
+                // No faithful GnuTLS counterpart: refusing beats silently ignoring a security setting.
                 if case .sequence(let items) = value, items.isEmpty { continue }
                 problem(
                     value,
@@ -127,10 +133,40 @@ extension ConfigurationLoader {
         }
         if minVersion > maxVersion { problem(node, "\(path): min_version is above max_version") }
         guard let certificatePEM, let keyPEM else { return nil }
-        return ServerTLS(
+        // With both files named, the server re-reads them when they change, so certificates rotate in place.
+        let tls = ServerTLS(
             certificatePEM: certificatePEM, privateKeyPEM: keyPEM, clientCAPEM: clientCAPEM,
             clientAuthentication: clientAuthentication, minVersion: minVersion, maxVersion: maxVersion,
-            preferServerCipherSuites: preferServer)
+            preferServerCipherSuites: preferServer, cipherSuites: cipherSuites, curvePreferences: curves,
+            certificateFile: certificate.file, privateKeyFile: key.file)
+        // A suite list GnuTLS cannot enforce exactly, or an empty curve list, fails here rather than at start.
+        do {
+            _ = try tls.priorities
+        } catch {
+            problem(node, "\(path): \(error)")
+            return nil
+        }
+        return tls
+    }
+
+    /// A list of Go names (cipher suites, curves), each mapped by `make`; an unknown name is a problem naming it.
+    private mutating func goNames<Value>(
+        _ node: Node, _ path: String, what: String, _ make: (String) -> Value?
+    ) -> [Value]? {
+        guard case .sequence(let items) = node else {
+            problem(node, "\(path) must be a list of \(what) names")
+            return nil
+        }
+        var values: [Value] = []
+        for item in items {
+            guard let name = string(item, path) else { continue }
+            guard let value = make(name) else {
+                problem(item, "\(path): unknown \(what) \"\(name)\"")
+                continue
+            }
+            values.append(value)
+        }
+        return values
     }
 
     private mutating func pem(_ source: PEMSource, what: String, path: String, node: Node) -> String? {

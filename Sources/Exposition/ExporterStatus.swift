@@ -72,6 +72,20 @@ public struct ExporterStatus: Sendable, Equatable {
         }
     }
 
+    /// Hosts a source left out of its collections for one reason, counted since the exporter started.
+    public struct SkippedHosts: Sendable, Equatable {
+        public var source: String
+        /// A `HostSkipReason` label value, such as `invalid_values`.
+        public var reason: String
+        public var count: Double
+
+        public init(source: String, reason: String, count: Double) {
+            self.source = source
+            self.reason = reason
+            self.count = count
+        }
+    }
+
     /// Outcome of the latest configuration reload.
     public struct Reload: Sendable, Equatable {
         public var successful: Bool
@@ -87,6 +101,7 @@ public struct ExporterStatus: Sendable, Equatable {
     public var sources: [Source]
     public var reload: Reload?
     public var targets: [Target] = []
+    public var skippedHosts: [SkippedHosts] = []
     public var grids: [Grid]
     public var forecasts: [Forecast] = []
     public var version: String

@@ -166,6 +166,15 @@ public enum MetricCatalog {
         type: .gauge,
         help: "Duration of the last attempt to read the source, in seconds."
     )
+    public static let sourceSkippedHosts = MetricDefinition(
+        id: .sourceSkippedHosts,
+        name: "footprint_source_skipped_hosts_total",
+        type: .counter,
+        help: "Hosts the source listed but a collection left out, since the exporter started, by reason: "
+            + "invalid_values (NaN, infinite or impossible counters), no_cpu_counters (no node_cpu_seconds_total), "
+            + "no_sample_time, missing_host_label, duplicate_host (listed more than once; the first is used), "
+            + "target_failed (a direct scrape failed). Each host is logged at warning when it starts being left out."
+    )
     public static let sourceErrors = MetricDefinition(
         id: .sourceErrors,
         name: "footprint_source_errors_total",
@@ -301,6 +310,7 @@ public enum MetricCatalog {
         case .sourceUp: sourceUp
         case .sourceDuration: sourceDuration
         case .sourceErrors: sourceErrors
+        case .sourceSkippedHosts: sourceSkippedHosts
         case .lastCollection: lastCollection
         case .buildInfo: buildInfo
         case .equivalencyGrams: equivalencyGrams
@@ -342,6 +352,7 @@ public enum MetricID: String, Sendable, CaseIterable {
     case sourceUp
     case sourceDuration
     case sourceErrors
+    case sourceSkippedHosts
     case lastCollection
     case buildInfo
     case equivalencyGrams

@@ -209,6 +209,14 @@ public struct SnapshotRenderer: Sendable {
         case .targetUp: perTarget { $0.up ? 1 : 0 }
         case .targetDuration: perTarget(\.durationSeconds)
         case .targetErrors: perTarget(\.errors)
+        case .sourceSkippedHosts:
+            guard !status.skippedHosts.isEmpty else { return }
+            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            for skipped in status.skippedHosts.sorted(by: { ($0.source, $0.reason) < ($1.source, $1.reason) }) {
+                writer.writeSample(
+                    name: definition.name, labels: ["source": skipped.source, "reason": skipped.reason],
+                    value: skipped.count)
+            }
         case .equivalencyGrams: perEquivalency(.emissions)
         case .equivalencyJoules: perEquivalency(.energy)
         case .reportInfo:

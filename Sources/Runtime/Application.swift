@@ -48,6 +48,14 @@ public final class Application: Sendable {
     /// The web configuration in force and the guard built from it; swapped together on reload.
     private let web: Mutex<(configuration: WebConfiguration, guard: WebGuard)>
     private let store: StateStore?
+    /// Hosts left out by the source, counted across reloads.
+    private let skips: SkippedHostTally
+    /// Whether `POST /-/reload` is served (`--web.enable-lifecycle`); SIGHUP reloads either way.
+    private let lifecycleEnabled: Bool
+    /// Whether `/metrics` carries the exporter's own `process_*` families.
+    private let exporterMetrics: Bool
+    /// Logs certificate rotations and failed ones, when the server has certificate files to watch.
+    private let certificateWatch: BackgroundLoop?
 
     public init(
         configuration: Configuration,
@@ -61,8 +69,12 @@ public final class Application: Sendable {
         web: WebConfiguration = WebConfiguration(),
         webConfigurationFile: String? = nil,
         store: StateStore? = nil,
-        maxGap: Double = 6 * 3_600
+        maxGap: Double = 6 * 3_600,
+        enableLifecycle: Bool = false,
+        exporterMetrics: Bool = true
     ) throws {
+        self.lifecycleEnabled = enableLifecycle
+        self.exporterMetrics = exporterMetrics
         self.logger = logger
         self.clock = clock
         self.fetcher = fetcher
@@ -73,22 +85,34 @@ public final class Application: Sendable {
             logger.notice("http_server_config.http2 is set, but this server speaks HTTP/1.1 only")
         }
         self.store = store
+        let skips = SkippedHostTally()
+        self.skips = skips
         let restored = try Self.restore(
             from: store, configuration: configuration, maxGap: maxGap, now: clock.now(), logger: logger)
         // Fits saved by the previous run stay in force until new measurements refit them.
         let fits = try store?.loadPowerFits() ?? []
         let runtime = try Self.makeRuntime(
             configuration, ledger: restored, fits: fits, fetcher: fetcher, clock: clock, logger: logger, store: store,
-            configurationFile: configurationFile)
+            configurationFile: configurationFile, skips: skips)
         self.runtime = Mutex(runtime)
         let reloadStatus = Mutex(ExporterStatus.Reload(successful: true, lastSuccess: clock.now()))
         self.reloadStatus = reloadStatus
         // The routes reach the application weakly: the server lives inside it.
         let box = WeakApplication()
-        server = try MetricsServer(listenAddress: listenAddress, limits: serverLimits, tls: web.tls) { request in
-            guard let application = box.application else { return .internalServerError }
-            let guarding = application.web.withLock { $0.guard }
-            return guarding.handle(request) { application.routes(telemetryPath).handle($0) }
+        // No route reads a request body: bodies are read off the socket and dropped, never stored.
+        let server = try MetricsServer(
+            listenAddress: listenAddress, limits: serverLimits, tls: web.tls, readsBody: { _ in false },
+            handler: { request in
+                guard let application = box.application else { return .internalServerError }
+                let guarding = application.web.withLock { $0.guard }
+                return guarding.handle(request) { application.routes(telemetryPath).handle($0) }
+            })
+        self.server = server
+        if let tls = web.tls, tls.certificateFile != nil, tls.privateKeyFile != nil {
+            let watch = CertificateWatch(server: server, logger: logger)
+            certificateWatch = BackgroundLoop(name: "certificates", interval: 5) { watch.check() }
+        } else {
+            certificateWatch = nil
         }
         box.set(self)
     }
@@ -96,13 +120,16 @@ public final class Application: Sendable {
     private func routes(_ telemetryPath: String) -> WebRoutes {
         let (collector, cache) = runtime.withLock { ($0.collector, $0.cache) }
         let reload = reloadStatus.withLock { $0 }
-        return WebRoutes(
+        var routes = WebRoutes(
             telemetryPath: telemetryPath,
             collector: collector,
             reloadStatus: reload,
+            lifecycleEnabled: lifecycleEnabled,
             reload: { [weak self] in self?.reload() ?? .rejected("exporter is stopping") },
             cache: cache
         )
+        routes.exporterMetrics = exporterMetrics
+        return routes
     }
 
     /// The counters a previous run saved, with baselines older than `maxGap` dropped (their gap is not
@@ -140,11 +167,12 @@ public final class Application: Sendable {
 
     private static func makeRuntime(
         _ configuration: Configuration, ledger: HostLedger?, fits: [ProfileFit], fetcher: any HTTPBatchFetching,
-        clock: any WallClock, logger: Logger, store: StateStore?, configurationFile: String?
+        clock: any WallClock, logger: Logger, store: StateStore?, configurationFile: String?, skips: SkippedHostTally
     ) throws -> Runtime {
         let carbon = try CarbonIntensityService(
             configuration: configuration, fetcher: fetcher, clock: clock, logger: logger)
-        let source = try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger)
+        let source = SkipCountingSource(
+            wrapping: try makeSource(configuration, fetcher: fetcher, clock: clock, logger: logger), tally: skips)
         var persist: (@Sendable (HostLedger, [ProfileFit], Double) -> Void)?
         if let store {
             persist = { @Sendable ledger, fits, now in
@@ -221,8 +249,12 @@ public final class Application: Sendable {
     /// Starts the background loops; the server already listens.
     public func start() {
         announceStart()
+        startCertificateWatch()
         for loop in runtime.withLock({ $0.loops }) { loop.start() }
     }
+
+    /// Starts re-reading the TLS certificate files when they change (only with TLS from files).
+    public func startCertificateWatch() { certificateWatch?.start() }
 
     /// Starts the loop of that name, if the configuration in force has one.
     public func startLoop(named name: String) {
@@ -263,6 +295,7 @@ public final class Application: Sendable {
 
     /// Stops the server: the last part to go, so scrapes are answered until the loops have stopped.
     public func stopServer() {
+        certificateWatch?.stop()
         server.stop()
         logger.info("footprint_exporter stopped")
     }
@@ -308,8 +341,7 @@ public final class Application: Sendable {
             do {
                 let replacement = try Self.makeRuntime(
                     new, ledger: current.collector.ledger, fits: current.collector.fitsInForce, fetcher: fetcher,
-                    clock: clock, logger: logger, store: store,
-                    configurationFile: configurationFile)
+                    clock: clock, logger: logger, store: store, configurationFile: configurationFile, skips: skips)
                 runtime.withLock { $0 = replacement }
                 for loop in replacement.loops { loop.start() }
                 applyWeb(newWeb)
@@ -319,8 +351,8 @@ public final class Application: Sendable {
                 // The new configuration validated but could not start (e.g. an unreadable secret): resume the old one.
                 let resumed = try? Self.makeRuntime(
                     current.configuration, ledger: current.collector.ledger, fits: current.collector.fitsInForce,
-                    fetcher: fetcher, clock: clock,
-                    logger: logger, store: store, configurationFile: configurationFile)
+                    fetcher: fetcher, clock: clock, logger: logger, store: store, configurationFile: configurationFile,
+                    skips: skips)
                 if let resumed {
                     runtime.withLock { $0 = resumed }
                     for loop in resumed.loops { loop.start() }
@@ -405,6 +437,36 @@ public final class Application: Sendable {
             return try ScrapeNodeSource(
                 settings: configuration.source.scrape, client: fetcher, clock: clock, logger: logger,
                 measuredFamilies: measured.enabled ? MeasuredPowerFamilies(nodePowerMetric: measured.nodeMetric) : nil)
+        }
+    }
+}
+
+/// Logs the server's certificate rotations: info for each reload taken up, warning when failed reloads rise
+/// (the previous pair stays in use, so nothing else would tell the operator that the new files are broken).
+private final class CertificateWatch: Sendable {
+    private let server: MetricsServer
+    private let logger: Logger
+    private let seen = Mutex((reloads: 0, failures: 0))
+
+    init(server: MetricsServer, logger: Logger) {
+        self.server = server
+        self.logger = logger
+    }
+
+    func check() {
+        let reloads = server.certificateReloads
+        let failures = server.certificateReloadFailures
+        let previous = seen.withLock { seen in
+            defer { seen = (reloads, failures.count) }
+            return seen
+        }
+        if reloads > previous.reloads {
+            logger.info("server certificate reloaded", metadata: ["reloads": "\(reloads)"])
+        }
+        if failures.count > previous.failures {
+            logger.warning(
+                "server certificate files changed but do not load; the previous certificate stays in use",
+                metadata: ["failures": "\(failures.count)", "err": "\(failures.last ?? "unknown")"])
         }
     }
 }

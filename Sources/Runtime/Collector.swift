@@ -217,6 +217,7 @@ public final class Collector: Sendable {
             equivalencies: equivalencies
         )
         status.targets = targets
+        status.skippedHosts = (source as? SkipCountingSource)?.skippedHosts ?? []
         status.forecasts = carbon.forecastSummaries().map { summary in
             ExporterStatus.Forecast(
                 provider: summary.provider, region: summary.region,

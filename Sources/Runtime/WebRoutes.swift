@@ -3,23 +3,34 @@ import Exposition
 import MetricsServer
 import Model
 import PromText
+import Readers
 
 /// The exporter's HTTP endpoints: landing page, metrics, health and readiness.
 public struct WebRoutes: Sendable {
     public let telemetryPath: String
     public let collector: Collector
     public let reloadStatus: ExporterStatus.Reload
+    /// `--web.enable-lifecycle`: without it, `/-/reload` answers as Prometheus does (403 for POST and PUT).
+    public let lifecycleEnabled: Bool
+    /// Whether `/metrics` carries the exporter's own `process_*` families (off: `--web.disable-exporter-metrics`).
+    public var exporterMetrics = true
     public let reload: @Sendable () -> Application.ReloadOutcome
     public let cache: ResponseCache
 
     public func handle(_ request: ServerRequest) -> ServerResponse {
         if request.path == "/-/reload" {
-            guard request.method == "POST" || request.method == "PUT" else { return .methodNotAllowed }
+            guard request.method == "POST" || request.method == "PUT" else {
+                return .text("Only POST or PUT requests allowed.\n", status: 405)
+            }
+            guard lifecycleEnabled else { return .text("Lifecycle API is not enabled.\n", status: 403) }
             switch reload() {
             case .reloaded: return .text("Configuration reloaded.\n")
             case .unchanged: return .text("Configuration unchanged.\n")
-            case .rejected(let message):
-                return .text("Configuration rejected; the previous one keeps running:\n\(message)\n", status: 500)
+            case .rejected:
+                // The problem can quote a value (a URL with a password) and names the file: it goes to the log only.
+                return .text(
+                    "Configuration rejected; the previous one keeps running. The exporter's log says why.\n",
+                    status: 500)
             }
         }
         guard request.method == "GET" || request.method == "HEAD" else {
@@ -33,10 +44,14 @@ public struct WebRoutes: Sendable {
                 format: format, gzip: gzip, reloadSuccessful: reloadStatus.successful,
                 reloadTime: reloadStatus.lastSuccess)
             return cache.response(for: key, generation: collector.generation) {
-                ServerResponse(
+                var body = collector.render(format: format, reload: reloadStatus)
+                if exporterMetrics, let statistics = ProcessSelfReader().read() {
+                    body = ProcessMetricsRenderer().appending(statistics, to: body, format: format)
+                }
+                return ServerResponse(
                     status: 200,
                     headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
-                    body: collector.render(format: format, reload: reloadStatus)
+                    body: body
                 ).gzipped(accepted: gzip)
             }
         case "/":

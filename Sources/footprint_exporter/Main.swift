@@ -3,6 +3,6 @@ import CLI
 @main
 enum FootprintExporterMain {
     static func main() async {
-        await ToolCommand.main()
+        await ToolCommand.runAsMain()
     }
 }

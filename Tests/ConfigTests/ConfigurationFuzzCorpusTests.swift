@@ -123,6 +123,21 @@ import Testing
         var copy = configuration
         if copy.source.prometheus.basicAuth?.password != nil { copy.source.prometheus.basicAuth?.password = "<secret>" }
         if copy.source.scrape.basicAuth?.password != nil { copy.source.scrape.basicAuth?.password = "<secret>" }
+        // Passwords inside URLs are masked too.
+        copy.source.prometheus.url = URLRedaction.redactingPassword(copy.source.prometheus.url)
+        copy.carbonIntensity.uk.url = URLRedaction.redactingPassword(copy.carbonIntensity.uk.url)
+        copy.carbonIntensity.electricityMaps.url = URLRedaction.redactingPassword(
+            copy.carbonIntensity.electricityMaps.url)
+        copy.carbonIntensity.wattTime.url = URLRedaction.redactingPassword(copy.carbonIntensity.wattTime.url)
+        for index in copy.carbonIntensity.regions.indices {
+            copy.carbonIntensity.regions[index].uk.url = URLRedaction.redactingPassword(
+                copy.carbonIntensity.regions[index].uk.url)
+            copy.carbonIntensity.regions[index].electricityMaps.url = URLRedaction.redactingPassword(
+                copy.carbonIntensity.regions[index].electricityMaps.url)
+            copy.carbonIntensity.regions[index].wattTime.url = URLRedaction.redactingPassword(
+                copy.carbonIntensity.regions[index].wattTime.url)
+        }
+        if let url = copy.auditor?.url { copy.auditor?.url = URLRedaction.redactingPassword(url) }
         return copy
     }
 

@@ -71,6 +71,33 @@ import WebSecurity
         #expect(!web.summary.contains("PRIVATE"))
     }
 
+    @Test func cipherSuitesCurvesAndCertificateFilesAreTakenUp() throws {
+        let directory = try TestCertificates.make()
+        let web = try parse(
+            """
+            tls_server_config:
+              cert_file: server.crt
+              key_file: server.key
+              max_version: TLS12
+              cipher_suites:
+                - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+                - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+              curve_preferences: [X25519, CurveP256]
+            """, directory: directory)
+        let tls = try #require(web.tls)
+        #expect(
+            tls.cipherSuites?.map(\.rawValue) == [
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            ])
+        #expect(tls.curvePreferences == [.x25519, .p256])
+        // The resolved paths, so the server re-reads the pair when it is replaced.
+        #expect(tls.certificateFile == "\(directory)/server.crt")
+        #expect(tls.privateKeyFile == "\(directory)/server.key")
+        #expect(web.summary.contains("cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+        #expect(web.summary.contains("curve_preferences: [X25519, CurveP256]"))
+        #expect(web.summary.contains("reloaded when changed"))
+    }
+
     @Test func inlinePEMAndTheOlderClientAuthName() throws {
         let directory = try TestCertificates.make()
         let certificate = try String(contentsOfFile: "\(directory)/server.crt", encoding: .utf8)
@@ -134,8 +161,24 @@ import WebSecurity
             "web.yml:4: tls_server_config.min_version must be one of TLS10, TLS11, TLS12, TLS13"
         ),
         (
-            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n",
-            "web.yml:4: tls_server_config.cipher_suites is not supported"
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  cipher_suites:\n    - TLS_RSA_WITH_RC4_128_SHA\n",
+            "web.yml:5: tls_server_config.cipher_suites: unknown cipher suite \"TLS_RSA_WITH_RC4_128_SHA\""
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  curve_preferences: [CurveP256, X25519MLKEM768]\n",
+            "web.yml:4: tls_server_config.curve_preferences: unknown curve \"X25519MLKEM768\""
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  cipher_suites: TLS_RSA_WITH_AES_128_CBC_SHA\n",
+            "web.yml:4: tls_server_config.cipher_suites must be a list of cipher suite names"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  curve_preferences: []\n",
+            "web.yml:2: tls_server_config: invalid TLS settings"
+        ),
+        (
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_allowed_sans: [a]\n",
+            "web.yml:4: tls_server_config.client_allowed_sans is not supported"
         ),
         (
             "tls_server_config:\n  client_ca_file: ca.crt\n",

@@ -65,6 +65,7 @@ import Testing
             .init(host: "10.0.0.6:9100", up: false, durationSeconds: 5),
         ]
         status.reload = .init(successful: true, lastSuccess: 1_795_340_000)
+        status.skippedHosts = [.init(source: "prometheus", reason: "invalid_values", count: 2)]
         status.forecasts = [
             .init(
                 provider: "uk", region: "GB-13", minimumGramsPerKilowattHour: 98, minimumStart: 1_795_350_600,

@@ -40,7 +40,7 @@ import Testing
         let application = try Application(
             configuration: try Configuration.load(file: file), configurationFile: file,
             listenAddress: .loopback(port: 0),
-            logger: Logger(label: "test"), clock: ManualClock(), fetcher: TestStack.fetcher
+            logger: Logger(label: "test"), clock: ManualClock(), fetcher: TestStack.fetcher, enableLifecycle: true
         )
         defer { application.stop() }
         let base = "http://127.0.0.1:\(application.port)"
@@ -72,11 +72,17 @@ import Testing
         application.collectNow()
         #expect((try metrics()[energy] ?? 0) > (before[energy] ?? 0) * 1.9)
 
-        // A broken file is rejected; the running configuration stays.
-        try "collect_interval: never\n".write(toFile: file, atomically: true, encoding: .utf8)
+        // A broken file is rejected; the running configuration stays. The answer names neither the file nor the
+        // problem (which can quote a value such as a URL with a password): those go to the log.
+        try "collect_interval: never\nsource: {kind: prometheus, prometheus: {url: 'http://u:hunter2@h:9'}}\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let rejected = try post()
         #expect(rejected.status == 500)
-        #expect(String(decoding: rejected.body, as: UTF8.self).contains("collect_interval must be a positive duration"))
+        let answer = String(decoding: rejected.body, as: UTF8.self)
+        #expect(answer.contains("Configuration rejected"))
+        #expect(!answer.contains("collect_interval"))
+        #expect(!answer.contains(directory))
+        #expect(!answer.contains("hunter2"))
         var now = try metrics()
         #expect(now["footprint_config_last_reload_successful"] == 0)
         #expect(now[intensity] == 300)
@@ -91,6 +97,30 @@ import Testing
         now = try metrics()
         #expect(now["footprint_config_last_reload_successful"] == 1)
         #expect(try TestStack.get("\(base)/-/reload").status == 405)
+    }
+
+    /// As Prometheus: without --web.enable-lifecycle, POST and PUT /-/reload get 403 and reload nothing; GET 405.
+    @Test func reloadEndpointNeedsTheLifecycleFlag() throws {
+        let directory = try TestStack.temporaryDirectory()
+        let file = "\(directory)/footprint.yml"
+        try config(proc: "/proc", grams: 100).write(toFile: file, atomically: true, encoding: .utf8)
+        let application = try Application(
+            configuration: try Configuration.load(file: file), configurationFile: file,
+            listenAddress: .loopback(port: 0), logger: Logger(label: "test"), clock: ManualClock(),
+            fetcher: TestStack.fetcher)
+        defer { application.stop() }
+        let url = "http://127.0.0.1:\(application.port)/-/reload"
+        try config(proc: "/proc", grams: 300).write(toFile: file, atomically: true, encoding: .utf8)
+        for method in [HTTPMethod.post, .put] {
+            let answer = try TestStack.fetcher.fetch(HTTPRequest(url: url, method: method, timeoutSeconds: 10))
+            #expect(answer.status == 403)
+            #expect(String(decoding: answer.body, as: UTF8.self).contains("Lifecycle API is not enabled"))
+        }
+        #expect(try TestStack.get(url).status == 405)
+        #expect(application.configuration.carbonIntensity.staticGramsPerKilowattHour == 100)
+        // SIGHUP's path still reloads.
+        #expect(application.reload() == .reloaded)
+        #expect(application.configuration.carbonIntensity.staticGramsPerKilowattHour == 300)
     }
 
     @Test func sighupReloadsTheBinary() throws {

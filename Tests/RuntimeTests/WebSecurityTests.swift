@@ -28,7 +28,7 @@ import WebSecurity
         let application = try Application(
             configuration: configuration, listenAddress: .loopback(port: 0), logger: Logger(label: "test"),
             clock: ManualClock(), fetcher: client, serverLimits: limits,
-            web: try ConfigurationLoader.loadWeb(path: file), webConfigurationFile: file)
+            web: try ConfigurationLoader.loadWeb(path: file), webConfigurationFile: file, enableLifecycle: true)
         return (application, file)
     }
 

@@ -34,6 +34,7 @@ struct ServerService: Service {
 
     func run() async throws {
         application.announceStart()
+        application.startCertificateWatch()
         try? await gracefulShutdown()
         await Blocking.run { application.stopServer() }
     }
