@@ -135,6 +135,7 @@ import Testing
         func targets(_ list: [FakeUpstream]) -> String {
             list.map { "\"\($0.address):\($0.port)\"" }.joined(separator: ", ")
         }
+        let meters = [dcgm.upstream, ipmi.upstream, gainingIPMI.upstream] + calibMeters.map(\.upstream)
         let jobs = """
               - job_name: node
                 static_configs:
@@ -144,7 +145,7 @@ import Testing
                     labels: {cloud_project_name: p, user: u, machine_name: calib}
               - job_name: measured
                 static_configs:
-                  - targets: [\(targets([dcgm.upstream, ipmi.upstream, gainingIPMI.upstream] + calibMeters.map(\.upstream)))]
+                  - targets: [\(targets(meters))]
             """
         let prometheusPort = FreePort.next()
         let prometheus = try TestStack.prometheus(port: prometheusPort, directory: directory, jobs: jobs)
@@ -171,7 +172,9 @@ import Testing
                 source:
                   kind: scrape
                   scrape:
-                    static: [{targets: ["\(raplNode.target)", "\(plainNode.target)"], labels: {cloud_project_name: p, user: u}}]
+                    static:
+                      - targets: ["\(raplNode.target)", "\(plainNode.target)"]
+                        labels: {cloud_project_name: p, user: u}
                     timeout: 1s
                 carbon_intensity: {provider: static, static_grams_per_kwh: 100}
                 power:
