@@ -236,6 +236,7 @@ import Testing
             }
             if step == 14 { gainingIPMI.upstream.route("/metrics", .handler { _ in .text(gainingIPMI.exposition()) }) }
             if step == 20 { ipmi.upstream.stop() }
+            if step == 32 { dcgm.upstream.stop() }
             for application in [calibrated, configured, scraping].compactMap({ $0 }) { application.collectNow() }
             let now = Date().timeIntervalSince1970
             let samples = try metrics(try #require(calibrated))
@@ -314,6 +315,13 @@ import Testing
         #expect(Self.method(end, host: gainingNode.target) == "node")
         #expect(Self.near(Self.value(end, "footprint_host_power_watts", host: gainingNode.target), 120 * 1.2, 0.02))
         #expect(Self.method(end, host: ipmiNode.target) == "model")
+        // Without its GPU exporter the GPU host is its profile alone; its GPU energy counter stays where it was.
+        let gpuAlone = Self.value(end, "footprint_host_power_watts", host: gpuHost)
+        #expect(Self.near(gpuAlone, gpuModel, 0.02), "GPU host without dcgm: \(gpuAlone ?? -1) W")
+        let gpuEnergy = ["busy", "idle"].compactMap {
+            Self.value(end, "footprint_host_gpu_energy_joules_total", host: gpuHost, #"state="\#($0)""#)
+        }
+        #expect(gpuEnergy.count == 2 && gpuEnergy.reduce(0, +) > 250 * 1.2 * 20, "\(gpuEnergy)")
         #expect(monotonic.calibrated.decreases.isEmpty, "\(monotonic.calibrated.decreases)")
         #expect(monotonic.configured.decreases.isEmpty, "\(monotonic.configured.decreases)")
         #expect(monotonic.scraping.decreases.isEmpty, "\(monotonic.scraping.decreases)")
