@@ -1,6 +1,10 @@
+import Config
 import Foundation
+import Logging
 import TestSupport
 import Testing
+
+@testable import CLI
 
 /// `footprint_exporter calibrate` against a real Prometheus started on blocks backfilled with a known history:
 /// four metered hosts of one profile whose node power follows a linear law in cores × busy share, one metered
@@ -154,5 +158,28 @@ import Testing
             TestStack.exporterBinary,
             ["calibrate", "--config.file", configPath, "--from", "1000000000", "--to", "1000003600"])
         #expect(empty.waitForExit(timeout: 60) == 3, "\(empty.output)")
+    }
+
+    /// The history lives in Prometheus, and the fit needs measurements: other sources, or measured power off, are
+    /// refused with the reason before anything is read.
+    @Test func refusesSourcesWithoutHistoryAndMeasuredPowerOff() throws {
+        let fetcher = InMemoryFetcher()
+        let logger = Logger(label: "test")
+        let scrape = try ConfigurationLoader.parse(
+            yaml: "source: {kind: scrape, scrape: {static: [{targets: [\"127.0.0.1:9\"]}]}}\n", file: "s.yml")
+        #expect {
+            _ = try CalibrateCommand.fit(
+                configuration: scrape, from: 0, to: 3_600, resolution: 60, fetcher: fetcher, logger: logger)
+        } throws: { "\($0)".contains("source.kind prometheus") }
+        let off = try ConfigurationLoader.parse(
+            yaml: """
+                source: {kind: prometheus, prometheus: {url: "http://127.0.0.1:9"}}
+                power: {measured: {enabled: false}}
+                """, file: "o.yml")
+        #expect {
+            _ = try CalibrateCommand.fit(
+                configuration: off, from: 0, to: 3_600, resolution: 60, fetcher: fetcher, logger: logger)
+        } throws: { "\($0)".contains("power.measured.enabled is false") }
+        #expect(fetcher.requests.isEmpty)
     }
 }
