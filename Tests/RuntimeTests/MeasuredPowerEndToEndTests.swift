@@ -322,6 +322,9 @@ import Testing
             Self.value(end, "footprint_host_gpu_energy_joules_total", host: gpuHost, #"state="\#($0)""#)
         }
         #expect(gpuEnergy.count == 2 && gpuEnergy.reduce(0, +) > 250 * 1.2 * 20, "\(gpuEnergy)")
+        // GPU energy is split into busy and idle by the GPU's utilisation (60%).
+        let busyShare = gpuEnergy.count == 2 ? gpuEnergy[0] / gpuEnergy.reduce(0, +) : 0
+        #expect(abs(busyShare - 0.6) < 0.01, "GPU busy share \(busyShare)")
         #expect(monotonic.calibrated.decreases.isEmpty, "\(monotonic.calibrated.decreases)")
         #expect(monotonic.configured.decreases.isEmpty, "\(monotonic.configured.decreases)")
         #expect(monotonic.scraping.decreases.isEmpty, "\(monotonic.scraping.decreases)")
