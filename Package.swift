@@ -76,7 +76,8 @@ let package = Package(
         .target(
             name: "CLI",
             dependencies: [
-                "Runtime", "Config", "Accounting", "Report", "Readers", "Grid", "StateStore", "MetricsServer",
+                "Runtime", "Config", "Counters", "Accounting", "Report", "Readers", "Grid", "StateStore",
+                "MetricsServer",
                 "HTTPClient", "Model", "PromText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

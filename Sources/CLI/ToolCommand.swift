@@ -19,6 +19,7 @@ public struct ToolCommand: AsyncParsableCommand {
             Serve.self, CheckConfig.self, EquivalenciesCommand.self, ForecastCommand.self, ReportCommand.self,
             WorkspacesCommand.self,
             AuditorPushCommand.self,
+            CalibrateCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

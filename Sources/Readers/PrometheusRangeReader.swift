@@ -96,7 +96,7 @@ public struct PrometheusRangeReader: Sendable {
     }
 
     /// Milliseconds: the resolution of Prometheus' evaluation times, so keys match whatever the float text.
-    static func key(_ time: Double) -> Int64 { Int64((time * 1_000).rounded()) }
+    public static func key(_ time: Double) -> Int64 { Int64((time * 1_000).rounded()) }
 
     /// Walks the series of one answer step by step. Each series keeps a position in its time-ordered points,
     /// so a day of a large fleet is read without building a table per step and host.
