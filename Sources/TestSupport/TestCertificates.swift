@@ -16,22 +16,8 @@ public enum TestCertificates {
             "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile client.ext -out client.crt",
             "openssl x509 -req -in client.csr -CA stranger.crt -CAkey stranger.key -CAcreateserial -days 2 -extfile client.ext -out intruder.crt",
         ]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-ec", commands.joined(separator: "\n")]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ExternalProcessFailure(
-                description: "openssl could not make test certificates (is openssl installed?)")
-        }
+        try ShellScript.run(
+            commands, in: directory, failure: "openssl could not make test certificates (is openssl installed?)")
         return directory
-    }
-
-    public struct ExternalProcessFailure: Error, CustomStringConvertible {
-        public var description: String
     }
 }

@@ -6,10 +6,6 @@ import TestSupport
 /// "rotated" in `server-next.crt`), and client certificates from one key
 /// (`client.key`) that differ only in what they allow or when they are valid.
 struct CertificateFiles {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     let directory: String
 
     static func make() throws -> CertificateFiles {
@@ -47,17 +43,8 @@ struct CertificateFiles {
 
     /// Runs shell commands in `directory`, failing on the first that fails.
     static func run(_ commands: [String], in directory: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-ec", commands.joined(separator: "\n")]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "openssl could not make test certificates (is openssl installed?)")
-        }
+        try ShellScript.run(
+            commands, in: directory, failure: "openssl could not make test certificates (is openssl installed?)")
     }
 
     func path(_ name: String) -> String { "\(directory)/\(name)" }
