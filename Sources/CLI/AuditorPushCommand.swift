@@ -59,7 +59,7 @@ public struct AuditorPushCommand: ParsableCommand {
             throw error
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("auditor-push: \(error)\n".utf8))
-            throw ExitCode(ToolCommand.configurationErrorExitCode)
+            throw ExitCode(1)
         } catch {
             FileHandle.standardError.write(Data("auditor-push: \(error)\n".utf8))
             throw ExitCode(1)

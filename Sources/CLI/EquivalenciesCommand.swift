@@ -53,7 +53,7 @@ public struct EquivalenciesCommand: ParsableCommand {
                 table = try ConfigurationLoader.load(path: configFile).equivalencyTable
             } catch {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
-                throw ExitCode(ToolCommand.configurationErrorExitCode)
+                throw ExitCode(1)
             }
         }
         print(

@@ -61,7 +61,7 @@ public struct ForecastCommand: ParsableCommand {
                 ?? Configuration()
         } catch {
             FileHandle.standardError.write(Data(("\(error)" + "\n").utf8))
-            throw ExitCode(ToolCommand.configurationErrorExitCode)
+            throw ExitCode(1)
         }
         let name = region ?? configuration.gridRegion
         guard configuration.gridRegions.contains(where: { $0.name == name }) else {

@@ -98,9 +98,6 @@ public struct HistorySpanOptions: ParsableArguments {
             if !readAnything { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
-            throw ExitCode(ToolCommand.configurationErrorExitCode)
         } catch {
             FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
             throw ExitCode(1)

@@ -328,8 +328,9 @@ public struct CheckConfig: ParsableCommand {
                 print(web.summary, terminator: "")
             }
         } catch {
+            // 1, as `promtool check config` exits for a file it refuses (and as check-config always has).
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(ToolCommand.configurationErrorExitCode)
+            throw ExitCode(1)
         }
     }
 }
