@@ -33,7 +33,7 @@ func fuzzOne(_ bytes: [UInt8]) {
     do {
         // The same bytes as a --web.config.file: accepted users always have bcrypt hashes.
         let web = try ConfigurationLoader.parseWeb(yaml: ConfigurationLoader.text(bytes, file: webFile), file: webFile)
-        precondition(web.basicAuthUsers.values.allSatisfy(BcryptHash.isWellFormed), "a user without a bcrypt hash")
+        precondition(web.basicAuthUsers.values.allSatisfy(BcryptHashShape.isWellFormed), "a user without a bcrypt hash")
         precondition(web.rateLimit.map { $0.interval > 0 && $0.burst >= 1 } ?? true, "rate limit out of range")
     } catch {
         checkProblems(error, file: webFile, lineCount: lineCount)
