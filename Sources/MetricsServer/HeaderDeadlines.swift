@@ -28,9 +28,7 @@ final class HeaderDeadlines: Sendable {
     let nextRequestTimeout: Double
     private let entries = Mutex<[UInt: Entry]>([:])
     private let expiredCount = Atomic<Int>(0)
-    private let stopping = Atomic<Bool>(false)
-    private let stopped = DispatchSemaphore(value: 0)
-    private let running = Atomic<Bool>(false)
+    private let watchdog = PeriodicTask()
 
     init(headerTimeout: Double, idleTimeout: Double) {
         self.headerTimeout = headerTimeout
@@ -65,39 +63,27 @@ final class HeaderDeadlines: Sendable {
 
     /// Starts the watchdog thread; false when no thread could be started.
     func start() -> Bool {
-        running.store(true, ordering: .relaxed)
-        let started = DetachedThread.start { [self] in watch() }
-        if !started { running.store(false, ordering: .relaxed) }
-        return started
+        // A quarter of the timeout (at most 250 ms) keeps a deadline's overshoot small without busy waking.
+        watchdog.start(period: min(0.25, max(0.01, headerTimeout / 4))) { [self] in closeExpired() }
     }
 
     /// Stops the watchdog thread and waits for it.
-    func stop() {
-        guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
-        stopping.store(true, ordering: .releasing)
-        stopped.wait()
-    }
+    func stop() { watchdog.stop() }
 
-    private func watch() {
-        // A quarter of the timeout (at most 250 ms) keeps a deadline's overshoot small without busy waking.
-        let period = min(0.25, max(0.01, headerTimeout / 4))
-        while !stopping.load(ordering: .acquiring) {
-            usleep(useconds_t(period * 1_000_000))
-            let now = Self.now()
-            let closed = entries.withLock { entries in
-                var closed = 0
-                for (key, entry) in entries {
-                    guard let deadline = entry.deadline, deadline <= now else { continue }
-                    // shutdown, not close: the descriptor stays libmicrohttpd's to close, and its next read fails.
-                    shutdown(entry.descriptor, Int32(SHUT_RDWR))
-                    entries[key]?.deadline = nil
-                    closed += 1
-                }
-                return closed
+    private func closeExpired() {
+        let now = Self.now()
+        let closed = entries.withLock { entries in
+            var closed = 0
+            for (key, entry) in entries {
+                guard let deadline = entry.deadline, deadline <= now else { continue }
+                // shutdown, not close: the descriptor stays libmicrohttpd's to close, and its next read fails.
+                shutdown(entry.descriptor, Int32(SHUT_RDWR))
+                entries[key]?.deadline = nil
+                closed += 1
             }
-            if closed > 0 { expiredCount.add(closed, ordering: .relaxed) }
+            return closed
         }
-        stopped.signal()
+        if closed > 0 { expiredCount.add(closed, ordering: .relaxed) }
     }
 
     private static func now() -> Double {
