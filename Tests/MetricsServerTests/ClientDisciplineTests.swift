@@ -1,5 +1,6 @@
 import MetricsServer
 import Synchronization
+import TestSupport
 import Testing
 
 /// Requests that HTTP/1.1 forbids, which Go's server answers with 400 and a proxy in front might read

@@ -1,6 +1,7 @@
 import Foundation
 import MetricsServer
 import Synchronization
+import TestSupport
 import Testing
 
 /// Slow-loris: many connections that send a request's headers a byte at a time must not lock other clients

@@ -193,12 +193,11 @@ import WebSecurity
         let port = application.port
 
         // 40 connections from 127.0.0.2, each sending a request line and then one header byte at a time.
-        var slow: [Int32] = []
-        defer { for socket in slow { close(socket) } }
+        var slow: [RawConnection] = []
         for _ in 0..<40 {
-            let socket = try RawConnection.open(port: port, from: "127.0.0.2")
-            _ = RawConnection.send(socket, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            slow.append(socket)
+            let connection = try RawConnection(source: "127.0.0.2", port: port)
+            connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            slow.append(connection)
         }
         let started = Date()
         let scrape = try client.fetch(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics", timeoutSeconds: 5))
@@ -206,23 +205,20 @@ import WebSecurity
         #expect(Date().timeIntervalSince(started) < 2)
         // Only 8 of the 40 were accepted; the rest were closed by the server.
         usleep(200_000)
-        let open = slow.filter { RawConnection.send($0, "a") && !RawConnection.isClosed($0) }
+        let open = slow.filter { $0.send("a") && !$0.isClosed(wait: 0) }
         #expect(open.count <= 8, "\(open.count) slow connections still open")
 
         // An idle connection is dropped after the timeout instead of holding a slot forever.
-        let idle = try RawConnection.open(port: port, from: "127.0.0.1")
-        defer { close(idle) }
+        let idle = try RawConnection(port: port)
         let idleStart = Date()
-        while !RawConnection.isClosed(idle, wait: 0.2) && Date().timeIntervalSince(idleStart) < 10 {}
+        while !idle.isClosed(wait: 0.2) && Date().timeIntervalSince(idleStart) < 10 {}
         let closedAfter = Date().timeIntervalSince(idleStart)
         #expect(closedAfter >= 1.5 && closedAfter < 6, "closed after \(closedAfter) s")
 
         // Headers beyond the limit are refused, not buffered.
-        let big = try RawConnection.open(port: port, from: "127.0.0.1")
-        defer { close(big) }
-        _ = RawConnection.send(
-            big, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
-        let answer = RawConnection.receive(big)
+        let big = try RawConnection(port: port, timeout: 3)
+        big.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
+        let answer = big.readAll()
         #expect(
             answer.hasPrefix("HTTP/1.1 431") || answer.hasPrefix("HTTP/1.1 413") || answer.isEmpty,
             "\(answer.prefix(40))")
@@ -233,78 +229,13 @@ import WebSecurity
         let directory = try TestStack.temporaryDirectory()
         let (application, _) = try start(web: "", directory: directory)
         defer { application.stop() }
-        var sockets: [Int32] = []
-        defer { for socket in sockets { close(socket) } }
-        for _ in 0..<64 { sockets.append(try RawConnection.open(port: application.port, from: "127.0.0.1")) }
+        var connections: [RawConnection] = []
+        for _ in 0..<64 { connections.append(try RawConnection(port: application.port, timeout: 3)) }
         // All open at once before any asks, so each holds its own connection slot.
-        for socket in sockets {
-            RawConnection.send(socket, "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        for connection in connections {
+            connection.send("GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         }
-        let answers = sockets.map { RawConnection.receive($0) }
+        let answers = connections.map { $0.readAll() }
         #expect(answers.filter { $0.hasPrefix("HTTP/1.1 200") }.count == 64)
-    }
-}
-
-/// A plain TCP client with a chosen source address, for what curl will not do (send half a request).
-enum RawConnection {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func open(port: UInt16, from source: String) throws -> Int32 {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var local = sockaddr_in()
-        local.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, source, &local.sin_addr)
-        var remote = sockaddr_in()
-        remote.sin_family = sa_family_t(AF_INET)
-        remote.sin_port = port.bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr)
-        let bound = withUnsafePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        let connected = withUnsafePointer(to: &remote) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, connected == 0 else {
-            close(socket)
-            throw Failure(description: "connect from \(source): errno \(errno)")
-        }
-        return socket
-    }
-
-    @discardableResult
-    static func send(_ socket: Int32, _ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            == bytes.count
-    }
-
-    /// Whether the peer has closed the connection (or reset it), waiting up to `wait` seconds to find out.
-    static func isClosed(_ socket: Int32, wait: Double = 0) -> Bool {
-        var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, Int32(wait * 1000)) > 0 else { return false }
-        var byte: UInt8 = 0
-        let read = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        return read <= 0
-    }
-
-    /// Everything the server sends until it closes or stays silent for 3 seconds.
-    static func receive(_ socket: Int32) -> String {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 3000) > 0 else { break }
-            let count = recv(socket, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            received.append(contentsOf: buffer[..<count])
-        }
-        return String(decoding: received, as: UTF8.self)
     }
 }

@@ -8,15 +8,15 @@ import Foundation
 
 /// A plain TCP connection to a loopback server, from a chosen source address in 127.0.0.0/8, for sending
 /// requests no HTTP client would send (malformed, or one byte at a time).
-final class RawConnection {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class RawConnection {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let descriptor: Int32
+    public let descriptor: Int32
 
     /// Connects from `source` (e.g. "127.0.0.2") to 127.0.0.1:`port`; every read waits at most `timeout`.
-    init(source: String = "127.0.0.1", port: UInt16, timeout: Double = 5) throws {
+    public init(source: String = "127.0.0.1", port: UInt16, timeout: Double = 5) throws {
         #if canImport(Glibc)
             descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -52,7 +52,7 @@ final class RawConnection {
 
     /// Sends all of `text`; false when the server has closed the connection.
     @discardableResult
-    func send(_ text: String) -> Bool {
+    public func send(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
@@ -66,7 +66,7 @@ final class RawConnection {
     }
 
     /// Everything the server sends until it closes the connection or the read timeout passes.
-    func readAll() -> String {
+    public func readAll() -> String {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
         while true {
@@ -78,7 +78,7 @@ final class RawConnection {
     }
 
     /// The status line's code of the first response, read until the headers end (or nil without an answer).
-    func readStatus() -> Int? {
+    public func readStatus() -> Int? {
         var received: [UInt8] = []
         var byte: UInt8 = 0
         while !received.ends(with: Array("\r\n\r\n".utf8)) {
@@ -91,15 +91,23 @@ final class RawConnection {
     }
 
     /// Exactly `length` body bytes (fewer if the connection ends first).
-    func readBody(length: Int) -> [UInt8] {
+    public func readBody(length: Int) -> [UInt8] {
         var received: [UInt8] = []
         var byte: UInt8 = 0
         while received.count < length, recv(descriptor, &byte, 1, 0) == 1 { received.append(byte) }
         return received
     }
 
+    /// Whether the peer has closed (or reset) the connection, waiting up to `wait` seconds to find out.
+    public func isClosed(wait: Double) -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, Int32(wait * 1000)) > 0 else { return false }
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) <= 0
+    }
+
     /// Whether the server has closed the connection: a read sees end of file or a reset.
-    func isClosedByPeer() -> Bool {
+    public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
         let count = recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT))
         return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
