@@ -144,4 +144,49 @@ function(config)
         g.target(s, 'sum by (host) (rate(footprint_host_emissions_grams_total{%(hosts)s}[$__rate_interval])) * 3600', legend='{{host}}'),
       ],
     }),
+    g.table(config, {
+      title: 'Power method by host',
+      description: "The method that gave each host's power over its last interval: node (whole-node meter, measured), rapl (RAPL counters plus other_watts), calibrated (profile with fitted coefficients) or model (profile as configured); with the host's power and, apart, its GPUs' share of it (only hosts with measured GPUs).",
+      gridPos: { x: 0, y: 37, w: 12, h: 8 },
+      unit: 'watt',
+      columns: [['host'], ['method'], ['%(project)s'], ['%(user)s'], ['%(machine)s'], ['Value #A', 'watt', 0], ['Value #B', 'watt', 0]],
+      names: { method: 'Method', 'Value #A': 'Power', 'Value #B': 'GPU power' },
+      sortBy: 'Value #A',
+      links: { host: g.link('host', 'Open the host dashboard', 'host', '${__value.raw}', keep=[s.project, s.user]) },
+      targets: [
+        g.target(s, 'sum by (host, method, %(project)s, %(user)s, %(machine)s) (footprint_host_power_watts{%(hosts)s} * on (job, instance, host) group_left (method) (footprint_host_power_method{%(hosts)s} == 1))', instant=true, format='table'),
+        g.target(s, 'sum by (host, method, %(project)s, %(user)s, %(machine)s) (footprint_host_gpu_power_watts{%(hosts)s} * on (job, instance, host) group_left (method) (footprint_host_power_method{%(hosts)s} == 1))', instant=true, format='table'),
+      ],
+    }),
+    g.timeseries({
+      title: 'Host and GPU power by host',
+      description: "Power per host over each collection interval, and apart the GPUs' measured share of it (only hosts with measured GPUs).",
+      gridPos: { x: 12, y: 37, w: 12, h: 8 },
+      unit: 'watt',
+      targets: [
+        g.target(s, 'sum by (host) (footprint_host_power_watts{%(hosts)s})', legend='{{host}} host'),
+        g.target(s, 'sum by (host) (footprint_host_gpu_power_watts{%(hosts)s})', legend='{{host}} GPUs'),
+      ],
+    }),
+    g.stat({
+      title: 'GPU energy by state',
+      description: "The GPUs' share of the selected hosts' energy over the dashboard's time range, busy and idle (split by GPU utilisation; only hosts with measured GPUs).",
+      gridPos: { x: 0, y: 45, w: 6, h: 8 },
+      unit: 'kwatth',
+      decimals: 2,
+      textMode: 'value_and_name',
+      targets: [
+        g.target(s, 'sum by (state) (sum_over_time(increase(footprint_host_gpu_energy_joules_total{%(hosts)s}[$__rate_interval])[$__range:$__rate_interval])) / 3.6e6', legend='{{state}}', instant=true),
+      ],
+    }),
+    g.timeseries({
+      title: 'GPU power by host and state',
+      description: "Energy per second of each host's GPUs, busy and idle stacked (only hosts with measured GPUs).",
+      gridPos: { x: 6, y: 45, w: 18, h: 8 },
+      unit: 'watt',
+      stacking: 'normal',
+      targets: [
+        g.target(s, 'sum by (host, state) (rate(footprint_host_gpu_energy_joules_total{%(hosts)s}[$__rate_interval]))', legend='{{host}} {{state}}'),
+      ],
+    }),
   ])

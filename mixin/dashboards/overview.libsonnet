@@ -237,4 +237,72 @@ function(config)
         g.target(s, '1 - min by (grid_region) (footprint_grid_carbon_intensity_forecast_min_grams_per_kilowatt_hour{%(grid)s}) / on (grid_region) max by (grid_region) (footprint_grid_carbon_intensity_grams_per_kilowatt_hour{%(grid)s})', legend='{{grid_region}}', instant=true),
       ],
     }),
+    g.stat({
+      title: 'Hosts by power method',
+      description: 'Selected hosts per method that gave their power over the last interval: node (whole-node meter), rapl (RAPL counters), calibrated (profile with fitted coefficients) or model (profile as configured).',
+      gridPos: { x: 0, y: 36, w: 8, h: 8 },
+      unit: 'none',
+      textMode: 'value_and_name',
+      targets: [
+        g.target(s, 'count by (method) (footprint_host_power_method{%(hosts)s} == 1)', legend='{{method}}', instant=true),
+      ],
+    }),
+    g.timeseries({
+      title: 'Power by machine type and method',
+      description: 'Power per machine type over each collection interval, split by the method that gave it (measured: node, rapl; modelled: calibrated, model). Empty where the exporter has no machine_name label.',
+      gridPos: { x: 8, y: 36, w: 16, h: 8 },
+      unit: 'watt',
+      stacking: 'normal',
+      targets: [
+        g.target(s, 'sum by (%(machine)s, method) (footprint_host_power_watts{%(hosts)s} * on (job, instance, host) group_left (method) (footprint_host_power_method{%(hosts)s} == 1))', legend='{{%(machine)s}} {{method}}'),
+      ],
+    }),
+    g.table(config, {
+      title: 'Power profile coefficients',
+      description: 'Coefficients of each power profile: as configured, and as fitted from whole-node measurements of its hosts where a fit is in force (per core for cpu_*_watts_per_core).',
+      gridPos: { x: 0, y: 44, w: 12, h: 8 },
+      unit: 'watt',
+      columns: [['profile'], ['coefficient'], ['Value #A', 'watt', 2], ['Value #B', 'watt', 2]],
+      names: { profile: 'Profile', coefficient: 'Coefficient', 'Value #A': 'Configured', 'Value #B': 'Fitted' },
+      sortBy: 'profile',
+      targets: [
+        g.target(s, 'max by (profile, coefficient) (footprint_power_profile_watts{%(base)s, origin="configured"})', instant=true, format='table'),
+        g.target(s, 'max by (profile, coefficient) (footprint_power_profile_watts{%(base)s, origin="fitted"})', instant=true, format='table'),
+      ],
+    }),
+    g.table(config, {
+      title: 'Power profile fits',
+      description: 'Per profile: the whole-node-measured hosts in the calibration window at the latest fit attempt, and the relative RMS error of the fit in force (empty without one).',
+      gridPos: { x: 12, y: 44, w: 12, h: 8 },
+      unit: 'none',
+      columns: [['profile'], ['Value #A', 'none', 0], ['Value #B', 'percentunit', 1]],
+      names: { profile: 'Profile', 'Value #A': 'Measured hosts', 'Value #B': 'Fit error' },
+      sortBy: 'Value #A',
+      targets: [
+        g.target(s, 'max by (profile) (footprint_power_profile_fit_hosts{%(base)s})', instant=true, format='table'),
+        g.target(s, 'max by (profile) (footprint_power_profile_fit_error_ratio{%(base)s})', instant=true, format='table'),
+      ],
+    }),
+    g.timeseries({
+      title: 'Fit error by profile',
+      description: "Relative RMS residual of each profile's fit in force: RMS of (measured - fitted) node watts over the calibration window, divided by the mean measured node watts.",
+      gridPos: { x: 0, y: 52, w: 12, h: 8 },
+      unit: 'percentunit',
+      min: 0,
+      targets: [
+        g.target(s, 'max by (profile) (footprint_power_profile_fit_error_ratio{%(base)s})', legend='{{profile}}'),
+      ],
+    }),
+    g.table(config, {
+      title: 'Rejected fit attempts',
+      description: 'Profiles whose latest fit attempt was rejected, with the reason (too_few_hosts, too_little_load_spread, non_physical); a fit in force, if any, stays.',
+      gridPos: { x: 12, y: 52, w: 12, h: 8 },
+      unit: 'none',
+      columns: [['profile'], ['reason'], ['Value #A', 'none', 0]],
+      names: { profile: 'Profile', reason: 'Reason', 'Value #A': 'Rejected' },
+      sortBy: 'profile',
+      targets: [
+        g.target(s, 'max by (profile, reason) (footprint_power_profile_fit_rejected{%(base)s} == 1)', instant=true, format='table'),
+      ],
+    }),
   ])
