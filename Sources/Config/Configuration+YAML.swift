@@ -152,6 +152,12 @@ extension Configuration {
             "    join: {label: \(measured.joinLabel)\(regex), replacement: \(quote(measured.joinReplacement))}")
         lines.append("    powercap: \(quote(measured.powercapPath))")
         lines.append(
+            measured.targets.isEmpty
+                ? "    targets: []"
+                : "    targets: ["
+                    + measured.targets.map { "{port: \($0.port), path: \(quote($0.path)), scheme: \($0.scheme)}" }
+                    .joined(separator: ", ") + "]")
+        lines.append(
             "  calibration: {window: \(PrometheusDuration.format(power.calibration.window)), "
                 + "min_hosts: \(power.calibration.minHosts), apply: \(power.calibration.apply)}")
         lines.append(equivalencies.isEmpty ? "equivalencies: []" : "equivalencies:")

@@ -194,6 +194,16 @@ public struct Configuration: Sendable, Equatable {
             public var joinReplacement = "$1"
             /// The local source's powercap tree.
             public var powercapPath = "/sys/class/powercap"
+            /// Scrape mode: exporters of measured power on every target's host (dcgm-exporter, ipmi_exporter,
+            /// nvidia_gpu_exporter), scraped with the node_exporter targets and filed under the same host.
+            public var targets: [ExtraTarget] = []
+        }
+
+        /// An exporter on each scraped host: same host, its own port and path.
+        public struct ExtraTarget: Sendable, Equatable {
+            public var port: Int
+            public var path = "/metrics"
+            public var scheme = "http"
         }
 
         /// Fitting each profile's coefficients on whole-node measurements of its hosts.

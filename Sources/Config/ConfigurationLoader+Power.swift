@@ -98,6 +98,7 @@ extension ConfigurationLoader {
                 }
             case "join": join(value, "\(path).join", into: &measured)
             case "powercap": if let root = nonEmptyString(value, "\(path).powercap") { measured.powercapPath = root }
+            case "targets": measured.targets = extraTargets(value, "\(path).targets")
             default: unknown(key, line, in: path)
             }
         }
@@ -161,5 +162,52 @@ extension ConfigurationLoader {
                 && ($0 == "_" || $0 == ":" || $0.properties.isAlphabetic
                     || ("0"..."9").contains($0))
         }
+    }
+
+    private mutating func extraTargets(_ node: Node, _ path: String) -> [Configuration.Power.ExtraTarget] {
+        guard let items = sequence(node, path) else { return [] }
+        var targets: [Configuration.Power.ExtraTarget] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard let entries = mapping(item, itemPath) else { continue }
+            var port: Int?
+            var target = Configuration.Power.ExtraTarget(port: 0)
+            for (key, value, line) in entries {
+                switch key {
+                case "port":
+                    if let number = number(value, "\(itemPath).port") {
+                        if number >= 1, number <= 65_535, number == number.rounded() {
+                            port = Int(number)
+                        } else {
+                            problem(value, "\(itemPath).port must be a port number from 1 to 65535")
+                        }
+                    }
+                case "path":
+                    if let text = nonEmptyString(value, "\(itemPath).path") {
+                        if text.hasPrefix("/") {
+                            target.path = text
+                        } else {
+                            problem(value, "\(itemPath).path must start with /")
+                        }
+                    }
+                case "scheme":
+                    if let text = nonEmptyString(value, "\(itemPath).scheme") {
+                        if text == "http" || text == "https" {
+                            target.scheme = text
+                        } else {
+                            problem(value, "\(itemPath).scheme must be http or https")
+                        }
+                    }
+                default: unknown(key, line, in: itemPath)
+                }
+            }
+            guard let port else {
+                problem(item, "\(itemPath) needs a port")
+                continue
+            }
+            target.port = port
+            targets.append(target)
+        }
+        return targets
     }
 }

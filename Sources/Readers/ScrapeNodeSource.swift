@@ -19,14 +19,17 @@ public final class ScrapeNodeSource: NodeSource {
     private let clock: any WallClock
     /// The measured families read from each answer (RAPL); nil when measured power is off.
     private let measuredFamilies: MeasuredPowerFamilies?
+    /// Exporters of measured power on every target's host (same host, their own port and path).
+    private let measuredTargets: [Configuration.Power.ExtraTarget]
 
     public var name: String { "scrape" }
 
     public init(
         settings: Configuration.ScrapeSource, client: any HTTPBatchFetching, clock: any WallClock, logger: Logger,
-        measuredFamilies: MeasuredPowerFamilies? = nil
+        measuredFamilies: MeasuredPowerFamilies? = nil, measuredTargets: [Configuration.Power.ExtraTarget] = []
     ) throws {
         self.measuredFamilies = measuredFamilies
+        self.measuredTargets = measuredFamilies == nil ? [] : measuredTargets
         self.settings = settings
         self.client = client
         self.clock = clock
@@ -51,9 +54,44 @@ public final class ScrapeNodeSource: NodeSource {
                 tls: settings.tls
             )
         }
+        // The measured exporters of every host go in the same batch, so they cost no extra round of timeouts.
+        let extras = targets.flatMap { target in
+            measuredTargets.map { extra in
+                (
+                    key: HostJoin.hostPart(target.labels["instance"] ?? target.address),
+                    request: HTTPRequest(
+                        url: "\(extra.scheme)://\(HostJoin.hostPart(target.address)):\(extra.port)\(extra.path)",
+                        headers: headers + [HTTPHeader(name: "Accept", value: accept)],
+                        timeoutSeconds: settings.timeout, maxBodyBytes: settings.bodySizeLimit, tls: settings.tls)
+                )
+            }
+        }
         let started = clock.now()
-        let results = client.fetchAll(requests, maxConcurrent: settings.maxConcurrency)
+        let allResults = client.fetchAll(requests + extras.map(\.request), maxConcurrent: settings.maxConcurrency)
+        let results = allResults.prefix(requests.count)
         var read = SourceRead()
+        for (extra, result) in zip(extras, allResults.dropFirst(requests.count)) {
+            guard let families = measuredFamilies else { break }
+            let why: String
+            switch result {
+            case .failure(let error): why = error.description
+            case .success(let response) where response.status != 200: why = "HTTP status \(response.status)"
+            case .success(let response):
+                let format: ExpositionFormat =
+                    (response.contentType ?? "").hasPrefix("application/openmetrics-text") ? .openMetrics : .text
+                do {
+                    let sample = try MeasuredPowerScrape.sample(
+                        from: response.body, format: format, families: families, host: extra.key,
+                        timestamp: started + response.durationSeconds)
+                    if !sample.isEmpty { read.samples.append(sample) }
+                    continue
+                } catch {
+                    why = error.description
+                }
+            }
+            // A host without that exporter is the common case: its power is then taken from the others.
+            logger.debug("measured power target left out", metadata: ["url": "\(extra.request.url)", "err": "\(why)"])
+        }
         for (target, result) in zip(targets, results) {
             var status = TargetOutcome(host: target.address, up: false, durationSeconds: 0)
             switch result {

@@ -436,7 +436,8 @@ public final class Application: Sendable {
         case .scrape:
             return try ScrapeNodeSource(
                 settings: configuration.source.scrape, client: fetcher, clock: clock, logger: logger,
-                measuredFamilies: measured.enabled ? MeasuredPowerFamilies(nodePowerMetric: measured.nodeMetric) : nil)
+                measuredFamilies: measured.enabled ? MeasuredPowerFamilies(nodePowerMetric: measured.nodeMetric) : nil,
+                measuredTargets: measured.targets)
         }
     }
 }

@@ -20,6 +20,7 @@ import Testing
                 selector: '{job=~"ipmi|dcgm"}'
                 join: {label: node, regex: '(.+)-bmc', replacement: '$1'}
                 powercap: /host/sys/class/powercap
+                targets: [{port: 9400}, {port: 9290, path: /ipmi, scheme: https}]
               calibration: {window: 2h, min_hosts: 4, apply: false}
             """
         let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "p.yml")
@@ -28,6 +29,10 @@ import Testing
         #expect(measured.selector == #"{job=~"ipmi|dcgm"}"#)
         #expect(measured.joinLabel == "node" && measured.joinRegex == "(.+)-bmc" && measured.joinReplacement == "$1")
         #expect(measured.powercapPath == "/host/sys/class/powercap")
+        #expect(
+            measured.targets == [
+                .init(port: 9400), .init(port: 9290, path: "/ipmi", scheme: "https"),
+            ])
         #expect(configuration.power.calibration == .init(window: 7_200, minHosts: 4, apply: false))
         let again = try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "again.yml")
         #expect(again == configuration)
@@ -40,6 +45,8 @@ import Testing
         ("power:\n  calibration: {window: 5m}\n", "p.yml:2: power.calibration.window"),
         ("power:\n  calibration: {min_hosts: 0}\n", "p.yml:2: power.calibration.min_hosts"),
         ("power:\n  calibration: {apply: maybe}\n", "p.yml:2: power.calibration.apply"),
+        ("power:\n  measured:\n    targets: [{port: 0}]\n", "p.yml:3: power.measured.targets[0].port"),
+        ("power:\n  measured:\n    targets: [{path: /x}]\n", "p.yml:3: power.measured.targets[0] needs a port"),
         ("power:\n  measured: {rapl: true}\n", #"p.yml:2: unknown key "rapl" in power.measured"#),
     ])
     func badValuesNameTheirLine(yaml: String, expected: String) {
