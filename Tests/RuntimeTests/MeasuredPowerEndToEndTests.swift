@@ -375,7 +375,10 @@ import Testing
         for (index, host) in unmeasured.enumerated() {
             let target = unmeasuredNodes[index].target
             #expect(Self.method(after, host: target) == "calibrated", "\(target)")
-            let law = Self.law(cores: Double(host.cores), busy: host.busy)
+            // The first interval after the restart spans the restart, so its load is the one the exporter
+            // observed over it (its idle ratio), not necessarily the host's steady load.
+            let observedBusy = 1 - (Self.value(after, "footprint_host_idle_ratio", host: target) ?? (1 - host.busy))
+            let law = Self.law(cores: Double(host.cores), busy: observedBusy)
             let watts = Self.value(after, "footprint_host_power_watts", host: target)
             #expect(Self.near(watts, law, 0.03), "\(target) after restart: \(watts ?? -1) W, law \(law) W")
         }
