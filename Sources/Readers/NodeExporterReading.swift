@@ -20,12 +20,25 @@ public enum NodeExporterReading {
         labels: [String: String],
         timestamp: Double
     ) throws(ReaderError) -> HostReading {
-        let parsed: [MetricFamily]
+        try reading(from: parse(body, format: format, host: host), host: host, labels: labels, timestamp: timestamp)
+    }
+
+    /// The families of one answer, parsed once: the node families and any `extra` ones (measured power).
+    /// - Throws: `ReaderError.malformed` naming the host, with the parse error's line (and rule).
+    public static func parse(
+        _ body: [UInt8], format: ExpositionFormat = .text, host: String, extra: Set<String> = []
+    ) throws(ReaderError) -> [MetricFamily] {
         do {
-            parsed = try TextParser.parse(body, families: families, format: format)
+            return try TextParser.parse(body, families: families.union(extra), format: format)
         } catch {
             throw .malformed("\(host): \(error)")
         }
+    }
+
+    /// The reading from families already parsed.
+    public static func reading(
+        from parsed: [MetricFamily], host: String, labels: [String: String], timestamp: Double
+    ) throws(ReaderError) -> HostReading {
         var idle = 0.0
         var total = 0.0
         var cpus = Set<String>()

@@ -106,8 +106,12 @@ public final class ScrapeNodeSource: NodeSource {
                 let format: ExpositionFormat =
                     (response.contentType ?? "").hasPrefix("application/openmetrics-text") ? .openMetrics : .text
                 do {
+                    // One parse for the node families and the measured ones (RAPL) of the same answer.
+                    let parsed = try NodeExporterReading.parse(
+                        response.body, format: format, host: target.address,
+                        extra: measuredFamilies?.metricNames ?? [])
                     let reading = try NodeExporterReading.reading(
-                        from: response.body, format: format, host: target.address, labels: target.labels,
+                        from: parsed, host: target.address, labels: target.labels,
                         // Transfers start together (up to max_concurrency), so start plus duration is close to when
                         // the answer came; an offset that repeats each cycle cancels out between intervals.
                         timestamp: started + response.durationSeconds
@@ -115,14 +119,10 @@ public final class ScrapeNodeSource: NodeSource {
                     read.readings.append(reading)
                     status.up = true
                     if let families = measuredFamilies {
-                        // RAPL families of the same answer; a broken measured series is skipped, not the host.
-                        if let sample = try? MeasuredPowerScrape.sample(
-                            from: response.body, format: format, families: families,
-                            host: HostJoin.nodeKey(of: reading), timestamp: reading.timestamp),
-                            !sample.isEmpty
-                        {
-                            read.samples.append(sample)
-                        }
+                        let sample = MeasuredPowerScrape.sample(
+                            from: parsed, families: families, host: HostJoin.nodeKey(of: reading),
+                            timestamp: reading.timestamp)
+                        if !sample.isEmpty { read.samples.append(sample) }
                     }
                 } catch {
                     status.error = error.description
