@@ -162,6 +162,11 @@ public struct Serve: AsyncParsableCommand {
         if let configFile {
             do {
                 configuration = try ConfigurationLoader.load(path: configFile)
+                for key in configuration.inlineSecretKeys {
+                    logger.warning(
+                        "a secret is written in the configuration file; prefer password_file or password_env",
+                        metadata: ["file": "\(configFile)", "key": "\(key)"])
+                }
             } catch {
                 logger.error("invalid configuration", metadata: ["file": "\(configFile)", "err": "\(error)"])
                 throw ExitCode(ToolCommand.configurationErrorExitCode)
@@ -321,6 +326,12 @@ public struct CheckConfig: ParsableCommand {
         do {
             if let path {
                 let configuration = try ConfigurationLoader.load(path: path)
+                for key in configuration.inlineSecretKeys {
+                    FileHandle.standardError.write(
+                        Data(
+                            "warning: \(path): \(key) is written in the file; prefer password_file or password_env\n"
+                                .utf8))
+                }
                 print(configuration.yamlDescription, terminator: "")
             }
             if let webConfigFile {

@@ -39,6 +39,15 @@ public struct Configuration: Sendable, Equatable {
         public var passwordEnv: String?
     }
 
+    /// Keys whose secret is written in the file itself rather than read from a file or the environment: accepted,
+    /// but worth a warning, since the file is then a secret too.
+    public var inlineSecretKeys: [String] {
+        var keys: [String] = []
+        if source.prometheus.basicAuth?.password != nil { keys.append("source.prometheus.basic_auth.password") }
+        if source.scrape.basicAuth?.password != nil { keys.append("source.scrape.basic_auth.password") }
+        return keys
+    }
+
     /// A group of scrape targets sharing labels, as in Prometheus' static_configs and file_sd files.
     public struct TargetGroup: Sendable, Equatable {
         public var targets: [String]
