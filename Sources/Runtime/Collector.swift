@@ -266,7 +266,8 @@ extension Collector.State {
 }
 
 extension Collector.State {
-    /// Logs a profile's fit being rejected (with the reason and detail) or accepted again, once per change.
+    /// Logs a profile's fit being rejected (with the reason and detail) or accepted again once per change, and each
+    /// accepted fit at debug.
     mutating func recordFits(_ attempts: [ProfileFit], logger: Logger) {
         for fit in attempts {
             if let rejection = fit.rejection {
@@ -278,13 +279,15 @@ extension Collector.State {
                 }
                 fitRejections[fit.profile] = reason
             } else {
-                if fitRejections.removeValue(forKey: fit.profile) != nil || fit.isAccepted {
-                    logger.debug(
-                        "power profile fitted",
-                        metadata: [
-                            "profile": "\(fit.profile)", "hosts": "\(fit.hosts)",
-                            "error_ratio": "\(fit.errorRatio.map { "\($0)" } ?? "")",
-                        ])
+                let metadata: Logger.Metadata = [
+                    "profile": "\(fit.profile)", "hosts": "\(fit.hosts)",
+                    "error_ratio": "\(fit.errorRatio.map { "\($0)" } ?? "")",
+                ]
+                // The change back from a rejection is said once; each collection's fit is detail.
+                if fitRejections.removeValue(forKey: fit.profile) != nil {
+                    logger.notice("power profile fit accepted again", metadata: metadata)
+                } else {
+                    logger.debug("power profile fitted", metadata: metadata)
                 }
             }
         }
