@@ -30,6 +30,10 @@ public final class MetricsServer: Sendable {
     ///
     /// - Parameter readsBody: Asked once a request's headers are in (its `body` still empty): whether the
     ///   handler will read the body. When not, the body is read off the socket and dropped, never stored.
+    /// - Parameter immediate: Asked first, on the event thread, for each complete request: an answer that is
+    ///   ready without blocking work (a cached body) is sent from there, saving the hand-off to a handler
+    ///   thread and back; nil sends the request to `handler`. It must return at once: while it runs, the event
+    ///   thread serves no other connection.
     ///
     /// - Throws: `MetricsServerError.cannotListen` (with errno) when the address cannot be bound,
     ///   `.startFailed` when libmicrohttpd refuses to start.
@@ -38,6 +42,7 @@ public final class MetricsServer: Sendable {
         limits: ServerLimits = .init(),
         tls: ServerTLS? = nil,
         readsBody: @escaping @Sendable (ServerRequest) -> Bool = { _ in true },
+        immediate: (@Sendable (ServerRequest) -> ServerResponse?)? = nil,
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse
     ) throws(MetricsServerError) {
         if tls != nil && cmhd_supports_tls() == 0 {
@@ -46,7 +51,8 @@ public final class MetricsServer: Sendable {
         // Each connection holds a descriptor; a soft limit of 1024 would refuse connections long before ours.
         DescriptorLimit.raise(toAtLeast: limits.connectionLimit + reservedDescriptors)
         // Settings are checked before the socket is opened, so a refusal leaves nothing behind.
-        let context = try ServerContext(handler: handler, readsBody: readsBody, limits: limits, tls: tls)
+        let context = try ServerContext(
+            handler: handler, immediate: immediate, readsBody: readsBody, limits: limits, tls: tls)
         let socket = try ListeningSocket.open(listenAddress)
         // The server owns the context and outlives the daemon (stop() joins its threads), so an
         // unretained pointer is enough.

@@ -130,6 +130,10 @@ func mhdHandleRequest(
     complete.body = state.body
     state.body = []
     let request = complete
+    if let immediate = server.immediate, let answer = immediate(request) {
+        state.responded = true
+        return queue(answer, on: connection)
+    }
     state.dispatched = true
     let suspended = SuspendedConnection(raw: connection)
     let pending = state.pending

@@ -9,6 +9,8 @@ import CMicroHTTPD
 /// What the libmicrohttpd callbacks need from the server, reached through their `cls` pointer.
 final class ServerContext: Sendable {
     let handler: @Sendable (ServerRequest) -> ServerResponse
+    /// Asked on the event thread before a request goes to the handler pool (see `MetricsServer.init`).
+    let immediate: (@Sendable (ServerRequest) -> ServerResponse?)?
     let readsBody: @Sendable (ServerRequest) -> Bool
     let limits: ServerLimits
     let tls: ServerTLS?
@@ -23,9 +25,11 @@ final class ServerContext: Sendable {
 
     init(
         handler: @escaping @Sendable (ServerRequest) -> ServerResponse,
+        immediate: (@Sendable (ServerRequest) -> ServerResponse?)? = nil,
         readsBody: @escaping @Sendable (ServerRequest) -> Bool, limits: ServerLimits, tls: ServerTLS?
     ) throws(MetricsServerError) {
         self.handler = handler
+        self.immediate = immediate
         self.readsBody = readsBody
         self.limits = limits
         self.tls = tls

@@ -102,6 +102,15 @@ public final class Application: Sendable {
         // No route reads a request body: bodies are read off the socket and dropped, never stored.
         let server = try MetricsServer(
             listenAddress: listenAddress, limits: serverLimits, tls: web.tls, readsBody: { _ in false },
+            immediate: { request in
+                // Credentials cost a hash to check, which must not run on an event thread.
+                guard let application = box.application else { return nil }
+                let guarding = application.web.withLock { $0.guard }
+                guard guarding.authenticator == nil,
+                    let answer = application.routes(telemetryPath).immediateResponse(request)
+                else { return nil }
+                return guarding.handle(request) { _ in answer }
+            },
             handler: { request in
                 guard let application = box.application else { return .internalServerError }
                 let guarding = application.web.withLock { $0.guard }

@@ -26,7 +26,9 @@ public final class ResponseCache: Sendable {
 
     public let maximumAge: Double
     private let clock: any WallClock
+    // Two locks: a lookup (from a server event thread, see `cached`) never waits behind a render.
     private let entries = Mutex<[Key: Entry]>([:])
+    private let rendering = Mutex(())
 
     public init(maximumAge: Double = 1, clock: any WallClock) {
         self.maximumAge = maximumAge
@@ -37,20 +39,35 @@ public final class ResponseCache: Sendable {
     /// scrapers ask for gzip, whose body is a tenth of that.
     public static let maximumBodyBytes = 4 << 20
 
-    /// The cached answer for `key` at `generation`, or the one `make` renders (while holding the cache).
+    /// The cached answer for `key` at `generation`, if one is fresh; never renders and never waits for a render.
+    public func cached(for key: Key, generation: Int) -> ServerResponse? {
+        let now = clock.now()
+        return entries.withLock { entries in
+            guard let entry = entries[key], isFresh(entry, generation: generation, now: now) else { return nil }
+            return entry.response
+        }
+    }
+
+    /// The cached answer for `key` at `generation`, or the one `make` renders (one render at a time).
     public func response(for key: Key, generation: Int, make: () -> ServerResponse) -> ServerResponse {
-        entries.withLock { entries in
+        if let hit = cached(for: key, generation: generation) { return hit }
+        return rendering.withLock { _ in
+            // A render that finished while this one waited is reused.
+            if let hit = cached(for: key, generation: generation) { return hit }
             let now = clock.now()
             // Stale answers go first, so an old and a new exposition are never held at once.
-            entries = entries.filter {
-                $0.value.generation == generation && now - $0.value.createdAt < maximumAge && now >= $0.value.createdAt
+            entries.withLock { entries in
+                entries = entries.filter { isFresh($0.value, generation: generation, now: now) }
             }
-            if let entry = entries[key] { return entry.response }
             let response = make()
             if response.body.count <= Self.maximumBodyBytes {
-                entries[key] = Entry(generation: generation, createdAt: now, response: response)
+                entries.withLock { $0[key] = Entry(generation: generation, createdAt: now, response: response) }
             }
             return response
         }
+    }
+
+    private func isFresh(_ entry: Entry, generation: Int, now: Double) -> Bool {
+        entry.generation == generation && now - entry.createdAt < maximumAge && now >= entry.createdAt
     }
 }

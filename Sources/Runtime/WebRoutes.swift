@@ -38,21 +38,17 @@ public struct WebRoutes: Sendable {
         }
         switch request.path {
         case telemetryPath:
-            let format = AcceptNegotiation.format(forAccept: request.header("accept"))
-            let gzip = ContentCoding.acceptsGzip(request.header("accept-encoding"))
-            let key = ResponseCache.Key(
-                format: format, gzip: gzip, reloadSuccessful: reloadStatus.successful,
-                reloadTime: reloadStatus.lastSuccess)
+            let key = cacheKey(request)
             return cache.response(for: key, generation: collector.generation) {
-                var body = collector.render(format: format, reload: reloadStatus)
+                var body = collector.render(format: key.format, reload: reloadStatus)
                 if exporterMetrics, let statistics = ProcessSelfReader().read() {
-                    body = ProcessMetricsRenderer().appending(statistics, to: body, format: format)
+                    body = ProcessMetricsRenderer().appending(statistics, to: body, format: key.format)
                 }
                 return ServerResponse(
                     status: 200,
-                    headers: [ServerHeader(name: "Content-Type", value: format.contentType)],
+                    headers: [ServerHeader(name: "Content-Type", value: key.format.contentType)],
                     body: body
-                ).gzipped(accepted: gzip)
+                ).gzipped(accepted: key.gzip)
             }
         case "/":
             return ServerResponse(
@@ -68,6 +64,24 @@ public struct WebRoutes: Sendable {
         default:
             return .notFound
         }
+    }
+
+    /// The answer to `request` when it is ready without blocking work (a scrape the cache holds, a health
+    /// check), for the server to give on its event thread; nil sends the request to `handle` on a handler thread.
+    public func immediateResponse(_ request: ServerRequest) -> ServerResponse? {
+        guard request.method == "GET" || request.method == "HEAD" else { return nil }
+        switch request.path {
+        case telemetryPath: return cache.cached(for: cacheKey(request), generation: collector.generation)
+        case "/-/healthy": return handle(request)
+        default: return nil
+        }
+    }
+
+    private func cacheKey(_ request: ServerRequest) -> ResponseCache.Key {
+        ResponseCache.Key(
+            format: AcceptNegotiation.format(forAccept: request.header("accept")),
+            gzip: ContentCoding.acceptsGzip(request.header("accept-encoding")),
+            reloadSuccessful: reloadStatus.successful, reloadTime: reloadStatus.lastSuccess)
     }
 
     private var landingPage: String {

@@ -1,3 +1,4 @@
+import Dispatch
 import MetricsServer
 import PromText
 import Synchronization
@@ -32,5 +33,32 @@ import Testing
         #expect(get(2).body == Array("render 4".utf8)) // aged out
         clock.advance(by: -10)
         #expect(get(2).body == Array("render 5".utf8)) // clock stepped back: not trusted
+    }
+
+    @Test func lookupsNeitherRenderNorWaitForARender() {
+        let cache = ResponseCache(maximumAge: 10, clock: ManualClock())
+        let key = ResponseCache.Key(format: .text, gzip: true, reloadSuccessful: true, reloadTime: 0)
+        #expect(cache.cached(for: key, generation: 1) == nil)
+        _ = cache.response(for: key, generation: 1) { .text("first") }
+        #expect(cache.cached(for: key, generation: 1)?.body == Array("first".utf8))
+        #expect(cache.cached(for: key, generation: 2) == nil)
+
+        // While another format renders, the cached answer is still looked up at once.
+        let other = ResponseCache.Key(format: .openMetrics, gzip: true, reloadSuccessful: true, reloadTime: 0)
+        let rendering = DispatchSemaphore(value: 0)
+        let finish = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            _ = cache.response(for: other, generation: 1) {
+                rendering.signal()
+                finish.wait()
+                return .text("second")
+            }
+        }
+        rendering.wait()
+        #expect(cache.cached(for: key, generation: 1)?.body == Array("first".utf8))
+        finish.signal()
+        group.wait()
+        #expect(cache.cached(for: other, generation: 1)?.body == Array("second".utf8))
     }
 }

@@ -66,6 +66,9 @@ import WebSecurity
         #expect(granted.status == 200)
         #expect(String(decoding: granted.body, as: UTF8.self).contains("footprint_exporter_build_info"))
         #expect(granted.header("x-content-type-options") == "nosniff")
+        // The answer is cached now; a cached answer is never handed out without credentials.
+        #expect(try get([]).status == 401)
+        #expect(try get([basic("alice", "wrong")]).status == 401)
 
         // Plain HTTP on the TLS port gets no answer; a client that does not trust the CA is refused by curl.
         #expect(throws: (any Error).self) {
@@ -177,8 +180,12 @@ import WebSecurity
         let directory = try TestStack.temporaryDirectory()
         let (application, _) = try start(web: "rate_limit: {interval: 1h, burst: 3}\n", directory: directory)
         defer { application.stop() }
-        let url = "http://127.0.0.1:\(application.port)/-/healthy"
-        let statuses = try (0..<5).map { _ in try client.fetch(HTTPRequest(url: url, timeoutSeconds: 10)).status }
+        // A rendered scrape, the same scrape from the cache (answered on the event thread) and a health check
+        // draw from the same bucket.
+        let paths = ["/metrics", "/metrics", "/-/healthy", "/metrics", "/-/healthy"]
+        let statuses = try paths.map { path in
+            try client.fetch(HTTPRequest(url: "http://127.0.0.1:\(application.port)\(path)", timeoutSeconds: 10)).status
+        }
         #expect(statuses == [200, 200, 200, 429, 429])
     }
 
