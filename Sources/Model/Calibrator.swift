@@ -6,6 +6,14 @@
 /// squares on those observations; only their sums are kept, per time slice, so memory does not grow with the
 /// window or the fleet (beyond one entry per measured host). The memory term is taken as configured.
 ///
+/// A meter is read at an instant (the end of the interval) while the CPU share is the interval's average, so an
+/// interval across a load change pairs the old load with the new draw (or the reverse, one interval later). Such
+/// pairs are not noise but bias: they flatten the fitted slope. An observation's weight is therefore its duration
+/// divided by `1 + (change / steadyChange)²`, where `change` is how far the host's busy share or relative meter
+/// reading moved since its previous observation: a steady interval counts fully, one across a step change of
+/// half the cores almost not at all. Exact pairs fit exactly whatever their weights, so this costs nothing when
+/// the load is steady.
+///
 /// The fit in force for a profile is its latest accepted one; a rejected attempt leaves it in place, so a
 /// restart (which empties the window) keeps a fit restored from the state store.
 ///
@@ -15,6 +23,11 @@ public struct Calibrator: Sendable {
     private var windows: [String: ProfileWindow] = [:]
     private var inForce: [String: ProfileFit] = [:]
     private var attempts: [String: ProfileFit] = [:]
+    /// Each measured host's previous observation, which tells a steady interval from one across a load change.
+    private var previous: [String: (busyShare: Double, nodeWatts: Double, time: Double)] = [:]
+
+    /// The change of busy share (or relative change of the meter reading) at which an interval weighs half.
+    public static let steadyChange = 0.05
 
     /// - Parameter restored: accepted fits saved by an earlier run; they stay in force until replaced.
     public init(settings: CalibrationSettings, restored: [ProfileFit] = []) {
@@ -36,9 +49,16 @@ public struct Calibrator: Sendable {
         let idle = idleRatio.clampedToUnit
         let target = nodeWatts.value - profile.ramWatts * memoryActiveRatio.clampedToUnit
         let slice = Int((time / sliceSeconds).rounded(.down))
+        var change = 0.0
+        if let last = previous[host], last.time < time {
+            let meterChange = abs(nodeWatts.value - last.nodeWatts) / max(last.nodeWatts, 1)
+            change = max(abs((1 - idle) - last.busyShare), meterChange)
+        }
+        previous[host] = (1 - idle, nodeWatts.value, time)
+        let steadiness = 1 / (1 + (change / Self.steadyChange) * (change / Self.steadyChange))
         windows[profile.name, default: ProfileWindow()].add(
             features: [cores * idle, cores * (1 - idle), 1], target: target, nodeWatts: nodeWatts.value,
-            busyShare: 1 - idle, cores: cores, host: host, weight: duration, slice: slice, time: time)
+            busyShare: 1 - idle, cores: cores, host: host, weight: duration * steadiness, slice: slice, time: time)
     }
 
     /// Drops what fell out of the window and fits every profile that has observations (or a fit in force).
@@ -53,6 +73,7 @@ public struct Calibrator: Sendable {
             windows[name]?.prune(olderThanSlice: oldestSlice, time: now - settings.windowSeconds)
         }
         windows = windows.filter { !$0.value.isEmpty }
+        previous = previous.filter { $0.value.time >= now - settings.windowSeconds }
         var outcomes: [ProfileFit] = []
         for profile in configured {
             guard let window = windows[profile.name] else {

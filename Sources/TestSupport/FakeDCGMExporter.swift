@@ -27,12 +27,13 @@ public final class FakeDCGMExporter: Sendable {
 
     /// - Parameters:
     ///   - address: the loopback address to listen on (each fake host may have its own 127.0.0.N).
+    ///   - port: the port (0: a free one).
     ///   - startJoules: the energy counters' value at start, per GPU uuid (a driver loaded long ago).
     public init(
-        address: String = "127.0.0.1", hostname: String, gpus: [GPU], startJoules: [String: Double] = [:],
-        clock: any WallClock = SystemClock()
+        address: String = "127.0.0.1", port: UInt16 = 0, hostname: String, gpus: [GPU],
+        startJoules: [String: Double] = [:], clock: any WallClock = SystemClock()
     ) throws(MetricsServerError) {
-        upstream = try FakeUpstream(address: address)
+        upstream = try FakeUpstream(address: address, port: port)
         let boards = Boards(hostname: hostname, gpus: gpus, startJoules: startJoules, clock: clock)
         self.boards = boards
         upstream.route("/metrics", .handler { _ in .text(boards.exposition()) })

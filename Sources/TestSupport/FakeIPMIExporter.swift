@@ -9,9 +9,10 @@ public final class FakeIPMIExporter: Sendable {
     private let meter: EnergyMeter
 
     public init(
-        address: String = "127.0.0.1", watts: Double, metricName: String = "ipmi_dcmi_power_consumption_watts"
+        address: String = "127.0.0.1", port: UInt16 = 0, watts: Double,
+        metricName: String = "ipmi_dcmi_power_consumption_watts"
     ) throws(MetricsServerError) {
-        upstream = try FakeUpstream(address: address)
+        upstream = try FakeUpstream(address: address, port: port)
         self.metricName = metricName
         let meter = EnergyMeter(watts: ["node": watts])
         self.meter = meter

@@ -44,12 +44,13 @@ public final class FakeUpstream: Sendable {
     /// The loopback address listened on.
     public let address: String
 
-    /// Starts listening on a free port of `address`, 127.0.0.1 unless told otherwise: on Linux every
-    /// 127.0.0.N is loopback, so fake hosts can each have an address of their own.
-    public init(address: String = "127.0.0.1") throws(MetricsServerError) {
+    /// Starts listening on `port` (0: a free one) of `address`, 127.0.0.1 unless told otherwise: on Linux every
+    /// 127.0.0.N is loopback, so fake hosts can each have an address of their own, and their exporters the same
+    /// port on each, as on real hosts.
+    public init(address: String = "127.0.0.1", port: UInt16 = 0) throws(MetricsServerError) {
         let script = self.script
         self.address = address
-        server = try MetricsServer(listenAddress: ListenAddress(parsing: "\(address):0")) { request in
+        server = try MetricsServer(listenAddress: ListenAddress(parsing: "\(address):\(port)")) { request in
             script.answer(request)
         }
     }

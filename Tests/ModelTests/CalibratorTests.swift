@@ -54,6 +54,31 @@ import Testing
         #expect(applied.ramWatts == Self.configured.ramWatts)
     }
 
+    @Test func intervalsAcrossALoadChangeDoNotBiasTheFit() throws {
+        // Each host's load steps every 10 intervals. The meter is read at the end of an interval, so the interval
+        // that ends at a step pairs the old CPU share with the new draw: equal weights flatten the slope by ~8%.
+        let cores: [Double] = [4, 8, 16, 32]
+        let loads: [[Double]] = [
+            [0.1, 0.7, 0.3, 0.9], [0.6, 0.2, 0.8, 0.4], [0.3, 0.9, 0.1, 0.6], [0.8, 0.4, 0.6, 0.2],
+        ]
+        var calibrator = Calibrator(settings: CalibrationSettings(minHosts: 3))
+        for step in 1..<40 {
+            for (index, count) in cores.enumerated() {
+                let busyOverInterval = loads[index][(step - 1) / 10]
+                let busyAtReading = loads[index][step / 10]
+                let watts = Self.law.power(cores: count, idleRatio: 1 - busyAtReading, memoryActiveRatio: 0).value
+                calibrator.add(
+                    profile: Self.configured, host: "h\(index)", cores: count, idleRatio: 1 - busyOverInterval,
+                    memoryActiveRatio: 0, nodeWatts: Watts(watts), duration: 1, at: Double(step))
+            }
+        }
+        let fit = try #require(calibrator.refit(configured: [Self.configured], at: 40).first)
+        #expect(fit.isAccepted)
+        #expect(within(fit.cpuIdleWattsPerCore, 2.5, 0.02), "\(fit.cpuIdleWattsPerCore)")
+        #expect(within(fit.cpuWattsPerCore, 9, 0.02), "\(fit.cpuWattsPerCore)")
+        #expect(within(fit.otherWatts, 45, 0.02), "\(fit.otherWatts)")
+    }
+
     @Test func oneCoreCountKeepsTheConfiguredIdleFloorAndFitsTheRest() throws {
         let configured = PowerProfile(
             name: "law", cpuWattsPerCore: 20, cpuIdleWattsPerCore: 2.5, ramWatts: 6, otherWatts: 10)

@@ -10,8 +10,8 @@ import Testing
 
 /// Measured power through the whole exporter: a real Prometheus scraping fake node_exporters (each on its own
 /// 127.0.0.N, CPU counters growing at a known load in real time) and fake ipmi_exporter and dcgm-exporter
-/// instances from their documented shapes, read by in-process applications in bridge mode (and one in scrape
-/// mode reading the same node_exporters directly).
+/// instances from their documented shapes, read by in-process applications in bridge mode and in scrape mode
+/// (the same exporters read directly: each meter on the same port of its host's address, as on real hosts).
 @Suite(.serialized) struct MeasuredPowerEndToEndTests {
     /// The default profile: 1 W idle and 10 W busy per core, 8 W of memory, 20 W other, PUE 1.2.
     static let defaultProfile =
@@ -91,19 +91,22 @@ import Testing
         let raplNode = try FakeNodeExporter(address: "127.0.0.10", cores: 4, busyShare: 0.5) {
             rapl.exporter.withLock { $0 }?.exposition() ?? ""
         }
+        // Every host's GPU or IPMI exporter listens on the same port of the host's address.
+        let dcgmPort = FreePort.next()
+        let ipmiPort = FreePort.next()
         // GPU host: 8 cores a quarter busy, one GPU drawing 250 W.
         let gpuNode = try FakeNodeExporter(address: "127.0.0.11", cores: 8, busyShare: 0.25)
         let dcgm = try FakeDCGMExporter(
-            address: "127.0.0.11", hostname: "gpu-host",
+            address: "127.0.0.11", port: dcgmPort, hostname: "gpu-host",
             gpus: [.init(uuid: "GPU-a", watts: 250, utilisationPercent: 60)], startJoules: ["GPU-a": 5_000_000])
         // IPMI host: its meter reads 310 W, until the meter goes away mid-run.
         let ipmiNode = try FakeNodeExporter(address: "127.0.0.12", cores: 4, busyShare: 0.4)
-        let ipmi = try FakeIPMIExporter(address: "127.0.0.12", watts: 310)
+        let ipmi = try FakeIPMIExporter(address: "127.0.0.12", port: ipmiPort, watts: 310)
         // Unmeasured host: 2 cores, 80% busy.
         let plainNode = try FakeNodeExporter(address: "127.0.0.13", cores: 2, busyShare: 0.8)
         // A host whose meter appears mid-run.
         let gainingNode = try FakeNodeExporter(address: "127.0.0.14", cores: 4, busyShare: 0.1)
-        let gainingIPMI = try FakeIPMIExporter(address: "127.0.0.14", watts: 120)
+        let gainingIPMI = try FakeIPMIExporter(address: "127.0.0.14", port: ipmiPort, watts: 120)
         gainingIPMI.upstream.route("/metrics", .status(503, "not yet"))
 
         // Four metered hosts of the calib profile, of different sizes, whose load changes every 10 s, and two
@@ -120,7 +123,8 @@ import Testing
             let busy = calibLoads[index][0]
             calibNodes.append(try FakeNodeExporter(address: address, cores: cores, busyShare: busy, extra: nil))
             calibMeters.append(
-                try FakeIPMIExporter(address: address, watts: Self.law(cores: Double(cores), busy: busy)))
+                try FakeIPMIExporter(
+                    address: address, port: ipmiPort, watts: Self.law(cores: Double(cores), busy: busy)))
         }
         let unmeasured = [(cores: 8, busy: 0.3), (cores: 16, busy: 0.7)]
         let unmeasuredNodes = try unmeasured.enumerated().map { index, host in
@@ -166,6 +170,8 @@ import Testing
                       calibration: {window: 10m, min_hosts: \(minHosts), apply: \(apply)}
                     """, file: "bridge.yml")
         }
+        // Scrape mode: the same hosts and labels, each host's meters found on their ports of its address.
+        func quoted(_ list: [FakeNodeExporter]) -> String { list.map { "\"\($0.target)\"" }.joined(separator: ", ") }
         let scrapeConfiguration = try ConfigurationLoader.parse(
             yaml: """
                 collect_interval: 1s
@@ -173,12 +179,18 @@ import Testing
                   kind: scrape
                   scrape:
                     static:
-                      - targets: ["\(raplNode.target)", "\(plainNode.target)"]
+                      - targets: [\(quoted([raplNode, gpuNode, ipmiNode, plainNode, gainingNode]))]
                         labels: {cloud_project_name: p, user: u}
+                      - targets: [\(quoted(calibNodes + unmeasuredNodes))]
+                        labels: {cloud_project_name: p, user: u, machine_name: calib}
                     timeout: 1s
                 carbon_intensity: {provider: static, static_grams_per_kwh: 100}
                 power:
                   default: \(Self.defaultProfile)
+                  profiles: [\(Self.calibProfile)]
+                  measured:
+                    targets: [{port: \(ipmiPort)}, {port: \(dcgmPort)}]
+                  calibration: {window: 10m, min_hosts: 3, apply: true}
                 """, file: "scrape.yml")
         let storePath = "\(directory)/state.sqlite"
         let logger = Logger(label: "test")
@@ -212,11 +224,11 @@ import Testing
         let raplHost = raplNode.target
         let gpuHost = gpuNode.target
         let energyHosts = [raplHost, gpuHost, plainNode.target]
-        var energyStart: (time: Double, joules: [String: Double], watts: [String: Double])?
-        var energyEnd: (time: Double, joules: [String: Double], watts: [String: Double])?
-        var early: [String: Double] = [:]
-        var earlyScrape: [String: Double] = [:]
-        var raplPowers: [Double] = []
+        typealias Mark = (time: Double, joules: [String: Double], watts: [String: Double])
+        var energyStart: [String: Mark] = [:]
+        var energyEnd: [String: Mark] = [:]
+        var early: [String: [String: Double]] = [:]
+        var raplPowers: [String: [Double]] = [:]
         let raplExporter = try FakeRAPLExporter(
             address: "127.0.0.10", packageWatts: 40, dramWatts: 5, startJoules: 262_143.328850 - 40 * 12)
         defer { raplExporter.upstream.stop() }
@@ -244,14 +256,7 @@ import Testing
             monotonic.configured.check(try metrics(configured))
             let scraped = try metrics(scraping)
             monotonic.scraping.check(scraped)
-            if step >= 4, let watts = Self.value(samples, "footprint_host_power_watts", host: raplHost) {
-                raplPowers.append(watts)
-            }
-            if step == 6 {
-                early = samples
-                earlyScrape = scraped
-            }
-            func mark() -> (time: Double, joules: [String: Double], watts: [String: Double]) {
+            func mark(_ samples: [String: Double]) -> Mark {
                 var joules: [String: Double] = [:]
                 var watts: [String: Double] = [:]
                 for host in energyHosts {
@@ -260,10 +265,17 @@ import Testing
                 }
                 return (now, joules, watts)
             }
-            if step == 8 { energyStart = mark() }
-            if step == 28 { energyEnd = mark() }
+            for (mode, snapshot) in [("bridge", samples), ("scrape", scraped)] {
+                if step >= 4, let watts = Self.value(snapshot, "footprint_host_power_watts", host: raplHost) {
+                    raplPowers[mode, default: []].append(watts)
+                }
+                if step == 6 { early[mode] = snapshot }
+                if step == 8 { energyStart[mode] = mark(snapshot) }
+                if step == 28 { energyEnd[mode] = mark(snapshot) }
+            }
         }
-        let end = try metrics(try #require(calibrated))
+        let ends = ["bridge": try metrics(try #require(calibrated)), "scrape": try metrics(scraping)]
+        let end = try #require(ends["bridge"])
 
         // Each method's formula, from a collection early in the run.
         let gpuModel = Self.formula(
@@ -277,75 +289,82 @@ import Testing
                 Self.formula(cores: 2, busy: 0.8, memory: 0.25, idle: 1, max: 10, ram: 8, other: 20, pue: 1.2)
             ),
         ]
-        for host in expected {
-            let watts = Self.value(early, "footprint_host_power_watts", host: host.host)
-            #expect(Self.near(watts, host.watts, 0.02), "\(host.host): \(watts ?? -1) W, expected \(host.watts) W")
-            #expect(Self.method(early, host: host.host) == host.method, "\(host.host)")
-        }
-        let gpuWatts = Self.value(early, "footprint_host_gpu_power_watts", host: gpuHost)
-        #expect(Self.near(gpuWatts, 250 * 1.2, 0.02), "GPU \(gpuWatts ?? -1) W")
-        #expect(Self.method(early, host: gainingNode.target) == "model")
+        // Bridge and direct scrape alike: every method's formula, energy that follows power, the wrap.
+        for mode in ["bridge", "scrape"] {
+            let early = try #require(early[mode])
+            for host in expected {
+                let watts = Self.value(early, "footprint_host_power_watts", host: host.host)
+                #expect(
+                    Self.near(watts, host.watts, 0.02),
+                    "\(mode) \(host.host): \(watts ?? -1) W, expected \(host.watts) W")
+                #expect(Self.method(early, host: host.host) == host.method, "\(mode) \(host.host)")
+            }
+            let gpuWatts = Self.value(early, "footprint_host_gpu_power_watts", host: gpuHost)
+            #expect(Self.near(gpuWatts, 250 * 1.2, 0.02), "\(mode) GPU \(gpuWatts ?? -1) W")
+            #expect(Self.method(early, host: gainingNode.target) == "model", "\(mode)")
 
-        // Direct scrape: RAPL from the node_exporter's answer, the profile elsewhere.
-        let scrapedRAPL = Self.value(earlyScrape, "footprint_host_power_watts", host: raplHost)
-        #expect(Self.near(scrapedRAPL, (40 + 5 + 20) * 1.2, 0.02), "scrape RAPL \(scrapedRAPL ?? -1) W")
-        #expect(Self.method(earlyScrape, host: raplHost) == "rapl")
-        let scrapedPlain = Self.value(earlyScrape, "footprint_host_power_watts", host: plainNode.target)
-        #expect(Self.near(scrapedPlain, expected[3].watts, 0.02), "scrape model \(scrapedPlain ?? -1) W")
-        #expect(Self.method(earlyScrape, host: plainNode.target) == "model")
-
-        // Energy over 20 s is the power over those 20 s: nothing lost or doubled, the RAPL wrap included.
-        let first = try #require(energyStart)
-        let last = try #require(energyEnd)
-        for host in energyHosts {
-            let rate = ((last.joules[host] ?? 0) - (first.joules[host] ?? 0)) / (last.time - first.time)
-            let watts = try #require(first.watts[host])
-            #expect(Self.near(rate, watts, 0.08), "\(host): \(rate) J/s against \(watts) W")
+            // Energy over 20 s is the power over those 20 s: nothing lost or doubled, the RAPL wrap included.
+            let first = try #require(energyStart[mode])
+            let last = try #require(energyEnd[mode])
+            for host in energyHosts {
+                let rate = ((last.joules[host] ?? 0) - (first.joules[host] ?? 0)) / (last.time - first.time)
+                let watts = try #require(first.watts[host])
+                #expect(Self.near(rate, watts, 0.08), "\(mode) \(host): \(rate) J/s against \(watts) W")
+            }
+            // The package counter wrapped during the run (see below); the power stayed the measured one apart from
+            // the wrap's own interval, which counts the energy since the wrap (as increase() does).
+            let powers = raplPowers[mode] ?? []
+            #expect(powers.count >= 34, "\(mode)")
+            #expect(powers.filter { !Self.near($0, 78, 0.02) }.count <= 1, "\(mode) \(powers)")
+            #expect(powers.allSatisfy { $0 > 0 }, "\(mode)")
         }
-        // The package counter wrapped during the run; the power stayed the measured one apart from the wrap's own
-        // interval, which counts the energy since the wrap (as increase() does).
         let resets = try TestStack.query(
             prometheusPort, #"resets(node_rapl_package_joules_total{job="node"}[1m])"#)
         #expect(resets == 1, "the package counter did not wrap once: \(resets ?? -1)")
-        #expect(raplPowers.count >= 34)
-        #expect(raplPowers.filter { !Self.near($0, 78, 0.02) }.count <= 1, "\(raplPowers)")
-        #expect(raplPowers.allSatisfy { $0 > 0 })
 
-        // Gaining and losing a meter changes the method only; no counter ever went down.
-        #expect(Self.method(end, host: gainingNode.target) == "node")
-        #expect(Self.near(Self.value(end, "footprint_host_power_watts", host: gainingNode.target), 120 * 1.2, 0.02))
-        #expect(Self.method(end, host: ipmiNode.target) == "model")
-        // Without its GPU exporter the GPU host is its profile alone; its GPU energy counter stays where it was.
-        let gpuAlone = Self.value(end, "footprint_host_power_watts", host: gpuHost)
-        #expect(Self.near(gpuAlone, gpuModel, 0.02), "GPU host without dcgm: \(gpuAlone ?? -1) W")
-        let gpuEnergy = ["busy", "idle"].compactMap {
-            Self.value(end, "footprint_host_gpu_energy_joules_total", host: gpuHost, #"state="\#($0)""#)
+        for (mode, end) in ends {
+            // Gaining and losing a meter changes the method only; no counter ever went down.
+            #expect(Self.method(end, host: gainingNode.target) == "node", "\(mode)")
+            let gained = Self.value(end, "footprint_host_power_watts", host: gainingNode.target)
+            #expect(Self.near(gained, 120 * 1.2, 0.02), "\(mode) \(gained ?? -1) W")
+            #expect(Self.method(end, host: ipmiNode.target) == "model", "\(mode)")
+            // Without its GPU exporter the GPU host is its profile alone; its GPU energy counter stays where it was.
+            let gpuAlone = Self.value(end, "footprint_host_power_watts", host: gpuHost)
+            #expect(Self.near(gpuAlone, gpuModel, 0.02), "\(mode) GPU host without dcgm: \(gpuAlone ?? -1) W")
+            let gpuEnergy = ["busy", "idle"].compactMap {
+                Self.value(end, "footprint_host_gpu_energy_joules_total", host: gpuHost, #"state="\#($0)""#)
+            }
+            #expect(gpuEnergy.count == 2 && gpuEnergy.reduce(0, +) > 250 * 1.2 * 20, "\(mode) \(gpuEnergy)")
+            // GPU energy is split into busy and idle by the GPU's utilisation (60%).
+            let busyShare = gpuEnergy.count == 2 ? gpuEnergy[0] / gpuEnergy.reduce(0, +) : 0
+            #expect(abs(busyShare - 0.6) < 0.01, "\(mode) GPU busy share \(busyShare)")
         }
-        #expect(gpuEnergy.count == 2 && gpuEnergy.reduce(0, +) > 250 * 1.2 * 20, "\(gpuEnergy)")
-        // GPU energy is split into busy and idle by the GPU's utilisation (60%).
-        let busyShare = gpuEnergy.count == 2 ? gpuEnergy[0] / gpuEnergy.reduce(0, +) : 0
-        #expect(abs(busyShare - 0.6) < 0.01, "GPU busy share \(busyShare)")
         #expect(monotonic.calibrated.decreases.isEmpty, "\(monotonic.calibrated.decreases)")
         #expect(monotonic.configured.decreases.isEmpty, "\(monotonic.configured.decreases)")
         #expect(monotonic.scraping.decreases.isEmpty, "\(monotonic.scraping.decreases)")
 
         // Calibration: the fitted coefficients are the law's, and the unmeasured hosts of the profile follow it.
-        let fitted = (
-            idle: Self.profileWatts(end, "cpu_idle_watts_per_core", origin: "fitted"),
-            busy: Self.profileWatts(end, "cpu_watts_per_core", origin: "fitted"),
-            other: Self.profileWatts(end, "other_watts", origin: "fitted")
-        )
-        #expect(Self.near(fitted.idle, 2, 0.05), "idle \(fitted.idle ?? -1)")
-        #expect(Self.near(fitted.busy, 8, 0.05), "busy \(fitted.busy ?? -1)")
-        #expect(Self.near(fitted.other, 30, 0.05), "other \(fitted.other ?? -1)")
-        #expect(end[#"footprint_power_profile_fit_hosts{profile="calib"}"#] == 4)
+        for (mode, end) in ends {
+            let fitted = (
+                idle: Self.profileWatts(end, "cpu_idle_watts_per_core", origin: "fitted"),
+                busy: Self.profileWatts(end, "cpu_watts_per_core", origin: "fitted"),
+                other: Self.profileWatts(end, "other_watts", origin: "fitted")
+            )
+            #expect(Self.near(fitted.idle, 2, 0.05), "\(mode) idle \(fitted.idle ?? -1)")
+            #expect(Self.near(fitted.busy, 8, 0.05), "\(mode) busy \(fitted.busy ?? -1)")
+            #expect(Self.near(fitted.other, 30, 0.05), "\(mode) other \(fitted.other ?? -1)")
+            #expect(end[#"footprint_power_profile_fit_hosts{profile="calib"}"#] == 4, "\(mode)")
+            for (index, host) in unmeasured.enumerated() {
+                let target = unmeasuredNodes[index].target
+                let law = Self.law(cores: Double(host.cores), busy: host.busy)
+                let watts = Self.value(end, "footprint_host_power_watts", host: target)
+                #expect(Self.near(watts, law, 0.03), "\(mode) \(target): \(watts ?? -1) W, law \(law) W")
+                #expect(Self.method(end, host: target) == "calibrated", "\(mode)")
+            }
+        }
         let configuredEnd = try metrics(configured)
         for (index, host) in unmeasured.enumerated() {
             let target = unmeasuredNodes[index].target
-            let law = Self.law(cores: Double(host.cores), busy: host.busy)
-            let watts = Self.value(end, "footprint_host_power_watts", host: target)
-            #expect(Self.near(watts, law, 0.03), "\(target): \(watts ?? -1) W, law \(law) W")
-            #expect(Self.method(end, host: target) == "calibrated")
             // With apply: false the configured profile stays.
             let asConfigured = Self.formula(
                 cores: Double(host.cores), busy: host.busy, memory: 0.25, idle: 1, max: 12, ram: 0, other: 10, pue: 1)
