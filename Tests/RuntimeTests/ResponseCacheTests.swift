@@ -61,4 +61,34 @@ import Testing
         group.wait()
         #expect(cache.cached(for: other, generation: 1)?.body == Array("second".utf8))
     }
+
+    @Test func thePreviousAnswerStandsInWhileItsSuccessorRenders() {
+        let clock = ManualClock()
+        let cache = ResponseCache(maximumAge: 1, clock: clock)
+        let key = ResponseCache.Key(format: .text, gzip: true, reloadSuccessful: true, reloadTime: 0)
+        _ = cache.response(for: key, generation: 1) { .text("first") }
+        let rendering = DispatchSemaphore(value: 0)
+        let finish = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            _ = cache.response(for: key, generation: 2) {
+                rendering.signal()
+                finish.wait()
+                return .text("second")
+            }
+        }
+        rendering.wait()
+        // A new collection is being rendered: scrapes meanwhile get the last answer, on a handler thread too.
+        #expect(cache.cached(for: key, generation: 2)?.body == Array("first".utf8))
+        #expect(cache.response(for: key, generation: 2) { .text("not rendered") }.body == Array("first".utf8))
+        // Another key has no answer to stand in.
+        let other = ResponseCache.Key(format: .text, gzip: false, reloadSuccessful: true, reloadTime: 0)
+        #expect(cache.cached(for: other, generation: 2) == nil)
+        finish.signal()
+        group.wait()
+        #expect(cache.cached(for: key, generation: 2)?.body == Array("second".utf8))
+        // Once aged out with no render running, nothing stands in.
+        clock.advance(by: 2)
+        #expect(cache.cached(for: key, generation: 2) == nil)
+    }
 }
