@@ -41,6 +41,8 @@ let package = Package(
         // Reports over past spans: history -> counters -> buckets -> json/csv/table/openmetrics. Pure (no I/O), so
         // it depends only on the layers below it and App does the reading.
         .target(name: "Report", dependencies: ["Model", "Counters", "Exposition", "PromText"]),
+        // The analysis pages: pure functions from a snapshot of a site to HTML, and the ticker's script.
+        .target(name: "Pages", dependencies: ["Model", "Counters"]),
         .target(
             name: "StateStore", dependencies: ["Counters", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         // Configuration: types, the YAML loaders and validation; nothing that runs. It uses the wire value types of
@@ -67,7 +69,7 @@ let package = Package(
             name: "Runtime",
             dependencies: [
                 "Config", "Grid", "WebSecurity", "Accounting", "Readers", "Counters", "Exposition", "StateStore",
-                "MetricsServer", "HTTPClient", "Model", "PromText", "CMalloc",
+                "MetricsServer", "HTTPClient", "Model", "PromText", "CMalloc", "Report", "Pages",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -86,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "footprint-bench",
             dependencies: [
-                "PromText", "Model", "Counters", "Exposition", "Readers", "HTTPClient", "MetricsServer",
+                "PromText", "Model", "Counters", "Exposition", "Readers", "HTTPClient", "MetricsServer", "Pages",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/footprint-bench"
@@ -104,6 +106,7 @@ let package = Package(
                 "StateStore", "Counters", "Model", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(name: "PagesTests", dependencies: ["Pages", "Counters", "Model"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Counters", "Model", "TestSupport"]),
         .testTarget(
             name: "ExpositionTests", dependencies: ["Exposition", "Counters", "Model", "PromText", "TestSupport"],
@@ -137,7 +140,7 @@ let package = Package(
             dependencies: [
                 "Runtime", "WebSecurity", "Config", "Readers", "Model", "Counters", "Exposition", "PromText",
                 "HTTPClient",
-                "MetricsServer",
+                "MetricsServer", "Report", "Pages",
                 "StateStore", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

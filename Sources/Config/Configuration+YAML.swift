@@ -186,6 +186,16 @@ extension Configuration {
                 "  backoff: {initial: \(PrometheusDuration.format(auditor.initialBackoff)), max: \(PrometheusDuration.format(auditor.maxBackoff)), attempts: \(auditor.attempts)}"
             )
         }
+        lines.append(sites.isEmpty ? "sites: []" : "sites:")
+        for site in sites {
+            let match = site.match.sorted { $0.key < $1.key }.map { label, values in
+                "\(label): [" + values.map(quote).joined(separator: ", ") + "]"
+            }
+            lines.append("  - {name: \(quote(site.name)), match: {\(match.joined(separator: ", "))}}")
+        }
+        lines.append(
+            "usage_history: {retention: \(PrometheusDuration.format(usageHistory.retention)), "
+                + "machine_label: \(usageHistory.machineLabel)}")
         return lines.joined(separator: "\n") + "\n"
     }
 

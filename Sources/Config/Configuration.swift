@@ -249,6 +249,10 @@ public struct Configuration: Sendable, Equatable {
     public var workspaces = Workspaces()
     /// Where finished and running workspaces are accounted; none when nil.
     public var auditor: Auditor?
+    /// Named groups of hosts for the analysis pages, in configuration order (a host belongs to the first match).
+    public var sites: [Site] = []
+    /// The hourly usage history kept in the state store.
+    public var usageHistory = UsageHistory()
 
     /// An AUDITOR accounting server receiving one record per workspace (`footprint_exporter auditor-push`).
     public struct Auditor: Sendable, Equatable {

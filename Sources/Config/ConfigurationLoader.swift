@@ -12,6 +12,8 @@ public struct ConfigurationLoader {
     /// The file's last line: libyaml places some marks (an empty document, an error at the end of input) on
     /// the line after a last line without a newline, and a problem should still name a line of the file.
     public var lastLine = 1
+    /// The line of each site read, for problems found once the whole file is known.
+    var siteLines: [Int] = []
 
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
         try parse(contents: read(path), file: path)
@@ -138,9 +140,12 @@ public struct ConfigurationLoader {
             case "equivalencies": configuration.equivalencies = equivalencies(value)
             case "workspaces": configuration.workspaces = workspaces(value)
             case "auditor": configuration.auditor = auditor(value)
+            case "sites": configuration.sites = sites(value)
+            case "usage_history": configuration.usageHistory = usageHistory(value)
             default: unknown(key, line, in: "the configuration")
             }
         }
+        checkSiteLabels(configuration)
         return configuration
     }
 }

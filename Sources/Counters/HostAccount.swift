@@ -14,6 +14,10 @@ public struct HostAccount: Sendable, Equatable {
     public var busyEmissions = Grams.zero
     public var idleEmissions = Grams.zero
     public var busySeconds = Seconds.zero
+    /// CPU seconds not in the idle mode over the integrated intervals, summed over all CPUs (counter deltas).
+    public var cpuBusySeconds = Seconds.zero
+    /// CPU seconds in the idle mode over the integrated intervals, summed over all CPUs (counter deltas).
+    public var cpuIdleSeconds = Seconds.zero
     /// The GPUs' share of `busyEnergy`, split by GPU utilisation (by the CPU's idle share where unknown).
     public var gpuBusyEnergy = Joules.zero
     /// The GPUs' share of `idleEnergy`.

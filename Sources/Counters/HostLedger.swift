@@ -168,10 +168,16 @@ public struct HostLedger: Sendable {
             switch Integration.step(from: previous, to: reading) {
             case .interval(let duration, let idleRatio):
                 let energy = integrate(duration, idleRatio)
+                let idle = max(reading.cpuIdleSeconds - previous.cpuIdleSeconds, 0)
+                let total = max(reading.cpuTotalSeconds - previous.cpuTotalSeconds, idle)
+                Self.addCPU(busy: total - idle, idle: idle, to: &account)
                 baselines[reading.host] = baseline
                 outcome = .integrated(energy)
             case .restarted(let duration, let idleRatio):
                 let energy = integrate(duration, idleRatio)
+                // The counters restarted from zero at boot: their values are the interval's deltas.
+                let idle = max(reading.cpuIdleSeconds, 0)
+                Self.addCPU(busy: max(reading.cpuTotalSeconds - idle, 0), idle: idle, to: &account)
                 baselines[reading.host] = baseline
                 outcome = .restarted(energy)
             case .noProgress:
@@ -226,6 +232,11 @@ public struct HostLedger: Sendable {
 
     /// The current baseline of a host, for tests and diagnostics.
     public func baseline(of host: String) -> HostReading? { baselines[host] }
+
+    private static func addCPU(busy: Double, idle: Double, to account: inout HostAccount) {
+        account.cpuBusySeconds = account.cpuBusySeconds + Seconds(busy)
+        account.cpuIdleSeconds = account.cpuIdleSeconds + Seconds(idle)
+    }
 
     private static func add(
         _ duration: Double,

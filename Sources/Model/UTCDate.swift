@@ -117,6 +117,24 @@ public enum UTCDate {
         return Double(Self.days(year: year, month: month, day: 1) * 86_400)
     }
 
+    /// The start of the UTC year after the one containing `time`.
+    public static func nextYearStart(_ time: Double) -> Double {
+        let date = civil(days: Int((time / 86_400).rounded(.down)))
+        return Double(Self.days(year: date.year + 1, month: 1, day: 1) * 86_400)
+    }
+
+    /// `YYYY-MM-DD` of the UTC day containing `time`.
+    public static func formatDay(_ time: Double) -> String {
+        let (year, month, day, _, _) = civilMinute(time)
+        return "\(pad(year, 4))-\(pad(month))-\(pad(day))"
+    }
+
+    /// `hh:mm` of `time` in UTC.
+    public static func formatClock(_ time: Double) -> String {
+        let (_, _, _, hour, minute) = civilMinute(time)
+        return "\(pad(hour)):\(pad(minute))"
+    }
+
     /// `YYYY-MM-DDThh:mmZ`, the GB API's path form (seconds dropped).
     public static func formatMinutes(_ time: Double) -> String {
         let (year, month, day, hour, minute) = civilMinute(time)

@@ -7,6 +7,8 @@ public struct TimeGrid: Sendable {
         case fixed(seconds: Double, origin: Double)
         /// UTC calendar months.
         case month
+        /// UTC calendar years.
+        case year
     }
 
     /// `step`, `hourly`, `daily` or `monthly`.
@@ -33,6 +35,8 @@ public struct TimeGrid: Sendable {
                 next = boundary
             case .month:
                 next = UTCDate.nextMonthStart(cursor)
+            case .year:
+                next = UTCDate.nextYearStart(cursor)
             }
             starts.append(cursor)
             ends.append(min(next, to))

@@ -48,6 +48,8 @@ public final class Application: Sendable {
     /// The web configuration in force and the guard built from it; swapped together on reload.
     private let web: Mutex<(configuration: WebConfiguration, guard: WebGuard)>
     private let store: StateStore?
+    /// The analysis pages, with the history they share between requests.
+    private let analysis: AnalysisRoutes
     /// Hosts left out by the source, counted across reloads.
     private let skips: SkippedHostTally
     /// Whether `POST /-/reload` is served (`--web.enable-lifecycle`); SIGHUP reloads either way.
@@ -85,6 +87,7 @@ public final class Application: Sendable {
             logger.notice("http_server_config.http2 is set, but this server speaks HTTP/1.1 only")
         }
         self.store = store
+        self.analysis = AnalysisRoutes(store: store)
         let skips = SkippedHostTally()
         self.skips = skips
         let restored = try Self.restore(
@@ -138,6 +141,9 @@ public final class Application: Sendable {
             cache: cache
         )
         routes.exporterMetrics = exporterMetrics
+        routes.history = store.map { UsageEndpoint(store: $0, clock: clock) }
+        routes.analysis = analysis
+        routes.clock = clock
         return routes
     }
 
@@ -186,7 +192,7 @@ public final class Application: Sendable {
         if let store {
             persist = { @Sendable ledger, fits, now in
                 do {
-                    try store.save(ledger, at: now)
+                    try store.save(ledger, at: now, usageRetention: configuration.usageHistory.retention)
                     try store.savePowerFits(fits)
                 } catch {
                     logger.error("cannot save counters", metadata: ["file": "\(store.path)", "err": "\(error)"])

@@ -16,6 +16,11 @@ public struct WebRoutes: Sendable {
     public var exporterMetrics = true
     public let reload: @Sendable () -> Application.ReloadOutcome
     public let cache: ResponseCache
+    /// The usage history of the state store; nil when the exporter keeps no store.
+    public var history: UsageEndpoint?
+    /// The analysis pages; nil leaves `/analysis/` unserved.
+    public var analysis: AnalysisRoutes?
+    public var clock: any WallClock = SystemClock()
 
     public func handle(_ request: ServerRequest) -> ServerResponse {
         if request.path == "/-/reload" {
@@ -35,6 +40,9 @@ public struct WebRoutes: Sendable {
         }
         guard request.method == "GET" || request.method == "HEAD" else {
             return request.path == telemetryPath || request.path == "/" ? .methodNotAllowed : .notFound
+        }
+        if let analysis, let response = analysis.handle(request, collector: collector, now: clock.now()) {
+            return response
         }
         switch request.path {
         case telemetryPath:
@@ -56,6 +64,8 @@ public struct WebRoutes: Sendable {
                 headers: [ServerHeader(name: "Content-Type", value: "text/html; charset=utf-8")],
                 body: Array(landingPage.utf8)
             )
+        case "/api/v1/usage":
+            return UsageEndpoint.respond(request, history: history, configuration: collector.configuration)
         case "/-/healthy":
             return .text("Healthy.\n")
         case "/-/ready":
@@ -100,6 +110,7 @@ public struct WebRoutes: Sendable {
             <li><a href="\(path)">Metrics</a></li>
             <li><a href="/-/healthy">Health</a></li>
             <li><a href="/-/ready">Readiness</a></li>
+            <li><a href="/analysis/">Analysis by site</a></li>
             </ul>
             <p>Version \(BuildInfo.version) (revision \(BuildInfo.revision)).</p>
             </body>

@@ -194,15 +194,22 @@ public final class StateStore: Sendable {
                     """)
         }
         Self.registerPowerFitsMigration(&migrator)
+        Self.registerUsageMigration(&migrator)
         try migrator.migrate(database)
     }
 
-    /// Replaces the stored state with the ledger's, atomically.
-    public func save(_ ledger: HostLedger, at now: Double) throws {
+    /// Replaces the stored state with the ledger's, atomically, and adds what the counters grew by since the
+    /// previous save to the hourly usage history (rows older than `usageRetention` seconds are dropped).
+    public func save(
+        _ ledger: HostLedger, at now: Double, usageRetention: Double = StateStore.defaultUsageRetention
+    )
+        throws
+    {
         let labels = String(decoding: try JSONEncoder().encode(ledger.attributionLabels), as: UTF8.self)
         let accounts = ledger.allAccounts
         let baselines = ledger.allBaselines
         try database.write { db in
+            try Self.addUsage(db, ledger: ledger, now: now, retention: usageRetention, file: path)
             try db.execute(sql: "DELETE FROM accounts")
             try db.execute(sql: "DELETE FROM baselines")
             try db.execute(
@@ -210,7 +217,7 @@ public final class StateStore: Sendable {
                 arguments: [labels, String(now)])
             let insertAccount = try db.makeStatement(
                 sql: """
-                    INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for account in accounts {
                 let attribution = String(decoding: try JSONEncoder().encode(account.attribution), as: UTF8.self)
@@ -220,7 +227,7 @@ public final class StateStore: Sendable {
                     account.busyEmissions.value, account.idleEmissions.value, account.busySeconds.value,
                     account.power?.value, account.idleRatio, account.cores, account.memoryActiveRatio, account.bootTime,
                     account.lastSeen, account.gpuBusyEnergy.value, account.gpuIdleEnergy.value, account.gpuPower?.value,
-                    account.powerMethod?.rawValue,
+                    account.powerMethod?.rawValue, account.cpuBusySeconds.value, account.cpuIdleSeconds.value,
                 ])
             }
             let insertBaseline = try db.makeStatement(sql: "INSERT INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -269,7 +276,7 @@ public final class StateStore: Sendable {
         }
     }
 
-    private static func account(_ row: StoredRow) throws -> HostAccount {
+    static func account(_ row: StoredRow) throws -> HostAccount {
         let attributionText = try row.text("attribution")
         guard let attribution = try? JSONDecoder().decode([String].self, from: Data(attributionText.utf8)) else {
             throw row.damage("attribution", "is not a JSON list of label values")
@@ -288,6 +295,8 @@ public final class StateStore: Sendable {
         account.busyEmissions = Grams(try row.total("busy_grams"))
         account.idleEmissions = Grams(try row.total("idle_grams"))
         account.busySeconds = Seconds(try row.total("busy_seconds"))
+        account.cpuBusySeconds = Seconds(try row.total("cpu_busy_seconds"))
+        account.cpuIdleSeconds = Seconds(try row.total("cpu_idle_seconds"))
         if let watts = try row.optionalNumber("power_watts") {
             guard watts >= 0 else { throw row.damage("power_watts", "holds \(watts); power cannot be negative") }
             account.power = Watts(watts)

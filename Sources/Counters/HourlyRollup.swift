@@ -1,0 +1,63 @@
+/// Turns two states of the counters into hourly rows of usage: what each account grew by between them, spread
+/// evenly over the UTC hours of the span, as a report spreads an interval over its buckets.
+///
+/// The usage history is derived from the counters rather than counted beside them, so the sum of its rows is
+/// exactly the counters' growth, across restarts too (the previous state is the one the store saved).
+public enum HourlyRollup {
+    /// The rows for the growth from `previous` (saved at `previousTime`) to `current` (at `now`).
+    ///
+    /// An account is matched with its previous state by host, attribution and region, or, when its region was
+    /// settled only now (a restored account stored without one), by host and attribution. An account without a
+    /// previous state started from zero; one whose counters went below their previous state started again
+    /// (its totals are the growth). Accounts that did not grow yield no rows: an hour without rows had no data.
+    public static func rows(
+        previous: [HostAccount], previousTime: Double?, current: [HostAccount], now: Double
+    ) -> [UsageHour] {
+        var exact: [HostLedger.AccountKey: UsageAmounts] = [:]
+        var byAttribution: [[String]: UsageAmounts] = [:]
+        for account in previous {
+            let totals = UsageAmounts(totalsOf: account)
+            exact[key(account)] = totals
+            byAttribution[[account.host] + account.attribution] = totals
+        }
+        let start = min(previousTime ?? now, now)
+        var rows: [UsageHour] = []
+        for account in current {
+            let totals = UsageAmounts(totalsOf: account)
+            let before = exact[key(account)] ?? byAttribution[[account.host] + account.attribution] ?? UsageAmounts()
+            let growth = totals.covers(before) ? totals.subtracting(before) : totals
+            guard !growth.isZero else { continue }
+            spread(start: start, end: now) { hour, share in
+                var scaled = UsageAmounts()
+                scaled.add(growth, scaledBy: share)
+                rows.append(
+                    UsageHour(
+                        hour: hour, host: account.host, attribution: account.attribution,
+                        gridRegion: account.gridRegion ?? "", profile: account.profileName, amounts: scaled))
+            }
+        }
+        return rows
+    }
+
+    /// Calls `body` with each hour `[start, end)` overlaps and its share of the span; an empty span is all in the
+    /// hour of `end`.
+    static func spread(start: Double, end: Double, _ body: (Int, Double) -> Void) {
+        guard end > start else {
+            body(UsageHour.index(of: end), 1)
+            return
+        }
+        let length = end - start
+        var hour = UsageHour.index(of: start)
+        while Double(hour) * UsageHour.seconds < end {
+            let from = max(start, Double(hour) * UsageHour.seconds)
+            let to = min(end, Double(hour + 1) * UsageHour.seconds)
+            if to > from { body(hour, (to - from) / length) }
+            hour += 1
+        }
+    }
+
+    private static func key(_ account: HostAccount) -> HostLedger.AccountKey {
+        HostLedger.AccountKey(
+            host: account.host, attribution: account.attribution, gridRegion: account.gridRegion ?? "")
+    }
+}

@@ -1,0 +1,123 @@
+import Config
+import Counters
+import MetricsServer
+import Model
+import Pages
+import Report
+import StateStore
+import Synchronization
+
+/// The analysis pages under `/analysis/`: the sites, a site, a user, the ticker's JSON and the two assets.
+///
+/// Pages are rendered from the collector's snapshot on each request; the history's last 30 days are read once
+/// per collection (they change only when the counters are saved) and shared by every page until the next.
+public final class AnalysisRoutes: Sendable {
+    private let store: StateStore?
+    private let recent = Mutex<(generation: Int, hour: Int, rows: [UsageHour])?>(nil)
+
+    public init(store: StateStore?) {
+        self.store = store
+    }
+
+    static let prefix = "/analysis"
+
+    func handle(_ request: ServerRequest, collector: Collector, now: Double) -> ServerResponse? {
+        let path = request.path
+        guard path == Self.prefix || path.hasPrefix(Self.prefix + "/") else { return nil }
+        switch path {
+        case Self.prefix:
+            return ServerResponse(status: 301, headers: [ServerHeader(name: "Location", value: "/analysis/")])
+        case PageAssets.stylesheetPath:
+            return asset(PageAssets.stylesheet, type: "text/css; charset=utf-8", request)
+        case PageAssets.scriptPath:
+            return asset(PageAssets.script, type: "text/javascript; charset=utf-8", request)
+        default: break
+        }
+        let data = AnalysisData(
+            configuration: collector.configuration, snapshot: collector.snapshot, carbon: collector.carbon,
+            recentHours: recentHours(generation: collector.generation, now: now), now: now)
+        var parts = path.dropFirst(Self.prefix.count + 1).split(separator: "/", omittingEmptySubsequences: false)
+            .map(String.init)
+        if path.hasSuffix("/") { parts.removeLast() }
+        if parts.isEmpty {
+            return html(AnalysisPages.index(data.siteEntries(), generatedAt: now), request)
+        }
+        let site = parts[0]
+        guard collector.configuration.sites.contains(where: { $0.name == site }) else {
+            return html(AnalysisPages.notFound("No site is named \"\(site)\".", generatedAt: now), request, status: 404)
+        }
+        let rest = Array(parts.dropFirst())
+        if rest.isEmpty, path.hasSuffix("/") {
+            return html(AnalysisPages.site(data.site(site), generatedAt: now), request)
+        }
+        if rest.isEmpty {
+            return ServerResponse(
+                status: 301, headers: [ServerHeader(name: "Location", value: "/analysis/\(HTML.pathSegment(site))/")])
+        }
+        if rest == ["live.json"] {
+            let figures = AnalysisData.figures(data.accounts(ofSite: site))
+            return json(AnalysisData.live(figures, collectedAt: data.snapshot.lastCollection, now: now))
+        }
+        if rest.count >= 2, rest[0] == "user" {
+            // A user name may hold any character, slashes included: it is everything up to the page's own ending.
+            var segments = Array(rest.dropFirst())
+            let isLive = segments.last == "live.json"
+            if isLive { segments.removeLast() }
+            let user = segments.joined(separator: "/")
+            guard isLive || path.hasSuffix("/"), !user.isEmpty, let page = data.user(user, site: site) else {
+                return html(
+                    AnalysisPages.notFound("No workspaces of \"\(user)\" at site \"\(site)\".", generatedAt: now),
+                    request, status: 404)
+            }
+            if isLive { return json(AnalysisData.live(page.figures, collectedAt: page.collectedAt, now: now)) }
+            return html(AnalysisPages.user(page, generatedAt: now), request)
+        }
+        return html(AnalysisPages.notFound("There is no such page.", generatedAt: now), request, status: 404)
+    }
+
+    /// The last 30 days of the history, read again after each collection.
+    private func recentHours(generation: Int, now: Double) -> [UsageHour] {
+        guard let store else { return [] }
+        let hour = UsageHour.index(of: now)
+        return recent.withLock { cached in
+            if let cached, cached.generation == generation, cached.hour == hour { return cached.rows }
+            let rows = (try? store.usageHours(fromHour: hour - 30 * 24 + 1, toHour: hour + 1)) ?? []
+            cached = (generation, hour, rows)
+            return rows
+        }
+    }
+
+    private static let pageHeaders = [
+        ServerHeader(name: "Content-Security-Policy", value: PageAssets.contentSecurityPolicy),
+        ServerHeader(name: "X-Content-Type-Options", value: "nosniff"),
+        ServerHeader(name: "Referrer-Policy", value: "no-referrer"),
+    ]
+
+    private func html(_ text: String, _ request: ServerRequest, status: Int = 200) -> ServerResponse {
+        ServerResponse(
+            status: status,
+            headers: [
+                ServerHeader(name: "Content-Type", value: "text/html; charset=utf-8"),
+                ServerHeader(name: "Cache-Control", value: "no-store"),
+            ] + Self.pageHeaders,
+            body: Array(text.utf8)
+        ).gzipped(for: request)
+    }
+
+    private func asset(_ text: String, type: String, _ request: ServerRequest) -> ServerResponse {
+        ServerResponse(
+            status: 200,
+            headers: [
+                ServerHeader(name: "Content-Type", value: type),
+                ServerHeader(name: "Cache-Control", value: "max-age=300"),
+            ] + Self.pageHeaders,
+            body: Array(text.utf8)
+        ).gzipped(for: request)
+    }
+
+    private func json(_ document: JSONText) -> ServerResponse {
+        var response = UsageEndpoint.json(document, status: 200)
+        response.headers += Self.pageHeaders
+        return response
+    }
+}
