@@ -101,6 +101,7 @@ public enum AnalysisPages {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(HTML.escape(title)) · footprint</title>
             <link rel="stylesheet" href="\(PageAssets.stylesheetPath)">
+            <link rel="icon" href="\(PageAssets.iconPath)" type="image/svg+xml">
             \(script ? "<script src=\"\(PageAssets.scriptPath)\" defer></script>\n" : "")</head>
             <body>
             <header>\(nav)</header>

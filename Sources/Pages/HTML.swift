@@ -49,17 +49,14 @@ public enum HTML {
         String(format: "%.\(decimals)f", value.isFinite ? value : 0)
     }
 
-    /// About three significant digits, without exponent notation.
+    /// About three significant digits, without exponent notation (small figures keep their digits: a test
+    /// fleet's first minutes are a few watt-hours).
     public static func readable(_ value: Double) -> String {
         let magnitude = abs(value)
-        switch magnitude {
-        case 0: return "0"
-        case ..<0.01: return fixed(value, 4)
-        case ..<1: return fixed(value, 3)
-        case ..<100: return fixed(value, 2)
-        case ..<10_000: return fixed(value, 1)
-        default: return fixed(value, 0)
-        }
+        guard magnitude > 0, magnitude.isFinite else { return "0" }
+        if magnitude >= 10_000 { return fixed(value, 0) }
+        let decimals = min(max(2 - Int(log10(magnitude).rounded(.down)), 0), 9)
+        return fixed(value, decimals)
     }
 
     /// `YYYY-MM-DD hh:mm UTC`.

@@ -3,6 +3,14 @@
 public enum PageAssets {
     public static let stylesheetPath = "/analysis/assets/style.css"
     public static let scriptPath = "/analysis/assets/ticker.js"
+    public static let iconPath = "/analysis/assets/icon.svg"
+
+    /// A small leaf, so browsers do not ask for `/favicon.ico`.
+    public static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#2f7d32" \
+        d="M14 2C7 2 2 5 2 11c0 1.2.3 2.2.8 3l1-1C5 9 8 7 11 6 8 8 6 10 5 13.5 11 14 14 10 14 2z"/></svg>
+
+        """
 
     /// Nothing from another origin, no inline script or style, no framing, no form posting.
     public static let contentSecurityPolicy =

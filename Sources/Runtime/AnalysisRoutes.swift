@@ -29,6 +29,8 @@ public final class AnalysisRoutes: Sendable {
             return ServerResponse(status: 301, headers: [ServerHeader(name: "Location", value: "/analysis/")])
         case PageAssets.stylesheetPath:
             return asset(PageAssets.stylesheet, type: "text/css; charset=utf-8", request)
+        case PageAssets.iconPath:
+            return asset(PageAssets.icon, type: "image/svg+xml", request)
         case PageAssets.scriptPath:
             return asset(PageAssets.script, type: "text/javascript; charset=utf-8", request)
         default: break
