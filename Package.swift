@@ -147,6 +147,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "CLI", "WebSecurity", "Runtime", "Config", "Accounting", "Report", "Model", "HTTPClient", "TestSupport",
+                "StateStore", "Counters",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ]

@@ -8,13 +8,15 @@ import Model
 import Readers
 import Report
 import Runtime
+import StateStore
 
 /// `footprint_exporter report`: a reproducible usage report over a past span, from Prometheus' history.
 public struct ReportCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report",
         abstract:
-            "Usage report (CPU time, energy, emissions) per group and step over a past span, from Prometheus' history."
+            "Usage report (CPU time, energy, emissions) per group and step over a past span, from Prometheus' history "
+            + "or the exporter's own (--source local)."
     )
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -24,7 +26,25 @@ public struct ReportCommand: ParsableCommand {
         case openmetrics
     }
 
+    /// Where the history comes from.
+    public enum Source: String, ExpressibleByArgument, CaseIterable, Sendable {
+        /// Prometheus' node_exporter series, replayed through the counters.
+        case prometheus
+        /// The exporter's own hourly usage history in its state store; no Prometheus needed.
+        case local
+    }
+
     @OptionGroup public var history: HistorySpanOptions
+
+    @Option(
+        name: .customLong("source"),
+        help: "prometheus (replay Prometheus' history) or local (the exporter's usage history in --storage.path).")
+    public var source = Source.prometheus
+
+    @Option(
+        name: .customLong("storage.path"),
+        help: "With --source local: the exporter's state store (a file, or the directory holding it).")
+    public var storagePath = "data/footprint_exporter.sqlite"
 
     @Option(name: .customLong("step"), help: "Bucket length of the report series, e.g. 1h, 15m, 1d.")
     public var step = "1h"
@@ -45,6 +65,9 @@ public struct ReportCommand: ParsableCommand {
         }
         if let groupBy, Self.labels(groupBy).isEmpty {
             throw ValidationError("--group-by needs at least one label name")
+        }
+        if source == .local, storagePath.isEmpty {
+            throw ValidationError("--source local needs --storage.path naming the exporter's state store")
         }
     }
 
@@ -72,10 +95,29 @@ public struct ReportCommand: ParsableCommand {
         let stepSeconds = PrometheusDuration.parse(step) ?? 3_600
         let resolutionSeconds = history.resolutionSeconds(configuration)
         let groups = groupBy.map(Self.labels) ?? configuration.attributionLabels
-        let result = try UsageHistory.report(
-            configuration: configuration, configBytes: configBytes, from: start, to: end, step: stepSeconds,
-            resolution: resolutionSeconds, groupBy: groups, keepHostSeries: format == .openmetrics, fetcher: fetcher,
-            logger: logger, progress: progress)
+        let result: UsageHistory.Result
+        switch source {
+        case .prometheus:
+            result = try UsageHistory.report(
+                configuration: configuration, configBytes: configBytes, from: start, to: end, step: stepSeconds,
+                resolution: resolutionSeconds, groupBy: groups, keepHostSeries: format == .openmetrics,
+                fetcher: fetcher, logger: logger, progress: progress)
+        case .local:
+            let file = StoragePath.file(for: storagePath)
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw HistoryError("--storage.path \(storagePath): no state store at \(file)")
+            }
+            let store: StateStore
+            do {
+                store = try StateStore(path: file)
+            } catch {
+                throw HistoryError("--storage.path \(storagePath): \(error)")
+            }
+            result = try LocalUsageHistory.report(
+                configuration: configuration, configBytes: configBytes, store: store, from: start, to: end,
+                step: stepSeconds, groupBy: groups, keepHostSeries: format == .openmetrics,
+                now: Date().timeIntervalSince1970)
+        }
         let report = result.report
         let bytes: [UInt8] =
             switch format {

@@ -15,6 +15,12 @@ public struct HostLedger: Sendable {
         public var attribution: [String]
         public var gridRegion: String
 
+        public init(host: String, attribution: [String], gridRegion: String) {
+            self.host = host
+            self.attribution = attribution
+            self.gridRegion = gridRegion
+        }
+
         public static func < (lhs: AccountKey, rhs: AccountKey) -> Bool {
             if lhs.host != rhs.host { return lhs.host < rhs.host }
             if lhs.attribution != rhs.attribution { return lhs.attribution.lexicographicallyPrecedes(rhs.attribution) }

@@ -15,4 +15,18 @@ public struct IntervalUsage: Sendable, Equatable {
     public var intensity: Double
     /// Whether the intensity was the fallback because the provider had no value for the interval.
     public var intensityFallback: Bool
+
+    public init(
+        account: HostLedger.AccountKey, labels: [String: String], start: Double, end: Double, bootTime: Double?,
+        usage: UsageTotals, intensity: Double, intensityFallback: Bool
+    ) {
+        self.account = account
+        self.labels = labels
+        self.start = start
+        self.end = end
+        self.bootTime = bootTime
+        self.usage = usage
+        self.intensity = intensity
+        self.intensityFallback = intensityFallback
+    }
 }

@@ -27,6 +27,8 @@ public struct UsageReportBuilder: Sendable {
     private var gaps: [ReportGap] = []
     private var missingSince: Double?
     private var skipped: [String: Int] = [:]
+    /// Why a stretch in which no host was listed has no data, for its gap.
+    public var missingCause = "Prometheus listed no node_exporter host (up == 1)"
 
     public init(from: Double, to: Double, step: Double, resolution: Double, groupBy: [String], keepHostSeries: Bool) {
         self.from = from
@@ -56,10 +58,7 @@ public struct UsageReportBuilder: Sendable {
         if listedHosts == 0 {
             if missingSince == nil { missingSince = time }
         } else if let since = missingSince {
-            addGap(
-                ReportGap(
-                    start: since, end: time, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)")
-            )
+            addGap(ReportGap(start: since, end: time, kind: .missing, cause: missingCause))
             missingSince = nil
         }
         for interval in intervals { add(interval) }
@@ -70,7 +69,7 @@ public struct UsageReportBuilder: Sendable {
         if let since = missingSince {
             addGap(
                 ReportGap(
-                    start: since, end: start, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)"
+                    start: since, end: start, kind: .missing, cause: missingCause
                 ))
             missingSince = nil
         }
@@ -136,7 +135,7 @@ public struct UsageReportBuilder: Sendable {
         if let since = missingSince {
             addGap(
                 ReportGap(
-                    start: since, end: to, kind: .missing, cause: "Prometheus listed no node_exporter host (up == 1)"))
+                    start: since, end: to, kind: .missing, cause: missingCause))
             missingSince = nil
         }
         let sortedGaps = gaps.sorted {
