@@ -8,13 +8,17 @@ import StateStore
 
 /// Delivers workspaces to an AUDITOR server through the state store's outbox.
 ///
-/// `enqueue` compares the workspaces with what the outbox already holds: a new workspace is queued as an add
-/// (without `stop_time` while it runs), a running one that has ended as an update. `flush` sends what is due:
-/// adds first in bulk (`POST /records`, one transaction on the server), falling back to one `POST /record` each
-/// when the bulk fails (a duplicate fails the whole bulk with `RECORD_EXISTS`); updates with `PUT /record`.
-/// Transient failures are retried with exponential backoff; what still fails stays queued for the next push.
-/// AUDITOR answers a duplicate add with 500 `RECORD_EXISTS`: that record is there already, so it counts as
-/// delivered. An update of a record the server does not know (404) is sent as an add with its stop time.
+/// A workspace's record is sent once it has ended, with its stop time and its final energy and emissions:
+/// AUDITOR's `PUT /record` changes only `stop_time`, so a record sent while the workspace ran would keep the
+/// figures of that moment for ever. `enqueue` compares the ended workspaces with what the outbox already holds
+/// and queues each new one as an add. A record an earlier version sent while its workspace ran (state `open`)
+/// gets the update that sets its stop time; if that add never left the outbox, it is replaced by the final
+/// record instead. `flush` sends what is due: adds first in bulk (`POST /records`, one transaction on the
+/// server), falling back to one `POST /record` each when the bulk fails (a duplicate fails the whole bulk with
+/// `RECORD_EXISTS`); updates with `PUT /record`. Transient failures are retried with exponential backoff; what
+/// still fails stays queued for the next push. AUDITOR answers a duplicate add with 500 `RECORD_EXISTS`: that
+/// record is there already, so it counts as delivered. An update of a record the server does not know (404) is
+/// sent as an add with its stop time.
 public struct AuditorSink {
     public struct FlushResult: Equatable {
         public var delivered = 0
@@ -29,26 +33,40 @@ public struct AuditorSink {
     /// Waits between attempts; injected so tests need not sleep.
     public let sleep: (Double) -> Void
 
-    /// Queues what changed since the last push; returns how many adds and updates were queued.
+    /// Queues the workspaces that ended since the last push; returns how many adds and updates were queued.
+    /// Running workspaces are left for a later push: their figures are not final yet.
     public func enqueue(_ workspaces: [Workspace], ownerLabel: String, now: Double) throws -> (adds: Int, updates: Int)
     {
         let states = try store.auditorStates()
+        var pendingAdds: [String: Int64] = [:]
+        for item in try store.auditorQueue() where item.action == .add { pendingAdds[item.recordID] = item.sequence }
         var adds = 0
         var updates = 0
         for workspace in workspaces where workspace.status != .initialized {
             let record = AuditorRecord(
                 workspace: workspace, site: settings.siteID, groupLabel: settings.groupLabel, ownerLabel: ownerLabel,
                 score: settings.scoreValue.map { (name: settings.scoreName, value: $0) })
-            let state = record.stop == nil ? "open" : "closed"
+            guard record.stop != nil else { continue }
             switch states[record.recordID] {
             case nil:
                 try store.enqueueAuditor(
-                    recordID: record.recordID, action: .add, body: record.json(), state: state, now: now)
+                    recordID: record.recordID, action: .add, body: record.json(), state: "closed", now: now)
                 adds += 1
-            case "open" where record.stop != nil:
-                try store.enqueueAuditor(
-                    recordID: record.recordID, action: .update, body: record.json(), state: state, now: now)
-                updates += 1
+            case "open":
+                if let sequence = pendingAdds[record.recordID] {
+                    // Queued while running and never delivered: the final record goes in its place.
+                    try store.removeAuditorItem(sequence)
+                    try store.enqueueAuditor(
+                        recordID: record.recordID, action: .add, body: record.json(), state: "closed", now: now)
+                    adds += 1
+                } else {
+                    logger.notice(
+                        "AUDITOR record sent while its workspace ran gets its stop time only; its figures stay as sent",
+                        metadata: ["record_id": "\(record.recordID)"])
+                    try store.enqueueAuditor(
+                        recordID: record.recordID, action: .update, body: record.json(), state: "closed", now: now)
+                    updates += 1
+                }
             default:
                 continue
             }

@@ -10,8 +10,8 @@ import Testing
 @testable import Config
 @testable import Runtime
 
-/// `auditor-push` against a loopback AUDITOR over a synthetic history: running workspaces go without a stop
-/// time and are updated when they end; failures are retried with backoff and survive in the state store.
+/// `auditor-push` against a loopback AUDITOR over a synthetic history: a workspace's record goes once it has
+/// ended, with its final energy and emissions; failures are retried with backoff and survive in the state store.
 @Suite struct AuditorPushTests {
     static let from = ReportCommandTests.from
 
@@ -86,15 +86,14 @@ import Testing
         let store = "\(directory)/state.sqlite"
         let sleeps = SleepLog()
 
-        // First push at 02:00: bob has left (complete), alice runs. The bulk request and alice's first two single
-        // attempts fail: backoff 2 s, then 4 s.
+        // First push at 02:00: bob has left (complete), alice runs and is not sent yet. Bob's first three attempts
+        // fail: backoff 2 s, 4 s, then the 5 s cap.
         auditor.failNext(3)
         let first = try push(config: config, store: store, at: Self.from + 7_200, sleeps: sleeps)
-        #expect(first == .init(adds: 2, updates: 0, result: .init(delivered: 2, deferred: 0, refused: 0), pending: 0))
-        #expect(sleeps.delays == [2, 4])
+        #expect(first == .init(adds: 1, updates: 0, result: .init(delivered: 1, deferred: 0, refused: 0), pending: 0))
+        #expect(sleeps.delays == [2, 4, 5])
         let boot = Int(Self.from - 3_600)
-        let alice = try #require(auditor.records["10.0.0.1:9100@\(boot)"])
-        #expect(alice.stopTime == nil)
+        #expect(auditor.records["10.0.0.1:9100@\(boot)"] == nil, "a running workspace's figures are not final")
         let bob = try #require(auditor.records["10.0.0.2:9100@\(boot)"])
         #expect(bob.stopTime == "2026-11-21T01:25:00Z")
         let bobRecord = try #require(try JSONSerialization.jsonObject(with: Data(bob.json.utf8)) as? [String: Any])
@@ -116,20 +115,26 @@ import Testing
         let again = try push(config: config, store: store, at: Self.from + 7_200, sleeps: sleeps)
         #expect(again == .init(adds: 0, updates: 0, result: .init(), pending: 0))
 
-        // Second push at 03:00: alice ended (update), carol and dave are new; carol is already on the server, so
-        // the bulk fails with RECORD_EXISTS and each goes alone, carol's duplicate counting as delivered.
-        auditor.insert("10.0.0.3:9100@\(boot)")
+        // Second push at 03:00: alice ended, and her one record carries the energy of her whole run (55 W from
+        // 00:00 to 02:25: 132.9 Wh, 26.6 g); carol and dave run.
         let second = try push(config: config, store: store, at: Self.from + 10_800, sleeps: sleeps)
-        #expect(second == .init(adds: 2, updates: 1, result: .init(delivered: 3, deferred: 0, refused: 0), pending: 0))
-        #expect(auditor.records["10.0.0.1:9100@\(boot)"]?.stopTime == "2026-11-21T02:25:00Z")
-        #expect(auditor.records["10.0.0.4:9100@\(boot)"]?.stopTime == nil)
-        #expect(auditor.log.contains("PUT /record"))
+        #expect(second == .init(adds: 1, updates: 0, result: .init(delivered: 1, deferred: 0, refused: 0), pending: 0))
+        let alice = try #require(auditor.records["10.0.0.1:9100@\(boot)"])
+        #expect(alice.stopTime == "2026-11-21T02:25:00Z")
+        let aliceRecord = try #require(try JSONSerialization.jsonObject(with: Data(alice.json.utf8)) as? [String: Any])
+        let aliceComponents = try #require(aliceRecord["components"] as? [[String: Any]])
+        #expect(aliceComponents[2]["amount"] as? Int == 133)
+        #expect(aliceComponents[3]["amount"] as? Int == 27)
+        #expect(!auditor.log.contains("PUT /record"))
+        #expect(auditor.records["10.0.0.4:9100@\(boot)"] == nil)
 
-        // The server goes down as carol and dave leave: nothing is lost; the outbox keeps both updates and the next
-        // push delivers them.
+        // The server goes down as carol and dave leave: nothing is lost; the outbox keeps both records and the next
+        // push delivers them. Carol is already on the server, so the bulk fails with RECORD_EXISTS and each goes
+        // alone, carol's duplicate counting as delivered.
+        auditor.insert("10.0.0.3:9100@\(boot)")
         auditor.setHealthy(false)
         let down = try push(config: config, store: store, at: Self.from + 14_400, sleeps: sleeps)
-        #expect(down.updates == 2)
+        #expect(down.adds == 2)
         #expect(down.pending == 2)
         #expect(down.result.deferred == 2)
         auditor.setHealthy(true)
@@ -137,6 +142,33 @@ import Testing
         #expect(recovered.pending == 0)
         #expect(recovered.result.delivered == 2)
         #expect(auditor.records["10.0.0.4:9100@\(boot)"]?.stopTime == "2026-11-21T03:25:00Z")
+    }
+
+    /// Records an earlier version sent while their workspace ran: one never delivered is replaced by the final
+    /// record; one on the server gets its stop time (AUDITOR's update changes nothing else).
+    @Test func recordsSentWhileRunningByAnEarlierVersion() throws {
+        let (directory, config, prometheus, auditor) = try stack(auditor: "  lookback: 6h")
+        defer { prometheus.stop() }
+        defer { auditor.stop() }
+        let path = "\(directory)/state.sqlite"
+        let boot = Int(Self.from - 3_600)
+        let alice = "10.0.0.1:9100@\(boot)"
+        let bob = "10.0.0.2:9100@\(boot)"
+        do {
+            let store = try StateStore(path: path)
+            // Alice's running record reached the server; bob's is still in the outbox.
+            try store.enqueueAuditor(recordID: alice, action: .add, body: "{}", state: "open", now: 0)
+            try store.removeAuditorItem(try #require(try store.auditorQueue().first?.sequence))
+            auditor.insert(alice)
+            try store.enqueueAuditor(recordID: bob, action: .add, body: "{\"stale\": true}", state: "open", now: 0)
+        }
+        let summary = try push(config: config, store: path, at: Self.from + 10_800, sleeps: SleepLog())
+        #expect(summary == .init(adds: 1, updates: 1, result: .init(delivered: 2, deferred: 0, refused: 0), pending: 0))
+        #expect(auditor.records[alice]?.stopTime == "2026-11-21T02:25:00Z")
+        let bobStored = try #require(auditor.records[bob])
+        #expect(bobStored.stopTime == "2026-11-21T01:25:00Z")
+        #expect(!bobStored.json.contains("stale"))
+        #expect(auditor.log.contains("PUT /record"))
     }
 
     @Test func servingExporterPushesOnItsOwnLoop() throws {
@@ -157,8 +189,8 @@ import Testing
         application.start()
         defer { application.stop() }
         let boot = Int(Self.from - 3_600)
-        #expect(TestStack.eventually(timeout: 30) { auditor.records.count == 2 }, "\(auditor.log)")
-        #expect(auditor.records["10.0.0.1:9100@\(boot)"]?.stopTime == nil)
+        #expect(TestStack.eventually(timeout: 30) { auditor.records.count == 1 }, "\(auditor.log)")
+        #expect(auditor.records["10.0.0.1:9100@\(boot)"] == nil)
         #expect(auditor.records["10.0.0.2:9100@\(boot)"]?.stopTime == "2026-11-21T01:25:00Z")
         #expect(try store.auditorQueue().isEmpty)
     }
