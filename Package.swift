@@ -89,6 +89,7 @@ let package = Package(
             name: "footprint-bench",
             dependencies: [
                 "PromText", "Model", "Counters", "Exposition", "Readers", "HTTPClient", "MetricsServer", "Pages",
+                "StateStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/footprint-bench"

@@ -20,7 +20,11 @@ import Readers
 //   json-decode the seven Prometheus API responses of one bridge collection for the same hosts, decoded and
 //               assembled into host readings (what one collection cycle costs)
 //
+//   pages       (with --pages N) the analysis pages of N hosts with 30 days of usage history (PagesBenchmark.swift)
+//   usage-size  (with --usage-size N HOURS) the usage history's size on disk for N hosts over HOURS hours
+//
 // usage: footprint-bench FILE.prom [--live] [--runs N] [--target SECONDS] [--only render|parse|parse-text] [--cycle N]
+//        footprint-bench --pages N | --usage-size N HOURS
 // (parse-text: the text format parse of the file alone, without its OpenMetrics re-encoding)
 // The renderer and decoder work on fleets, so they run only for fleet fixtures (--live, as the peer script
 // passes for many_hosts); the parser runs on every fixture.
@@ -96,6 +100,8 @@ var live = false
 var file: String?
 var only: String?
 var cycleTargets: Int?
+var pageHosts: Int?
+var usageSize: (hosts: Int, hours: Int)?
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
@@ -104,8 +110,24 @@ while !arguments.isEmpty {
     case "--target": target = Double(arguments.removeFirst()) ?? target
     case "--only": only = arguments.removeFirst()
     case "--cycle": cycleTargets = Int(arguments.removeFirst())
+    case "--pages": pageHosts = Int(arguments.removeFirst())
+    case "--usage-size":
+        usageSize = (Int(arguments.removeFirst()) ?? 1_000, Int(arguments.removeFirst()) ?? 720)
     default: file = argument
     }
+}
+if let pageHosts {
+    PagesBenchmark.runPages(hosts: pageHosts, runs: runs, target: target)
+    exit(0)
+}
+if let usageSize {
+    do {
+        try PagesBenchmark.runUsageSize(hosts: usageSize.hosts, hours: usageSize.hours)
+    } catch {
+        FileHandle.standardError.write(Data("usage-size: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
 }
 guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
     FileHandle.standardError.write(

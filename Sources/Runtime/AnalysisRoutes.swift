@@ -9,11 +9,12 @@ import Synchronization
 
 /// The analysis pages under `/analysis/`: the sites, a site, a user, the ticker's JSON and the two assets.
 ///
-/// Pages are rendered from the collector's snapshot on each request; the history's last 30 days are read once
-/// per collection (they change only when the counters are saved) and shared by every page until the next.
+/// Pages are rendered from the collector's snapshot on each request; the history's last 30 days are read and
+/// digested once per collection (they change only when the counters are saved) and shared by every page until
+/// the next.
 public final class AnalysisRoutes: Sendable {
     private let store: StateStore?
-    private let recent = Mutex<(generation: Int, hour: Int, rows: [UsageHour])?>(nil)
+    private let recent = Mutex<(generation: Int, hour: Int, digest: HistoryDigest)?>(nil)
 
     public init(store: StateStore?) {
         self.store = store
@@ -35,14 +36,14 @@ public final class AnalysisRoutes: Sendable {
             return asset(PageAssets.script, type: "text/javascript; charset=utf-8", request)
         default: break
         }
-        let data = AnalysisData(
-            configuration: collector.configuration, snapshot: collector.snapshot, carbon: collector.carbon,
-            recentHours: recentHours(generation: collector.generation, now: now), now: now)
+        let data = builder(collector, now: now)
         var parts = path.dropFirst(Self.prefix.count + 1).split(separator: "/", omittingEmptySubsequences: false)
             .map(String.init)
         if path.hasSuffix("/") { parts.removeLast() }
         if parts.isEmpty {
-            return html(AnalysisPages.index(data.siteEntries(), generatedAt: now), request)
+            return html(
+                AnalysisPages.index(data.siteEntries(collector.configuration.sites.map(\.name)), generatedAt: now),
+                request)
         }
         let site = parts[0]
         guard collector.configuration.sites.contains(where: { $0.name == site }) else {
@@ -57,8 +58,8 @@ public final class AnalysisRoutes: Sendable {
                 status: 301, headers: [ServerHeader(name: "Location", value: "/analysis/\(HTML.pathSegment(site))/")])
         }
         if rest == ["live.json"] {
-            let figures = AnalysisData.figures(data.accounts(ofSite: site))
-            return json(AnalysisData.live(figures, collectedAt: data.snapshot.lastCollection, now: now))
+            let figures = PageBuilder.figures(data.accounts(ofSite: site))
+            return json(Self.live(figures, collectedAt: data.snapshot.lastCollection, now: now))
         }
         if rest.count >= 2, rest[0] == "user" {
             // A user name may hold any character, slashes included: it is everything up to the page's own ending.
@@ -71,22 +72,73 @@ public final class AnalysisRoutes: Sendable {
                     AnalysisPages.notFound("No workspaces of \"\(user)\" at site \"\(site)\".", generatedAt: now),
                     request, status: 404)
             }
-            if isLive { return json(AnalysisData.live(page.figures, collectedAt: page.collectedAt, now: now)) }
+            if isLive { return json(Self.live(page.figures, collectedAt: page.collectedAt, now: now)) }
             return html(AnalysisPages.user(page, generatedAt: now), request)
         }
         return html(AnalysisPages.notFound("There is no such page.", generatedAt: now), request, status: 404)
     }
 
-    /// The last 30 days of the history, read again after each collection.
-    private func recentHours(generation: Int, now: Double) -> [UsageHour] {
-        guard let store else { return [] }
+    /// The window length the greenest-window figure looks for.
+    static let windowHours = 3.0
+
+    /// What the pages are built from: the collector's snapshot, configuration and grid, and the history digest.
+    func builder(_ collector: Collector, now: Double) -> PageBuilder {
+        let configuration = collector.configuration
+        let carbon = collector.carbon
+        let snapshot = collector.snapshot
+        let siteOf: @Sendable ([String: String]) -> String? = { configuration.site(of: $0)?.name }
+        return PageBuilder(
+            snapshot: snapshot, siteOf: siteOf, ownerLabel: configuration.workspaces.ownerLabel,
+            machineLabel: configuration.usageHistory.machineLabel, equivalencies: configuration.equivalencyTable,
+            intensity: { carbon.current(region: $0).value.value },
+            grids: { regions in
+                let known = Set(carbon.current().map(\.region))
+                return regions.sorted().filter { known.contains($0) }.map { region in
+                    let inForce = carbon.current(region: region)
+                    let window = carbon.forecast(region: region)?.forecast.bestWindow(
+                        length: Self.windowHours * 3_600, from: now)
+                    return PageData.Grid(
+                        region: region, provider: inForce.provider, gramsPerKWh: inForce.value.value,
+                        fallback: inForce.fallback, window: window.map { ($0.start, $0.end, $0.mean.value) },
+                        windowHours: Self.windowHours)
+                }
+            },
+            history: digest(
+                generation: collector.generation, now: now, attributionLabels: snapshot.attributionLabels,
+                ownerLabel: configuration.workspaces.ownerLabel, siteOf: siteOf),
+            now: now)
+    }
+
+    /// The last 30 days of the history, read and digested again after each collection.
+    private func digest(
+        generation: Int, now: Double, attributionLabels: [String], ownerLabel: String,
+        siteOf: ([String: String]) -> String?
+    ) -> HistoryDigest {
+        guard let store else { return HistoryDigest() }
         let hour = UsageHour.index(of: now)
         return recent.withLock { cached in
-            if let cached, cached.generation == generation, cached.hour == hour { return cached.rows }
+            if let cached, cached.generation == generation, cached.hour == hour { return cached.digest }
             let rows = (try? store.usageHours(fromHour: hour - 30 * 24 + 1, toHour: hour + 1)) ?? []
-            cached = (generation, hour, rows)
-            return rows
+            let digest = HistoryDigest(
+                rows: rows, attributionLabels: attributionLabels,
+                ownerIndex: attributionLabels.firstIndex(of: ownerLabel), site: siteOf)
+            cached = (generation, hour, digest)
+            return digest
         }
+    }
+
+    /// What the ticker resynchronises from.
+    static func live(_ figures: PageData.Figures, collectedAt: Double?, now: Double) -> JSONText {
+        .object([
+            ("idle_energy_kwh", .number(figures.idleEnergyKWh)),
+            ("idle_power_watts", .number(figures.idlePowerWatts)),
+            ("energy_kwh", .number(figures.energyKWh)),
+            ("emissions_kg", .number(figures.emissionsKg)),
+            ("power_watts", .number(figures.powerWatts)),
+            ("hosts", .number(Double(figures.hosts))),
+            ("collected_at", .optional(collectedAt)),
+            ("now", .number(now)),
+        ])
     }
 
     private static let pageHeaders = [

@@ -106,6 +106,9 @@ public final class Collector: Sendable {
         var intensities: [String: GramsPerKilowattHour] = [:]
         for inForce in carbon.current() { intensities[inForce.region] = inForce.value }
         var tally = (integrated: 0, baseline: 0, noProgress: 0, skipped: 0)
+        // Published after the save, so what `/metrics` shows is never ahead of the stored counters and their
+        // usage history.
+        var published: SnapshotRenderer.Prepared?
         let wasUp = state.withLock { state -> Bool? in
             let previous = state.attempted ? state.up : nil
             state.attempted = true
@@ -142,8 +145,7 @@ public final class Collector: Sendable {
                 state.recordFits(state.power.finish(configured: profiles, at: finished), logger: logger)
                 var snapshot = state.ledger.snapshot()
                 snapshot.calibrations = state.power.calibrations(configured: profiles)
-                state.prepared = SnapshotRenderer().prepare(snapshot)
-                state.generation += 1
+                published = SnapshotRenderer().prepare(snapshot)
             case .failure:
                 state.up = false
                 state.errors += 1
@@ -156,6 +158,12 @@ public final class Collector: Sendable {
             let (ledger, fits) = state.withLock { ($0.ledger, $0.power.fitsInForce) }
             persist(ledger, fits, finished)
             ReleaseMemory.now()
+        }
+        if let published {
+            state.withLock { state in
+                state.prepared = published
+                state.generation += 1
+            }
         }
         switch result {
         case .success(let read):
