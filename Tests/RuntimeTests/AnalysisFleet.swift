@@ -18,7 +18,16 @@ final class AnalysisFleet {
     let config: String
     let extraArguments: [String]
 
-    init(extraArguments: [String] = []) throws {
+    /// The attribution labels of the four hosts, in order.
+    static let attributions: [[String: String]] = [
+        ["cloud_project_name": "clf", "user": "ann", "machine_name": "Artemis (Matlab)"],
+        ["cloud_project_name": "clf", "user": hostileUser, "machine_name": "Muon"],
+        ["cloud_project_name": "clf-extra", "user": "bob", "machine_name": "Muon"],
+        ["cloud_project_name": "isis", "user": "cy", "machine_name": "Big"],
+    ]
+
+    /// - Parameter seed: writes into the state store (its path given) before the exporter first starts.
+    init(extraArguments: [String] = [], seed: ((String, [FakeNodeExporter]) throws -> Void)? = nil) throws {
         directory = try TestStack.temporaryDirectory()
         nodes = [
             try FakeNodeExporter(address: "127.0.0.61", cores: 4, busyShare: 0.2),
@@ -26,12 +35,10 @@ final class AnalysisFleet {
             try FakeNodeExporter(address: "127.0.0.63", cores: 2, busyShare: 0.7),
             try FakeNodeExporter(address: "127.0.0.64", cores: 16, busyShare: 0.4),
         ]
-        let labels = [
-            "{cloud_project_name: clf, user: ann, machine_name: \"Artemis (Matlab)\"}",
-            "{cloud_project_name: clf, user: '\(Self.hostileUser)', machine_name: Muon}",
-            "{cloud_project_name: clf-extra, user: bob, machine_name: Muon}",
-            "{cloud_project_name: isis, user: cy, machine_name: Big}",
-        ]
+        let labels = Self.attributions.map { attribution in
+            "{" + attribution.sorted { $0.key < $1.key }.map { "\($0.key): '\($0.value)'" }.joined(separator: ", ")
+                + "}"
+        }
         let prometheusPort = FreePort.next()
         exporterPort = FreePort.next()
         var jobs = "  - job_name: node\n    static_configs:\n"
@@ -54,6 +61,7 @@ final class AnalysisFleet {
               - {name: isis, match: {cloud_project_name: isis}}
             """
         self.extraArguments = extraArguments
+        try seed?("\(directory)/state.sqlite", nodes)
         exporter = try TestStack.exporter(
             port: exporterPort, config: config, directory: directory, extraArguments: extraArguments)
     }
@@ -83,8 +91,9 @@ final class AnalysisFleet {
 
     /// Summed counters of `/metrics`: energy and emissions, total and idle, over the hosts `include` accepts
     /// (by the host label's value).
-    func counters(include: (String) -> Bool = { _ in true }) throws -> (joules: Double, idleJoules: Double, grams: Double)
-    {
+    func counters(
+        include: (String) -> Bool = { _ in true }
+    ) throws -> (joules: Double, idleJoules: Double, grams: Double) {
         var result = (joules: 0.0, idleJoules: 0.0, grams: 0.0)
         for (series, value) in TestStack.samples(try text("/metrics")) {
             guard let hostStart = series.range(of: "host=\"") else { continue }

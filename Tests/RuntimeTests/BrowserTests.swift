@@ -1,4 +1,7 @@
+import Counters
 import Foundation
+import Model
+import StateStore
 import TestSupport
 import Testing
 
@@ -58,16 +61,58 @@ import Testing
         #expect(abs(shown - value) < 1e-5)
         #expect(try browser.consoleEntries().filter { $0.level == "SEVERE" }.isEmpty)
 
-        if Self.updateScreenshots {
-            let docs = Fixture.sharedDirectory + "/../../docs"
-            for (path, name, width) in [
-                ("/analysis/", "analysis-sites", 1100), ("/analysis/clf/", "analysis-site", 1100),
-                ("/analysis/clf/user/ann/", "analysis-user", 1100), ("/analysis/clf/", "analysis-site-phone", 390),
-            ] {
-                try browser.open(fleet.base + path)
-                try browser.resize(width: width)
-                try browser.screenshot().write(to: URL(fileURLWithPath: "\(docs)/\(name).png"))
+    }
+
+    /// The screenshots in docs/, of a fleet whose store holds a day and a half of history (busy by day, idle by
+    /// night), so the periods and the utilisation stack have something to show.
+    @Test(.enabled(if: updateScreenshots)) func screenshots() throws {
+        let fleet = try AnalysisFleet(seed: Self.seedHistory)
+        defer { fleet.stop() }
+        try fleet.waitForEnergy()
+        Thread.sleep(forTimeInterval: 3)
+        let browser = try WebDriver()
+        defer { browser.quit() }
+        let docs = Fixture.sharedDirectory + "/../../docs"
+        for (path, name, width) in [
+            ("/analysis/", "analysis-sites", 1100), ("/analysis/clf/", "analysis-site", 1100),
+            ("/analysis/clf/user/ann/", "analysis-user", 1100), ("/analysis/clf/", "analysis-site-phone", 390),
+        ] {
+            try browser.open(fleet.base + path)
+            try browser.resize(width: width)
+            try browser.screenshot().write(to: URL(fileURLWithPath: "\(docs)/\(name).png"))
+        }
+    }
+
+    /// 36 hours of the fleet's hosts, hour by hour, saved as the exporter saves; without baselines, so the
+    /// exporter's first reading of each host starts a new interval.
+    static func seedHistory(_ path: String, _ nodes: [FakeNodeExporter]) throws {
+        let store = try StateStore(path: path)
+        let labels = ["cloud_project_name", "user", "machine_name"]
+        var ledger = HostLedger(attributionLabels: labels, graceSeconds: 900)
+        let now = Date().timeIntervalSince1970
+        let start = (now / 3_600).rounded(.down) * 3_600 - 36 * 3_600
+        var idle = Array(repeating: 0.0, count: nodes.count)
+        var total = Array(repeating: 0.0, count: nodes.count)
+        for step in 0...(36 * 6) {
+            // The last save is just before the exporter starts: its hosts are still within the grace period.
+            let time = step == 36 * 6 ? now - 5 : start + Double(step) * 600
+            let hourOfDay = Double(Int(time / 3_600) % 24)
+            for (index, node) in nodes.enumerated() {
+                let daytime = hourOfDay >= 8 && hourOfDay < 19
+                let busy = min(max((daytime ? 0.55 : 0.08) + Double(index) * 0.07, 0), 1)
+                total[index] += 600 * Double(node.cores)
+                idle[index] += 600 * Double(node.cores) * (1 - busy)
+                ledger.record(
+                    HostReading(
+                        host: node.target, labels: AnalysisFleet.attributions[index], timestamp: time,
+                        cpuIdleSeconds: idle[index], cpuTotalSeconds: total[index], cores: Double(node.cores),
+                        memoryActiveRatio: 0.25, bootTime: start - 3_600),
+                    profile: PowerProfile(), intensity: GramsPerKilowattHour(daytime ? 210 : 140), region: "default",
+                    at: time)
             }
+            ledger.finishCollection(hostsSeen: nodes.count, at: time)
+            if step == 36 * 6 { _ = ledger.dropBaselines(olderThan: -Double.infinity, now: 0) }
+            try store.save(ledger, at: time)
         }
     }
 
