@@ -44,14 +44,14 @@ enum PagesBenchmark {
         var rows: [UsageHour] = []
         rows.reserveCapacity(snapshot.accounts.count * hours)
         for hour in (current - hours + 1)...current {
-            for account in snapshot.accounts {
+            for (index, account) in snapshot.accounts.enumerated() {
                 rows.append(
                     UsageHour(
                         hour: hour, host: account.host, attribution: account.attribution, gridRegion: "GB",
                         profile: "default",
                         amounts: UsageAmounts(
                             cpuBusySeconds: 3_600, cpuIdleSeconds: 10_800, busyJoules: 90_000, idleJoules: 270_000,
-                            busyGrams: 4.5, idleGrams: 13.5)))
+                            busyGrams: 4.5, idleGrams: 13.5), series: Int64(index + 1)))
             }
         }
         return rows

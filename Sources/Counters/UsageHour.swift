@@ -11,10 +11,15 @@ public struct UsageHour: Sendable, Equatable {
     /// The power profile the host was counted with.
     public var profile: String
     public var amounts: UsageAmounts
+    /// The store's number for the row's series (host, attribution, region, profile); 0 when not from a store.
+    /// Rows with the same number share everything but the hour and the amounts.
+    public var series: Int64
 
     public init(
-        hour: Int, host: String, attribution: [String], gridRegion: String, profile: String, amounts: UsageAmounts
+        hour: Int, host: String, attribution: [String], gridRegion: String, profile: String, amounts: UsageAmounts,
+        series: Int64 = 0
     ) {
+        self.series = series
         self.hour = hour
         self.host = host
         self.attribution = attribution

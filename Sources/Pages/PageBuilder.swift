@@ -89,7 +89,7 @@ public struct PageBuilder: Sendable {
         var page = PageData.Site(name: name)
         page.collectedAt = snapshot.lastCollection
         page.figures = Self.figures(accounts)
-        let hours = history.sites[name] ?? [:]
+        let hours = history.hours(site: name)
         page.periods = periods(hours)
         if let projectLabel {
             page.projects = ranked(accounts, by: { labels(of: $0)[projectLabel] ?? "" })
@@ -114,7 +114,7 @@ public struct PageBuilder: Sendable {
         var page = PageData.User(site: site, user: user)
         page.collectedAt = snapshot.lastCollection
         page.figures = Self.figures(accounts)
-        page.periods = periods(history.users[HistoryDigest.UserKey(site: site, user: user)] ?? [:])
+        page.periods = periods(history.hours(site: site, user: user))
         page.workspaces = workspaces(accounts).sorted { $0.energyKWh > $1.energyKWh }
         page.equivalents = equivalents(page.figures)
         return page

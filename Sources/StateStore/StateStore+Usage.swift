@@ -101,7 +101,7 @@ extension StateStore {
                 series[id] = UsageHour(
                     hour: 0, host: try stored.text("host"), attribution: attribution,
                     gridRegion: try stored.text("grid_region"), profile: try stored.text("profile"),
-                    amounts: UsageAmounts())
+                    amounts: UsageAmounts(), series: id)
             }
             var hours: [UsageHour] = []
             let cursor = try Row.fetchCursor(
