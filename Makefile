@@ -86,6 +86,7 @@ bench:
 	python3 -c 'import prometheus_client' 2>/dev/null || pip install --quiet prometheus_client
 	$(SWIFT) build -c release --product footprint-bench
 	./bench/run.sh
+	"$$($(SWIFT) build -c release --product footprint-bench --show-bin-path)/footprint-bench" --pages 1000
 
 # Draws the five dashboards into docs/ from a day of backfilled history in a real Prometheus (no Grafana needed);
 # takes about 5 minutes.
