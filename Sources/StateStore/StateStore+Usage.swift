@@ -18,7 +18,7 @@ extension StateStore {
                     ALTER TABLE accounts ADD COLUMN cpu_idle_seconds REAL NOT NULL DEFAULT 0;
                     CREATE TABLE usage_series (
                         id INTEGER PRIMARY KEY, host TEXT NOT NULL, attribution TEXT NOT NULL,
-                        grid_region TEXT NOT NULL, profile TEXT NOT NULL,
+                        grid_region TEXT NOT NULL, profile TEXT NOT NULL, last_hour INTEGER NOT NULL DEFAULT 0,
                         UNIQUE (host, attribution, grid_region, profile));
                     CREATE TABLE usage_hours (
                         hour INTEGER NOT NULL, series INTEGER NOT NULL,
@@ -61,6 +61,9 @@ extension StateStore {
                         busy_joules = busy_joules + excluded.busy_joules, idle_joules = idle_joules + excluded.idle_joules,
                         busy_grams = busy_grams + excluded.busy_grams, idle_grams = idle_grams + excluded.idle_grams
                     """)
+            // A series' newest hour, so the retention can drop series without rows without scanning the hours.
+            let markSeries = try db.makeStatement(
+                sql: "UPDATE usage_series SET last_hour = ? WHERE id = ? AND last_hour < ?")
             var seriesIDs: [[String]: Int64] = [:]
             for row in rows {
                 let attribution = String(decoding: try JSONEncoder().encode(row.attribution), as: UTF8.self)
@@ -78,12 +81,13 @@ extension StateStore {
                     row.hour, id, amounts.cpuBusySeconds, amounts.cpuIdleSeconds, amounts.busyJoules,
                     amounts.idleJoules, amounts.busyGrams, amounts.idleGrams,
                 ])
+                try markSeries.execute(arguments: [row.hour, id, row.hour])
             }
         }
         let oldest = UsageHour.index(of: now - retention)
         try db.execute(sql: "DELETE FROM usage_hours WHERE hour < ?", arguments: [oldest])
         if db.changesCount > 0 {
-            try db.execute(sql: "DELETE FROM usage_series WHERE id NOT IN (SELECT DISTINCT series FROM usage_hours)")
+            try db.execute(sql: "DELETE FROM usage_series WHERE last_hour < ?", arguments: [oldest])
         }
     }
 

@@ -69,11 +69,17 @@ import Testing
         var ledger = HostLedger(attributionLabels: labels, graceSeconds: 1e9)
         for hour in 0..<10 {
             record(&ledger, "a", at: Double(hour) * 3_600 + 1_800)
+            // Host b runs for the first three hours only.
+            if hour < 3 { record(&ledger, "b", at: Double(hour) * 3_600 + 1_800) }
             try store.save(ledger, at: Double(hour) * 3_600 + 1_800, usageRetention: 3 * 3_600)
         }
-        let hours = try store.usageHours(fromHour: 0, toHour: 100).map(\.hour)
-        #expect(hours.min() == 6)
-        #expect(hours.max() == 9)
+        let rows = try store.usageHours(fromHour: 0, toHour: 100)
+        #expect(rows.map(\.hour).min() == 6)
+        #expect(rows.map(\.hour).max() == 9)
+        #expect(Set(rows.map(\.host)) == ["a"])
+        // Host b's series went with its last hour.
+        let queue = try DatabaseQueue(path: "\(directory)/state.sqlite")
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT host FROM usage_series") } == ["a"])
     }
 
     /// A store written by the release before the history: migrated, its counters kept, the history starting
