@@ -109,6 +109,18 @@ import Testing
         let checked = try run(["check-config", bad])
         #expect(checked.status == 1, "\(checked.output)")
         #expect(checked.output.contains("\(bad):1: collect_interval must be at least 1s"))
+        // A broken sites section is a configuration error like any other.
+        let badSites = "\(directory)/bad-sites.yml"
+        try "sites:\n  - {name: clf, match: {machine_name: big}}\n  - {name: clf, match: {user: x}}\n".write(
+            toFile: badSites, atomically: true, encoding: .utf8)
+        let sitesServing = try run([
+            "--config.file=\(badSites)", "--storage.path", "", "--web.listen-address=127.0.0.1:0",
+        ])
+        #expect(sitesServing.status == 2, "\(sitesServing.output)")
+        let sitesChecked = try run(["check-config", badSites])
+        #expect(sitesChecked.status == 1)
+        #expect(sitesChecked.output.contains("\(badSites):2: sites: site \"clf\" matches on \"machine_name\""))
+        #expect(sitesChecked.output.contains("\(badSites):3: sites[1].name: \"clf\" is used by another site"))
         #expect(try run(["--version"]).status == 0)
     }
 
