@@ -218,9 +218,13 @@ import Testing
                     "sum(sum_over_time(increase(footprint_host_energy_joules_total[8s])[1m:8s]))") ?? 0
             let fitted =
                 try TestStack.query(prometheusPort, #"count(footprint_power_profile_watts{origin="fitted"})"#) ?? 0
+            // The GPU panels' range total, with both states (busy and idle) increasing.
             let gpu =
-                try TestStack.query(prometheusPort, "count(rate(footprint_host_gpu_energy_joules_total[8s]) > 0)") ?? 0
-            return recorded > 0 && rated > 0 && totals > 0 && fitted > 0 && gpu > 0
+                try TestStack.query(
+                    prometheusPort,
+                    "count(sum by (state) (sum_over_time(increase(footprint_host_gpu_energy_joules_total[8s])[1m:8s])) > 0)"
+                ) ?? 0
+            return recorded > 0 && rated > 0 && totals > 0 && fitted > 0 && gpu >= 2
         }
         #expect(ready, "no recorded data:\n\(exporter.output.suffix(2_000))")
         Thread.sleep(forTimeInterval: 3)
