@@ -43,6 +43,7 @@ extension Configuration {
         }
         if let file = prometheus.bearerTokenFile { lines.append("    bearer_token_file: \(quote(file))") }
         if let name = prometheus.bearerTokenEnv { lines.append("    bearer_token_env: \(name)") }
+        if let label = prometheus.shardLabel { lines.append("    shard_label: \(label)") }
         let scrape = source.scrape
         lines.append("  scrape:")
         lines.append("    file_sd: [\(scrape.fileSD.map(quote).joined(separator: ", "))]")
@@ -171,6 +172,9 @@ extension Configuration {
         lines.append("workspaces:")
         lines.append("  owner_label: \(workspaces.ownerLabel)")
         if let directory = workspaces.userDirectory { lines.append("  user_directory: \(quote(directory))") }
+        if let shard {
+            lines.append("shard: {count: \(shard.count), index: \(shard.index)}")
+        }
         if let auditor {
             lines.append("auditor:")
             lines.append("  url: \(quote(URLRedaction.redactingPassword(auditor.url)))")

@@ -29,6 +29,9 @@ public struct Configuration: Sendable, Equatable {
         public var bearerTokenFile: String?
         /// Name of an environment variable holding the bearer token.
         public var bearerTokenEnv: String?
+        /// A target label Prometheus sets to each host's shard (a `hashmod` relabel rule); when sharded, the
+        /// queries select `shard_label="<index>"` so each replica is sent only its own hosts.
+        public var shardLabel: String?
     }
 
     public struct BasicAuth: Sendable, Equatable {
@@ -253,6 +256,8 @@ public struct Configuration: Sendable, Equatable {
     public var sites: [Site] = []
     /// The hourly usage history kept in the state store.
     public var usageHistory = UsageHistory()
+    /// This replica's share of the hosts; nil serves every host (no sharding).
+    public var shard: Shard?
 
     /// An AUDITOR accounting server receiving one record per workspace (`footprint_exporter auditor-push`).
     public struct Auditor: Sendable, Equatable {
