@@ -39,6 +39,7 @@ public enum ReportJSONRenderer {
                 "source",
                 .object([
                     ("kind", .string("prometheus")),
+                    ("url", .string(p.sourceURL)),
                     ("api", .string("/api/v1/query_range")),
                     ("queries", .array(p.queries.map(JSONText.string))),
                     ("range_requests", .number(Double(p.chunks))),
