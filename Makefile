@@ -11,7 +11,7 @@
 SWIFT        ?= swift
 ARGS         ?=
 BUILD_DEBS   := pkg-config libcurl4-openssl-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev zlib1g-dev
-TEST_DEBS    := $(BUILD_DEBS) prometheus prometheus-node-exporter curl openssl python3-jsonschema jsonnet binutils chromium chromium-driver
+TEST_DEBS    := $(BUILD_DEBS) prometheus prometheus-node-exporter victoria-metrics curl openssl python3-jsonschema jsonnet binutils chromium chromium-driver
 BENCH_DEBS   := $(BUILD_DEBS) golang-go golang-github-prometheus-common-dev golang-github-prometheus-client-golang-dev python3-pip
 REVISION_FILE := Sources/Model/GeneratedRevision.swift
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -DFOOTPRINT_GENERATED_REVISION

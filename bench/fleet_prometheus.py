@@ -5,9 +5,14 @@ Answers the instant queries footprint_exporter's bridge source asks with HOSTS h
 advance with wall-clock time, so a real exporter can be run against a fleet larger than this machine can
 host. Used by bench/rss.sh; not a test fake (the tests use the real Prometheus).
 
-usage: fleet_prometheus.py PORT [HOSTS]
+With SHARDS, every target carries the label footprint_shard (Prometheus' hashmod of its address modulo SHARDS,
+as a relabel rule would set it) and a query selecting footprint_shard="I" is answered for those hosts only.
+
+usage: fleet_prometheus.py PORT [HOSTS [SHARDS]]
 """
+import hashlib
 import json
+import re
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +20,16 @@ from urllib.parse import parse_qs, urlparse
 
 PORT = int(sys.argv[1])
 HOSTS = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+SHARDS = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 START = time.time()
+
+
+def hashmod(text, modulus):
+    # Prometheus' hashmod: the last 8 bytes of the MD5 digest, big-endian, modulo the modulus.
+    return int.from_bytes(hashlib.md5(text.encode()).digest()[8:], "big") % modulus
+
+
+SHARD_OF = [hashmod(f"ws-{i:05d}.example.net:9100", SHARDS) for i in range(HOSTS)] if SHARDS else []
 
 
 def host(i):
@@ -23,8 +37,11 @@ def host(i):
 
 
 def labels(i):
-    return {"instance": host(i), "job": "node", "cloud_project_name": f"project-{i % 40}", "user": f"user.{i % 700}",
-            "machine_name": f"type-{i % 6}"}
+    result = {"instance": host(i), "job": "node", "cloud_project_name": f"project-{i % 40}", "user": f"user.{i % 700}",
+              "machine_name": f"type-{i % 6}"}
+    if SHARDS:
+        result["footprint_shard"] = str(SHARD_OF[i])
+    return result
 
 
 def vector(samples, t):
@@ -35,24 +52,26 @@ def vector(samples, t):
 def answer(query, t):
     elapsed = t - START
     cores = lambda i: 2 << (i % 4)
+    shard = re.search(r'footprint_shard="([0-9]+)"', query)
+    hosts = [i for i in range(HOSTS) if SHARD_OF[i] == int(shard.group(1))] if shard and SHARDS else range(HOSTS)
     if query.startswith("up"):
-        return vector([(dict(labels(i), __name__="up"), 1) for i in range(HOSTS)], t)
+        return vector([(dict(labels(i), __name__="up"), 1) for i in hosts], t)
     if query.startswith("count"):
-        return vector([({"instance": host(i)}, cores(i)) for i in range(HOSTS)], t)
+        return vector([({"instance": host(i)}, cores(i)) for i in hosts], t)
     if query.startswith("sum by (instance) (node_cpu_seconds_total"):
         idle_only = 'mode="idle"' in query
         out = []
-        for i in range(HOSTS):
+        for i in hosts:
             total = cores(i) * (100_000 + elapsed)
             out.append(({"instance": host(i)}, float(total * (1 - (i % 100) / 100) if idle_only else total)))
         return vector(out, t)
     if "Active" in query:
-        return vector([({"instance": host(i)}, float((i % 90) / 100)) for i in range(HOSTS)], t)
+        return vector([({"instance": host(i)}, float((i % 90) / 100)) for i in hosts], t)
     if "boot_time" in query:
-        return vector([({"instance": host(i)}, 1794000000) for i in range(HOSTS)], t)
+        return vector([({"instance": host(i)}, 1794000000) for i in hosts], t)
     if "timestamp(" in query:
         # Scrapes every second: the latest sample is at the last whole second.
-        return vector([({"instance": host(i)}, float(int(t))) for i in range(HOSTS)], t)
+        return vector([({"instance": host(i)}, float(int(t))) for i in hosts], t)
     return {"status": "error", "errorType": "bad_data", "error": "unknown query"}
 
 

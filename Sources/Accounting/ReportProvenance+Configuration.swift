@@ -21,5 +21,6 @@ extension ReportProvenance {
             defaultProfile: configuration.power.defaultProfile,
             profiles: configuration.power.profiles.map { (profile: $0.profile, match: $0.match) },
             equivalencyTableVersion: EquivalencyTable.version, equivalencyOverrides: configuration.equivalencies.count)
+        sourceURL = URLRedaction.redactingPassword(configuration.historySource.url)
     }
 }

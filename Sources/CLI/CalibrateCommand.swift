@@ -35,7 +35,7 @@ public struct CalibrateCommand: ParsableCommand {
         fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?
     ) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try history.span()
-        let (configuration, _) = try HistorySpanOptions.loadConfiguration(history.configFile)
+        let (configuration, _) = try history.loadConfiguration()
         let resolution = history.resolutionSeconds(configuration)
         let fits = try Self.fit(
             configuration: configuration, from: start, to: end, resolution: resolution, fetcher: fetcher,
@@ -58,28 +58,15 @@ public struct CalibrateCommand: ParsableCommand {
         configuration: Configuration, from: Double, to: Double, resolution: Double, fetcher: any HTTPFetching,
         logger: Logger, progress: ((String) -> Void)? = nil
     ) throws -> Outcome {
-        guard configuration.source.kind == .prometheus else {
-            throw HistoryError(
-                "calibrate needs source.kind prometheus (the history lives in Prometheus); the configuration has "
-                    + configuration.source.kind.rawValue)
-        }
+        let endpoint = try HistoryEndpoint(configuration: configuration, command: "calibrate")
         let measured = configuration.power.measured
         guard measured.enabled else {
             throw HistoryError("calibrate needs measured power; power.measured.enabled is false")
         }
-        let prometheus = configuration.source.prometheus
-        let headers = try Secrets.authorizationHeaders(for: prometheus)
-        // A day of range answers is far larger than an instant one: allow at least 30 s.
-        let timeout = max(prometheus.timeout, 30)
-        let nodes = PrometheusRangeReader(
-            settings: PrometheusReader.Settings(
-                baseURL: prometheus.url, selector: prometheus.selector, hostLabel: prometheus.hostLabel,
-                timeoutSeconds: timeout, headers: headers),
-            fetcher: fetcher)
+        let nodes = PrometheusRangeReader(settings: endpoint.settings(), fetcher: fetcher)
         let meters = MeasuredPowerRangeReader(
             settings: MeasuredPowerReader.Settings(
-                prometheus: PrometheusReader.Settings(
-                    baseURL: prometheus.url, selector: measured.selector, timeoutSeconds: timeout, headers: headers),
+                prometheus: endpoint.settings(selector: measured.selector, hostLabel: "instance"),
                 families: MeasuredPowerFamilies(nodePowerMetric: measured.nodeMetric),
                 join: try HostJoin(
                     label: measured.joinLabel, pattern: measured.joinRegex, replacement: measured.joinReplacement)),

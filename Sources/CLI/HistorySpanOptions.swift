@@ -29,6 +29,13 @@ public struct HistorySpanOptions: ParsableArguments {
         help: "Spacing of the readings taken from Prometheus; default: the configuration's collect_interval.")
     public var resolution: String?
 
+    @Option(
+        name: .customLong("history.url"),
+        help: ArgumentHelp(
+            "Prometheus-compatible query endpoint to read the history from (VictoriaMetrics, Thanos Query, Mimir's "
+                + "/prometheus); replaces the configuration's history.url; default: source.prometheus.url."))
+    public var historyURL: String?
+
     @Option(name: .customLong("output"), help: "File to write; default: standard output.")
     public var output: String?
 
@@ -37,6 +44,13 @@ public struct HistorySpanOptions: ParsableArguments {
 
     public func validate() throws {
         _ = try span()
+        if let historyURL {
+            guard let components = URLComponents(string: historyURL),
+                ["http", "https"].contains(components.scheme?.lowercased() ?? ""), components.host?.isEmpty == false
+            else {
+                throw ValidationError("--history.url must be an http or https URL with a host")
+            }
+        }
         if let resolution {
             guard let seconds = PrometheusDuration.parse(resolution), seconds > 0 else {
                 throw ValidationError("--resolution must be a positive duration such as 60s")
@@ -66,6 +80,17 @@ public struct HistorySpanOptions: ParsableArguments {
             return seconds
         }
         return UTCDate.parse(text, allowingDateOnly: true)
+    }
+
+    /// The configuration of `--config.file` with `--history.url` in force, and the file's bytes.
+    public func loadConfiguration() throws -> (Configuration, [UInt8]) {
+        var (configuration, bytes) = try Self.loadConfiguration(configFile)
+        if let historyURL {
+            var history = configuration.history ?? Configuration.HistoryStore(url: historyURL)
+            history.url = historyURL
+            configuration.history = history
+        }
+        return (configuration, bytes)
     }
 
     /// The configuration and its bytes (whose digest the provenance carries).

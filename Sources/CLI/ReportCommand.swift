@@ -91,7 +91,7 @@ public struct ReportCommand: ParsableCommand {
         fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?
     ) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try span()
-        let (configuration, configBytes) = try HistorySpanOptions.loadConfiguration(history.configFile)
+        let (configuration, configBytes) = try history.loadConfiguration()
         let stepSeconds = PrometheusDuration.parse(step) ?? 3_600
         let resolutionSeconds = history.resolutionSeconds(configuration)
         let groups = groupBy.map(Self.labels) ?? configuration.attributionLabels

@@ -106,6 +106,18 @@ public struct Serve: AsyncParsableCommand {
         help: "Longest gap since the last stored reading that is integrated after a restart (e.g. 6h).")
     public var storageMaxGap = "6h"
 
+    @Option(
+        name: .customLong("shard.count"),
+        help: "Replicas sharing the hosts (with --shard.index); replaces the configuration's shard.count.")
+    public var shardCount: Int?
+
+    @Option(
+        name: .customLong("shard.index"),
+        help: ArgumentHelp(
+            "This replica's shard, 0 to count - 1: it serves the hosts whose key hashes to it, as Prometheus' "
+                + "hashmod relabel action computes (README, Large fleets)."))
+    public var shardIndex: Int?
+
     @Option(name: .customLong("log.level"), help: "Only log messages at or above this level: debug, info, warn, error.")
     public var logLevel = LogLevelOption.info
 
@@ -138,6 +150,23 @@ public struct Serve: AsyncParsableCommand {
         }
         guard maxRequestHeaderBytes >= 4096 else {
             throw ValidationError("--web.max-request-header-bytes must be at least 4096")
+        }
+        _ = try shard
+    }
+
+    /// The shard the flags give; nil without them (the configuration's, if any, is used).
+    public var shard: Shard? {
+        get throws {
+            switch (shardCount, shardIndex) {
+            case (nil, nil): return nil
+            case (let count?, let index?):
+                do {
+                    return try Shard(count: count, index: index)
+                } catch {
+                    throw ValidationError("--shard.count \(count) --shard.index \(index): \(error.description)")
+                }
+            default: throw ValidationError("give --shard.count and --shard.index together")
+            }
         }
     }
 
@@ -206,7 +235,8 @@ public struct Serve: AsyncParsableCommand {
                 store: store,
                 maxGap: PrometheusDuration.parse(storageMaxGap) ?? 6 * 3_600,
                 enableLifecycle: enableLifecycle,
-                exporterMetrics: !disableExporterMetrics
+                exporterMetrics: !disableExporterMetrics,
+                shard: try shard
             )
         } catch {
             logger.error("cannot start", metadata: ["err": "\(error)"])

@@ -41,7 +41,7 @@ public struct WorkspacesCommand: ParsableCommand {
         fetcher: any HTTPFetching, logger: Logger, progress: ((String) -> Void)?
     ) throws -> (bytes: [UInt8], readAnything: Bool) {
         let (start, end) = try span()
-        let (configuration, configBytes) = try HistorySpanOptions.loadConfiguration(history.configFile)
+        let (configuration, configBytes) = try history.loadConfiguration()
         let users = try configuration.workspaces.userDirectory.map { try UserDirectory.load(path: $0) }
         let resolutionSeconds = history.resolutionSeconds(configuration)
         let history = try WorkspaceHistory.read(

@@ -43,6 +43,7 @@ extension Configuration {
         }
         if let file = prometheus.bearerTokenFile { lines.append("    bearer_token_file: \(quote(file))") }
         if let name = prometheus.bearerTokenEnv { lines.append("    bearer_token_env: \(name)") }
+        if let label = prometheus.shardLabel { lines.append("    shard_label: \(label)") }
         let scrape = source.scrape
         lines.append("  scrape:")
         lines.append("    file_sd: [\(scrape.fileSD.map(quote).joined(separator: ", "))]")
@@ -171,6 +172,24 @@ extension Configuration {
         lines.append("workspaces:")
         lines.append("  owner_label: \(workspaces.ownerLabel)")
         if let directory = workspaces.userDirectory { lines.append("  user_directory: \(quote(directory))") }
+        if let shard {
+            lines.append("shard: {count: \(shard.count), index: \(shard.index)}")
+        }
+        if let history {
+            lines.append("history:")
+            lines.append("  url: \(quote(URLRedaction.redactingPassword(history.url)))")
+            lines.append("  timeout: \(PrometheusDuration.format(history.timeout))")
+            if let auth = history.basicAuth {
+                lines.append("  basic_auth:")
+                lines.append("    username: \(quote(auth.username))")
+                if auth.password != nil { lines.append("    password: <secret>") }
+                if let file = auth.passwordFile { lines.append("    password_file: \(quote(file))") }
+                if let name = auth.passwordEnv { lines.append("    password_env: \(name)") }
+            }
+            if let file = history.bearerTokenFile { lines.append("  bearer_token_file: \(quote(file))") }
+            if let name = history.bearerTokenEnv { lines.append("  bearer_token_env: \(name)") }
+            if !history.headers.isEmpty { lines.append("  headers: \(labels(history.headers))") }
+        }
         if let auditor {
             lines.append("auditor:")
             lines.append("  url: \(quote(URLRedaction.redactingPassword(auditor.url)))")

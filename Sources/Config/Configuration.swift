@@ -29,6 +29,9 @@ public struct Configuration: Sendable, Equatable {
         public var bearerTokenFile: String?
         /// Name of an environment variable holding the bearer token.
         public var bearerTokenEnv: String?
+        /// A target label Prometheus sets to each host's shard (a `hashmod` relabel rule); when sharded, the
+        /// queries select `shard_label="<index>"` so each replica is sent only its own hosts.
+        public var shardLabel: String?
     }
 
     public struct BasicAuth: Sendable, Equatable {
@@ -45,6 +48,7 @@ public struct Configuration: Sendable, Equatable {
         var keys: [String] = []
         if source.prometheus.basicAuth?.password != nil { keys.append("source.prometheus.basic_auth.password") }
         if source.scrape.basicAuth?.password != nil { keys.append("source.scrape.basic_auth.password") }
+        if history?.basicAuth?.password != nil { keys.append("history.basic_auth.password") }
         return keys
     }
 
@@ -253,6 +257,38 @@ public struct Configuration: Sendable, Equatable {
     public var sites: [Site] = []
     /// The hourly usage history kept in the state store.
     public var usageHistory = UsageHistory()
+    /// This replica's share of the hosts; nil serves every host (no sharding).
+    public var shard: Shard?
+    /// Where history commands read the past: a long-term store; nil reads the bridge's own Prometheus.
+    public var history: HistoryStore?
+
+    /// A Prometheus-compatible query endpoint keeping the history (VictoriaMetrics, Thanos Query, Mimir's
+    /// `/prometheus` prefix, or a Prometheus with long retention). The queries are the bridge's: its selector,
+    /// host label and attribution labels apply to the series found there.
+    public struct HistoryStore: Sendable, Equatable {
+        public var url = ""
+        public var timeout = 30.0
+        public var basicAuth: BasicAuth?
+        public var bearerTokenFile: String?
+        public var bearerTokenEnv: String?
+        /// Extra request headers, such as a tenant (`X-Scope-OrgID` for Mimir); not secrets, so printed as given.
+        public var headers: [String: String] = [:]
+
+        public init(url: String) { self.url = url }
+    }
+
+    /// The Prometheus API history is read from: `history`'s endpoint and credentials with the bridge's selector and
+    /// labels, or the bridge's own Prometheus.
+    public var historySource: PrometheusSource {
+        guard let history else { return source.prometheus }
+        var prometheus = source.prometheus
+        prometheus.url = history.url
+        prometheus.timeout = history.timeout
+        prometheus.basicAuth = history.basicAuth
+        prometheus.bearerTokenFile = history.bearerTokenFile
+        prometheus.bearerTokenEnv = history.bearerTokenEnv
+        return prometheus
+    }
 
     /// An AUDITOR accounting server receiving one record per workspace (`footprint_exporter auditor-push`).
     public struct Auditor: Sendable, Equatable {

@@ -68,8 +68,19 @@ extension ConfigurationLoader {
             case "bearer_token_file":
                 if let text = nonEmptyString(value, path) { prometheus.bearerTokenFile = resolve(text) }
             case "bearer_token_env": prometheus.bearerTokenEnv = environmentName(value, path)
+            case "shard_label":
+                if let name = labelName(value, path) {
+                    if name == "instance" || name == "job" {
+                        problem(value, "\(path) must be a label of its own, not \"\(name)\"")
+                    } else {
+                        prometheus.shardLabel = name
+                    }
+                }
             default: unknown(key, line, in: "source.prometheus")
             }
+        }
+        if let shardLabel = prometheus.shardLabel, shardLabel == prometheus.hostLabel {
+            problem(node, "source.prometheus.shard_label must differ from host_label (\(shardLabel))")
         }
         if prometheus.bearerTokenFile != nil && prometheus.bearerTokenEnv != nil {
             problem(node, "source.prometheus: give bearer_token_file or bearer_token_env, not both")

@@ -142,6 +142,8 @@ public struct ConfigurationLoader {
             case "auditor": configuration.auditor = auditor(value)
             case "sites": configuration.sites = sites(value)
             case "usage_history": configuration.usageHistory = usageHistory(value)
+            case "shard": configuration.shard = shard(value)
+            case "history": configuration.history = history(value)
             default: unknown(key, line, in: "the configuration")
             }
         }

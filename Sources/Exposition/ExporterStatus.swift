@@ -108,6 +108,8 @@ public struct ExporterStatus: Sendable, Equatable {
     public var revision: String
     /// The equivalency table in force, exported as per-unit factors.
     public var equivalencies: [Equivalency]
+    /// This replica's shard; nil when the exporter is not sharded (no `footprint_shard_info` then).
+    public var shard: Shard?
 
     public init(sources: [Source], grids: [Grid], version: String, revision: String, equivalencies: [Equivalency] = [])
     {

@@ -193,6 +193,14 @@ public enum MetricCatalog {
         type: .gauge,
         help: "Build information of footprint_exporter; the value is always 1."
     )
+    public static let shardInfo = MetricDefinition(
+        id: .shardInfo,
+        name: "footprint_shard_info",
+        type: .gauge,
+        help: "The shard this replica serves: hosts whose key (target address, or the host label in bridge mode) "
+            + "has an MD5 whose last 8 bytes, big-endian, modulo count equal index, as Prometheus' hashmod "
+            + "computes; the value is always 1. Absent when the exporter is not sharded."
+    )
 
     public static let equivalencyGrams = MetricDefinition(
         id: .equivalencyGrams,
@@ -313,6 +321,7 @@ public enum MetricCatalog {
         case .sourceSkippedHosts: sourceSkippedHosts
         case .lastCollection: lastCollection
         case .buildInfo: buildInfo
+        case .shardInfo: shardInfo
         case .equivalencyGrams: equivalencyGrams
         case .equivalencyJoules: equivalencyJoules
         case .targetUp: targetUp
@@ -355,6 +364,7 @@ public enum MetricID: String, Sendable, CaseIterable {
     case sourceSkippedHosts
     case lastCollection
     case buildInfo
+    case shardInfo
     case equivalencyGrams
     case equivalencyJoules
     case targetUp

@@ -202,6 +202,8 @@ public struct SnapshotRenderer: Sendable {
             if let last = snapshot.lastCollection { single(last) }
         case .buildInfo:
             single(1, labels: ["version": status.version, "revision": status.revision])
+        case .shardInfo:
+            if let shard = status.shard { single(1, labels: ["index": "\(shard.index)", "count": "\(shard.count)"]) }
         case .reloadSuccessful:
             if let reload = status.reload { single(reload.successful ? 1 : 0) }
         case .reloadTimestamp:

@@ -55,17 +55,8 @@ public struct HistoryReader {
         step: (_ time: Double, _ result: PrometheusReader.Result) -> Void,
         failure: (_ start: Double, _ end: Double, _ cause: String) -> Void
     ) throws -> Outcome {
-        guard configuration.source.kind == .prometheus else {
-            throw HistoryError(
-                "history needs source.kind prometheus (the history lives in Prometheus); the configuration has \(configuration.source.kind.rawValue)"
-            )
-        }
-        let prometheus = configuration.source.prometheus
-        let settings = PrometheusReader.Settings(
-            baseURL: prometheus.url, selector: prometheus.selector, hostLabel: prometheus.hostLabel,
-            // A day of range answers is far larger than an instant one: allow at least 30 s.
-            timeoutSeconds: max(prometheus.timeout, 30), headers: try Secrets.authorizationHeaders(for: prometheus))
-        let reader = PrometheusRangeReader(settings: settings, fetcher: fetcher)
+        let reader = PrometheusRangeReader(
+            settings: try HistoryEndpoint(configuration: configuration).settings(), fetcher: fetcher)
         let chunks = PrometheusRangeReader.chunks(start: from, end: to + resolution, resolution: resolution)
         var failed = 0
         for (index, chunk) in chunks.enumerated() {

@@ -79,8 +79,8 @@ public struct PrometheusRangeReader: Sendable {
         while time <= chunk.end + resolution / 1_000 {
             let key = Self.key(time)
             var values = PrometheusReader.HostValues()
-            values.cpuIdle = perQuery[0].values(at: key)
-            values.cpuTotal = perQuery[1].values(at: key)
+            values.cpuIdle = perQuery[0].values(at: key).mapValues(Self.wholeMilliseconds)
+            values.cpuTotal = perQuery[1].values(at: key).mapValues(Self.wholeMilliseconds)
             values.cores = perQuery[2].values(at: key)
             values.memoryActiveRatio = perQuery[3].values(at: key)
             values.bootTime = perQuery[4].values(at: key)
@@ -93,6 +93,14 @@ public struct PrometheusRangeReader: Sendable {
             time = chunk.start + Double(index) * resolution
         }
         return steps
+    }
+
+    /// CPU seconds summed by the query engine, to the millisecond. Each engine adds a host's series in its own
+    /// order (Prometheus, VictoriaMetrics and Thanos differ), so the sums differ in their last bits and a report
+    /// would differ in its last digits; node_exporter's counters are whole ticks (10 ms on Linux), so the
+    /// millisecond drops only that noise and every engine's answer gives the same report.
+    static func wholeMilliseconds(_ seconds: Double) -> Double {
+        seconds.isFinite ? (seconds * 1_000).rounded() / 1_000 : seconds
     }
 
     /// Milliseconds: the resolution of Prometheus' evaluation times, so keys match whatever the float text.

@@ -20,6 +20,12 @@ public struct PrometheusReader: Sendable {
         /// Extra request headers, e.g. authorization; never logged.
         public var headers: [HTTPHeader]
         public var maxBodyBytes: Int
+        /// This replica's hosts only; nil for all.
+        public var shard: Shard?
+        /// The target label Prometheus sets to each host's shard: with a shard, every query selects
+        /// `shardLabel="<index>"` and Prometheus sends only this replica's hosts. Without it the replica asks for
+        /// every host and keeps those whose host label hashes to its shard.
+        public var shardLabel: String?
 
         public init(
             baseURL: String,
@@ -27,7 +33,9 @@ public struct PrometheusReader: Sendable {
             hostLabel: String = "instance",
             timeoutSeconds: Double = 10,
             headers: [HTTPHeader] = [],
-            maxBodyBytes: Int = 64 << 20
+            maxBodyBytes: Int = 64 << 20,
+            shard: Shard? = nil,
+            shardLabel: String? = nil
         ) {
             self.baseURL = baseURL
             self.selector = selector
@@ -35,6 +43,26 @@ public struct PrometheusReader: Sendable {
             self.timeoutSeconds = timeoutSeconds
             self.headers = headers
             self.maxBodyBytes = maxBodyBytes
+            self.shard = shard
+            self.shardLabel = shardLabel
+        }
+
+        /// The selector the queries use: the configured one, plus the shard label's matcher when Prometheus
+        /// labels the shards.
+        public var effectiveSelector: String {
+            guard let shard, let shardLabel else { return selector }
+            var inner = selector.trimmingSpaces
+            if inner.hasPrefix("{") && inner.hasSuffix("}") {
+                inner = String(inner.dropFirst().dropLast()).trimmingSpaces
+            }
+            let matcher = "\(shardLabel)=\"\(shard.index)\""
+            return "{" + (inner.isEmpty ? matcher : "\(inner),\(matcher)") + "}"
+        }
+
+        /// Whether this replica keeps a host the answers list: Prometheus already chose when it labels shards.
+        func keeps(_ host: String) -> Bool {
+            guard let shard, shardLabel == nil else { return true }
+            return shard.contains(host)
         }
     }
 
@@ -71,7 +99,7 @@ public struct PrometheusReader: Sendable {
     public init(settings: Settings, fetcher: any HTTPFetching) {
         self.settings = settings
         self.fetcher = fetcher
-        self.queries = Self.makeQueries(selector: settings.selector, hostLabel: settings.hostLabel)
+        self.queries = Self.makeQueries(selector: settings.effectiveSelector, hostLabel: settings.hostLabel)
     }
 
     static func makeQueries(selector: String, hostLabel: String) -> Queries {
@@ -153,6 +181,8 @@ public struct PrometheusReader: Sendable {
                 skipped.append((host: "", reason: "target without the \(hostLabel) label"))
                 continue
             }
+            // Another replica's host (the answer lists every host when Prometheus does not label shards).
+            guard settings.keeps(host) else { continue }
             if labelsByHost[host] != nil {
                 // The same host under two jobs: its counters were summed per host label already.
                 skipped.append((host: host, reason: "listed more than once; first target's labels used"))

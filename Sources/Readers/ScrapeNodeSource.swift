@@ -21,13 +21,17 @@ public final class ScrapeNodeSource: NodeSource {
     private let measuredFamilies: MeasuredPowerFamilies?
     /// Exporters of measured power on every target's host (same host, their own port and path).
     private let measuredTargets: [Configuration.Power.ExtraTarget]
+    /// This replica's targets only (by address, as Prometheus' hashmod of `__address__`); nil for all.
+    private let shard: Shard?
 
     public var name: String { "scrape" }
 
     public init(
         settings: Configuration.ScrapeSource, client: any HTTPBatchFetching, clock: any WallClock, logger: Logger,
-        measuredFamilies: MeasuredPowerFamilies? = nil, measuredTargets: [Configuration.Power.ExtraTarget] = []
+        measuredFamilies: MeasuredPowerFamilies? = nil, measuredTargets: [Configuration.Power.ExtraTarget] = [],
+        shard: Shard? = nil
     ) throws {
+        self.shard = shard
         self.measuredFamilies = measuredFamilies
         self.measuredTargets = measuredFamilies == nil ? [] : measuredTargets
         self.settings = settings
@@ -43,7 +47,8 @@ public final class ScrapeNodeSource: NodeSource {
     }
 
     public func read(now: Double, logger: Logger) throws(ReaderError) -> SourceRead {
-        let targets = discovery.targets()
+        // Other replicas' targets are never fetched: each costs this replica nothing.
+        let targets = discovery.targets().filter { shard?.contains($0.address) ?? true }
         let accept = "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.6,*/*;q=0.1"
         let requests = targets.map { target in
             HTTPRequest(

@@ -55,6 +55,7 @@ public enum ReportCSVRenderer {
                         + rule.match.keys.sorted().map { "\($0)=\(rule.match[$0] ?? "")" }.joined(separator: " ")
                 ))
         }
+        if !p.sourceURL.isEmpty { facts.append(("source_url", p.sourceURL)) }
         for query in p.queries { facts.append(("query", query)) }
         for gap in report.gaps {
             facts.append(

@@ -37,12 +37,14 @@ public enum ReportJSONRenderer {
             ("group_by", .array(p.groupBy.map(JSONText.string))),
             (
                 "source",
-                .object([
-                    ("kind", .string("prometheus")),
-                    ("api", .string("/api/v1/query_range")),
-                    ("queries", .array(p.queries.map(JSONText.string))),
-                    ("range_requests", .number(Double(p.chunks))),
-                ])
+                // The endpoint read, when the report was read from one (not from the state store).
+                .object(
+                    [("kind", .string("prometheus"))] + (p.sourceURL.isEmpty ? [] : [("url", .string(p.sourceURL))])
+                        + [
+                            ("api", .string("/api/v1/query_range")),
+                            ("queries", .array(p.queries.map(JSONText.string))),
+                            ("range_requests", .number(Double(p.chunks))),
+                        ])
             ),
             (
                 "carbon_intensity",

@@ -29,6 +29,8 @@ public struct ReportProvenance: Sendable, Equatable {
     public var equivalencyTableVersion: String
     /// Entries of the configuration that replace or add to the built-in equivalency table.
     public var equivalencyOverrides: Int
+    /// The query endpoint the history was read from (Prometheus or a long-term store), any password redacted.
+    public var sourceURL = ""
 
     public init(
         configSHA256: String, toolVersion: String, from: Double, to: Double, step: Double, resolution: Double,

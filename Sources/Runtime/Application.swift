@@ -58,6 +58,9 @@ public final class Application: Sendable {
     private let exporterMetrics: Bool
     /// Logs certificate rotations and failed ones, when the server has certificate files to watch.
     private let certificateWatch: BackgroundLoop?
+    /// The shard given on the command line (`--shard.count`, `--shard.index`); it replaces the file's on every
+    /// load, reloads included.
+    private let shardOverride: Shard?
 
     public init(
         configuration: Configuration,
@@ -73,8 +76,12 @@ public final class Application: Sendable {
         store: StateStore? = nil,
         maxGap: Double = 6 * 3_600,
         enableLifecycle: Bool = false,
-        exporterMetrics: Bool = true
+        exporterMetrics: Bool = true,
+        shard: Shard? = nil
     ) throws {
+        self.shardOverride = shard
+        var configuration = configuration
+        if let shard { configuration.shard = shard }
         self.lifecycleEnabled = enableLifecycle
         self.exporterMetrics = exporterMetrics
         self.logger = logger
@@ -161,9 +168,22 @@ public final class Application: Sendable {
         }
         // Accounts stored before hosts had regions take the region the host maps to now.
         let regions = RegionMapper(configuration: configuration)
+        // Hosts another replica serves now (the shard count changed) leave this replica's counters at once: the new
+        // owner starts them from its own, and no stale baseline here could integrate time the other one counted.
+        let owned = ShardMembership(configuration: configuration)
+        let accounts = saved.accounts.filter { owned.keeps($0.host) }
+        let baselines = saved.baselines.filter { owned.keeps($0.host) }
+        if accounts.count < saved.accounts.count {
+            logger.notice(
+                "stored hosts outside this replica's shard dropped",
+                metadata: [
+                    "hosts": "\(saved.accounts.count - accounts.count)",
+                    "shard": "\(configuration.shard.map(\.description) ?? "")",
+                ])
+        }
         var ledger = HostLedger(
             attributionLabels: saved.attributionLabels, graceSeconds: configuration.hostGracePeriod,
-            accounts: saved.accounts, baselines: saved.baselines,
+            accounts: accounts, baselines: baselines,
             regionOfUnmapped: { account in
                 regions.region(
                     host: account.host, labels: Dictionary(zip(saved.attributionLabels, account.attribution)) { $1 })
@@ -341,13 +361,23 @@ public final class Application: Sendable {
                 return finishReload(.rejected("\(error)"))
             }
             let current = runtime.withLock { $0 }
-            let new = loaded ?? current.configuration
+            var new = loaded ?? current.configuration
+            if let shardOverride { new.shard = shardOverride }
             guard new != current.configuration else {
                 return finishReload(applyWeb(newWeb) ? .reloaded : .unchanged)
             }
             guard new.attributionLabels == current.configuration.attributionLabels else {
                 let message =
                     "changing the attribution labels (\(current.configuration.attributionLabels) to \(new.attributionLabels)) needs a restart"
+                logger.error(
+                    "configuration reload rejected; keeping the running configuration", metadata: ["err": "\(message)"])
+                return finishReload(.rejected(message))
+            }
+            guard new.shard == current.configuration.shard else {
+                // Hosts would move between replicas while the others still count them: a restart of every
+                // replica (README, "Large fleets") moves them without counting any twice.
+                let message =
+                    "changing the shard (\(Self.describe(current.configuration.shard)) to \(Self.describe(new.shard))) needs a restart"
                 logger.error(
                     "configuration reload rejected; keeping the running configuration", metadata: ["err": "\(message)"])
                 return finishReload(.rejected(message))
@@ -379,6 +409,8 @@ public final class Application: Sendable {
             }
         }
     }
+
+    private static func describe(_ shard: Shard?) -> String { shard.map(\.description) ?? "unsharded" }
 
     /// Puts a re-read web configuration in force; returns whether it differs from the running one.
     @discardableResult
@@ -433,7 +465,9 @@ public final class Application: Sendable {
                 selector: prometheus.selector,
                 hostLabel: prometheus.hostLabel,
                 timeoutSeconds: prometheus.timeout,
-                headers: headers
+                headers: headers,
+                shard: configuration.shard,
+                shardLabel: prometheus.shardLabel
             )
             var measuredReader: MeasuredPowerReader?
             if measured.enabled {
@@ -452,7 +486,7 @@ public final class Application: Sendable {
             return try ScrapeNodeSource(
                 settings: configuration.source.scrape, client: fetcher, clock: clock, logger: logger,
                 measuredFamilies: measured.enabled ? MeasuredPowerFamilies(nodePowerMetric: measured.nodeMetric) : nil,
-                measuredTargets: measured.targets)
+                measuredTargets: measured.targets, shard: configuration.shard)
         }
     }
 }

@@ -233,6 +233,7 @@ public final class Collector: Sendable {
                 minimumStart: summary.minimum.start, meanGramsPerKilowattHour: summary.mean.value)
         }
         status.reload = reload
+        status.shard = configuration.shard
         let bytes = SnapshotRenderer().render(
             prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
         lastRenderSize.withLock { $0 = bytes.count }

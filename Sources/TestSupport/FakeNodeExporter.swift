@@ -16,9 +16,11 @@ public final class FakeNodeExporter: Sendable {
     /// - Parameters:
     ///   - busyShare: the share of CPU time spent busy from now on, 0–1.
     ///   - extra: more families for the same answer, computed per request.
+    ///   - ticks: when true, CPU seconds are whole hundredths, as node_exporter reads them from /proc/stat's
+    ///     USER_HZ ticks (so they survive a store that keeps about 15 significant digits, as VictoriaMetrics does).
     public init(
         address: String, cores: Int, busyShare: Double, memoryActiveRatio: Double = 0.25,
-        clock: any WallClock = SystemClock(), extra: (@Sendable () -> String)? = nil
+        clock: any WallClock = SystemClock(), ticks: Bool = false, extra: (@Sendable () -> String)? = nil
     ) throws(MetricsServerError) {
         upstream = try FakeUpstream(address: address)
         self.cores = cores
@@ -31,7 +33,7 @@ public final class FakeNodeExporter: Sendable {
         upstream.route(
             "/metrics",
             .handler { _ in
-                let counters = seconds.read().joules
+                let counters = seconds.read().joules.mapValues { ticks ? ($0 * 100).rounded(.down) / 100 : $0 }
                 return .text(
                     Self.exposition(
                         cores: cores, idle: counters["idle"] ?? 0, user: counters["user"] ?? 0, bootTime: bootTime,

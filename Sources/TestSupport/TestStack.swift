@@ -36,9 +36,12 @@ public enum TestStack {
         return process
     }
 
-    /// Starts Prometheus scraping every second; `jobs` is the YAML list under scrape_configs.
-    public static func prometheus(port: UInt16, directory: String, jobs: String) throws -> ExternalProcess {
-        let config = """
+    /// Starts Prometheus scraping every second; `jobs` is the YAML list under scrape_configs. With `remoteWrite`,
+    /// every sample is also sent to that URL, in batches at most a second old.
+    public static func prometheus(
+        port: UInt16, directory: String, jobs: String, remoteWrite: String? = nil
+    ) throws -> ExternalProcess {
+        var config = """
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
@@ -46,6 +49,15 @@ public enum TestStack {
             scrape_configs:
             \(jobs)
             """
+        if let remoteWrite {
+            config += """
+
+                remote_write:
+                  - url: \(remoteWrite)
+                    queue_config: {batch_send_deadline: 1s}
+
+                """
+        }
         let configPath = "\(directory)/prometheus.yml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let process = try ExternalProcess(
@@ -87,6 +99,20 @@ public enum TestStack {
             name: "footprint_exporter"
         )
         try process.waitUntilReady("http://127.0.0.1:\(port)/-/ready")
+        return process
+    }
+
+    /// Starts Debian's VictoriaMetrics (single node) on loopback, storing in `directory`; it takes Prometheus remote
+    /// write at `/api/v1/write` and answers the query API. Its response cache is off and it serves samples up to a
+    /// second old, so a test reads back exactly what was written.
+    public static func victoriaMetrics(port: UInt16, directory: String) throws -> ExternalProcess {
+        let process = try ExternalProcess(
+            "victoria-metrics",
+            [
+                "-storageDataPath=\(directory)/victoria-metrics", "-httpListenAddr=127.0.0.1:\(port)",
+                "-retentionPeriod=1", "-search.disableCache", "-search.latencyOffset=1s", "-loggerLevel=WARN",
+            ])
+        try process.waitUntilReady("http://127.0.0.1:\(port)/health", timeout: 30)
         return process
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsServer
+import Model
 import TestSupport
 import Testing
 
@@ -47,5 +48,38 @@ import Testing
         #expect(help.contains("SUBCOMMANDS:"))
         #expect(help.contains("check-config"))
         #expect(help.contains("report"))
+    }
+}
+
+/// `--shard.count` and `--shard.index`: both or neither, and only a shard that exists.
+@Suite struct ShardFlagsTests {
+    @Test func noFlagsMeansNoShardFromTheCommandLine() throws {
+        #expect(try Serve.parse([]).shard == nil)
+    }
+
+    @Test func bothFlagsGiveTheShard() throws {
+        let serve = try Serve.parse(["--shard.count=3", "--shard.index=2"])
+        #expect(try serve.shard == Shard(count: 3, index: 2))
+        #expect(try Serve.parse(["--shard.count", "1", "--shard.index", "0"]).shard == Shard(count: 1, index: 0))
+    }
+
+    @Test(arguments: [
+        ["--shard.count=3", "--shard.index=3"], ["--shard.count=0", "--shard.index=0"],
+        ["--shard.count=3", "--shard.index=-1"], ["--shard.count=3"], ["--shard.index=1"],
+        ["--shard.count=three", "--shard.index=1"],
+    ])
+    func badShardFlagsAreUsageErrors(arguments: [String]) {
+        #expect(throws: (any Error).self) { try Serve.parse(arguments) }
+    }
+
+    @Test func theMessageNamesTheFlags() {
+        do {
+            _ = try Serve.parse(["--shard.count=3", "--shard.index=5"])
+            Issue.record("accepted index 5 of 3")
+        } catch {
+            let message = Serve.message(for: error)
+            #expect(message.contains("--shard.index 5"))
+            #expect(message.contains("between 0 and count - 1 (2)"))
+        }
     }
 }

@@ -65,6 +65,7 @@ import Testing
             .init(host: "10.0.0.6:9100", up: false, durationSeconds: 5),
         ]
         status.reload = .init(successful: true, lastSuccess: 1_795_340_000)
+        status.shard = try? Shard(count: 3, index: 1)
         status.skippedHosts = [.init(source: "prometheus", reason: "invalid_values", count: 2)]
         status.forecasts = [
             .init(
@@ -92,6 +93,14 @@ import Testing
         #expect(text.contains("footprint_hosts 0\n"))
         #expect(!text.contains("footprint_host_energy_joules_total"))
         #expect(!text.contains("footprint_last_collection_timestamp_seconds"))
+        #expect(text.contains("footprint_shard_info{index=\"1\",count=\"3\"} 1\n"))
+    }
+
+    @Test func anUnshardedExporterHasNoShardInfo() {
+        var status = Self.status
+        status.shard = nil
+        let text = String(decoding: SnapshotRenderer().render(Self.fixedSnapshot(), status: status), as: UTF8.self)
+        #expect(!text.contains("footprint_shard_info"))
     }
 
     @Test func goldenFamiliesEqualTheCatalog() throws {

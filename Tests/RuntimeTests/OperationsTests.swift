@@ -124,6 +124,21 @@ import Testing
         #expect(try run(["--version"]).status == 0)
     }
 
+    @Test func anImpossibleShardIsABadConfigurationOrAUsageError() throws {
+        let directory = try TestStack.temporaryDirectory()
+        let bad = "\(directory)/shard.yml"
+        try (Self.config + "\nshard: {count: 3, index: 3}\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        let serving = try run(["--config.file=\(bad)", "--storage.path", "", "--web.listen-address=127.0.0.1:0"])
+        #expect(serving.status == 2, "\(serving.output)")
+        #expect(serving.output.contains("shard index must be between 0 and count - 1 (2); got 3"), "\(serving.output)")
+        let checked = try run(["check-config", bad])
+        #expect(checked.status == 1, "\(checked.output)")
+        #expect(checked.output.contains("\(bad):4: shard index must be between 0 and count - 1 (2); got 3"))
+        let flags = try run(["--shard.count=0", "--shard.index=0", "--storage.path", ""])
+        #expect(flags.status == 1, "\(flags.output)")
+        #expect(flags.output.contains("shard count must be at least 1; got 0"), "\(flags.output)")
+    }
+
     @Test func topLevelHelpShowsTheServingFlags() throws {
         for arguments in [["--help"], ["-h"], ["help"]] {
             let help = try run(arguments)
