@@ -10,6 +10,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // C libraries, wrapped by small static-inline shims (their entry points are variadic).
@@ -23,7 +24,8 @@ let package = Package(
 
         // Pure layers: no I/O, no dependencies.
         .target(name: "PromText"),
-        .target(name: "Model"),
+        // Model uses swift-crypto only for the MD5 of the shard key (Prometheus' hashmod).
+        .target(name: "Model", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         // I/O at the edges.
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
@@ -63,6 +65,7 @@ let package = Package(
             dependencies: [
                 "Config", "Readers", "Report", "Counters", "Model", "PromText", "HTTPClient", "StateStore",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The running exporter: collector, services and their lifecycle, routes, response cache.
         .target(

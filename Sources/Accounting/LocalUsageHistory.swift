@@ -36,7 +36,8 @@ public enum LocalUsageHistory {
         }
         let carbon = configuration.carbonIntensity
         let provenance = ReportProvenance(
-            configSHA256: SHA256.hex(configBytes), toolVersion: BuildInfo.version, from: start, to: end, step: step,
+            configSHA256: ReportProvenance.configurationDigest(configBytes), toolVersion: BuildInfo.version,
+            from: start, to: end, step: step,
             resolution: UsageHour.seconds, groupBy: groupBy, queries: [], chunks: 0,
             intensityProvider: carbon.chain.map(\.rawValue).joined(separator: ","),
             intensityRegion: configuration.gridRegion,

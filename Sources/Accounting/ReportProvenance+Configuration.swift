@@ -1,4 +1,5 @@
 import Config
+import Crypto
 import Model
 import Readers
 import Report
@@ -11,7 +12,8 @@ extension ReportProvenance {
     ) {
         let carbon = configuration.carbonIntensity
         self.init(
-            configSHA256: SHA256.hex(configBytes), toolVersion: BuildInfo.version, from: from, to: to, step: step,
+            configSHA256: Self.configurationDigest(configBytes), toolVersion: BuildInfo.version, from: from, to: to,
+            step: step,
             resolution: resolution, groupBy: groupBy, queries: outcome.queries, chunks: outcome.requests,
             intensityProvider: carbon.provider.rawValue, intensityRegion: configuration.gridRegion,
             intensityDetail: carbon.provider == .static
@@ -22,5 +24,16 @@ extension ReportProvenance {
             profiles: configuration.power.profiles.map { (profile: $0.profile, match: $0.match) },
             equivalencyTableVersion: EquivalencyTable.version, equivalencyOverrides: configuration.equivalencies.count)
         sourceURL = URLRedaction.redactingPassword(configuration.historySource.url)
+    }
+
+    /// The SHA-256 of a configuration file, in lower-case hexadecimal as `sha256sum` prints it.
+    static func configurationDigest(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in SHA256.hash(data: bytes) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

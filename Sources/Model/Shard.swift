@@ -1,3 +1,5 @@
+import Crypto
+
 /// One replica's share of a fleet: the hosts whose shard key hashes to `index` modulo `count`.
 ///
 /// The hash is Prometheus' `hashmod` relabel action, exactly: MD5 of the key's UTF-8 bytes, the digest's last
@@ -28,7 +30,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     /// The shard `key` belongs to among `count`, as `hashmod` with modulus `count` computes it.
     public static func bucket(of key: String, count: Int) -> Int {
-        let digest = MD5.digest(Array(key.utf8))
+        let digest = Array(Insecure.MD5.hash(data: Array(key.utf8)))
         var tail: UInt64 = 0
         for byte in digest[8..<16] { tail = tail << 8 | UInt64(byte) }
         return Int(tail % UInt64(count))
