@@ -221,7 +221,7 @@ public final class Application: Sendable {
         }
         let collector = Collector(
             configuration: configuration, source: source, carbon: carbon, clock: clock, logger: logger, ledger: ledger,
-            fits: fits, persist: persist)
+            fits: fits, persist: persist, skippedHosts: { source.skippedHosts })
         var loops = [
             BackgroundLoop(name: "collect", interval: configuration.collectInterval) { collector.collect() }
         ]

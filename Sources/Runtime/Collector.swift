@@ -50,9 +50,13 @@ public final class Collector: Sendable {
     /// Saves the counters and the fits in force after each successful collection (the state store), outside the
     /// lock.
     private let persist: (@Sendable (HostLedger, [ProfileFit], Double) -> Void)?
+    /// The source's skipped-host totals, for `footprint_source_skipped_hosts_total`.
+    private let skippedHosts: @Sendable () -> [ExporterStatus.SkippedHosts]
 
-    /// - Parameter ledger: counters handed over from the collector this one replaces (on reload), so a
-    ///   configuration change never resets them.
+    /// - Parameters:
+    ///   - ledger: counters handed over from the collector this one replaces (on reload), so a configuration
+    ///     change never resets them.
+    ///   - skippedHosts: the hosts the source left out so far, by reason (see `SkipCountingSource`).
     public init(
         configuration: Configuration,
         source: any NodeSource,
@@ -61,9 +65,11 @@ public final class Collector: Sendable {
         logger: Logger,
         ledger inherited: HostLedger? = nil,
         fits: [ProfileFit] = [],
-        persist: (@Sendable (HostLedger, [ProfileFit], Double) -> Void)? = nil
+        persist: (@Sendable (HostLedger, [ProfileFit], Double) -> Void)? = nil,
+        skippedHosts: @escaping @Sendable () -> [ExporterStatus.SkippedHosts] = { [] }
     ) {
         self.persist = persist
+        self.skippedHosts = skippedHosts
         self.configuration = configuration
         self.source = source
         self.carbon = carbon
@@ -225,7 +231,7 @@ public final class Collector: Sendable {
             equivalencies: equivalencies
         )
         status.targets = targets
-        status.skippedHosts = (source as? SkipCountingSource)?.skippedHosts ?? []
+        status.skippedHosts = skippedHosts()
         status.forecasts = carbon.forecastSummaries().map { summary in
             ExporterStatus.Forecast(
                 provider: summary.provider, region: summary.region,
