@@ -61,6 +61,8 @@ import Testing
         #expect(samples[#"footprint_target_up{host="\#(broken)"}"#] == 0)
         #expect(samples[#"footprint_target_scrape_errors_total{host="\#(good)"}"#] == 0)
         #expect(samples[#"footprint_target_scrape_errors_total{host="\#(broken)"}"#] == 3)
+        // The source's skip totals reach /metrics: one skipped host per cycle.
+        #expect(samples[#"footprint_source_skipped_hosts_total{source="scrape",reason="target_failed"}"#] == 3)
         let energy =
             #"footprint_host_energy_joules_total{host="\#(good)",cloud_project_name="p",user="u",grid_region="default",state="idle"}"#
         #expect((samples[energy] ?? 0) > 0)
