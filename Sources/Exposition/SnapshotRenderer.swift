@@ -53,33 +53,44 @@ public struct SnapshotRenderer: Sendable {
         let estimate = 8192 + 10 * (prepared.hostLabelBytes + 70 * prepared.hostLabels.count)
         let capacity = capacityHint.map { $0 + $0 / 16 + 4096 } ?? estimate
         var writer = ExpositionWriter(format: format, reservingCapacity: capacity)
+        let hosts = prepared.snapshot.accounts.indices
         for definition in MetricCatalog.all {
-            write(definition, prepared.snapshot, prepared.hostLabels, status, &writer)
+            write(definition, prepared.snapshot, prepared.hostLabels, status, hosts: hosts, &writer)
         }
         return writer.finish()
     }
 
-    private func write(
+    /// Writes the part of `definition`'s family that belongs to `hosts`, a slice of the snapshot's accounts: a
+    /// slice starting at the first host also writes the header and every series not tied to a host, so writing
+    /// consecutive slices one after the other gives the same bytes as writing all hosts at once.
+    func write(
         _ definition: MetricDefinition,
         _ snapshot: Snapshot,
         _ hostLabels: [EscapedLabels],
         _ status: ExporterStatus,
+        hosts: Range<Int>,
         _ writer: inout ExpositionWriter
     ) {
         let accounts = snapshot.accounts
         let name = Array(definition.name.utf8)
+        // Later slices write no header, and no samples either where the first slice found no host with any.
+        let first = hosts.lowerBound == 0
         func perHost(_ value: (borrowing HostAccount) -> Double?) {
-            guard accounts.contains(where: { value($0) != nil }) else { return }
-            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
-            for index in accounts.indices {
+            if first {
+                guard accounts.contains(where: { value($0) != nil }) else { return }
+                writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            }
+            for index in hosts {
                 guard let sample = value(accounts[index]) else { continue }
                 writer.writeSample(name: name, escapedLabels: hostLabels[index], extraLabels: nil, value: sample)
             }
         }
         func perHostByState(busy: (borrowing HostAccount) -> Double, idle: (borrowing HostAccount) -> Double) {
-            guard !accounts.isEmpty else { return }
-            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
-            for index in accounts.indices {
+            if first {
+                guard !accounts.isEmpty else { return }
+                writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            }
+            for index in hosts {
                 writer.writeSample(
                     name: name, escapedLabels: hostLabels[index], extraLabels: Self.busy, value: busy(accounts[index]))
                 writer.writeSample(
@@ -87,9 +98,11 @@ public struct SnapshotRenderer: Sendable {
             }
         }
         func perHostWithGPUs(busy: (borrowing HostAccount) -> Double, idle: (borrowing HostAccount) -> Double) {
-            guard accounts.contains(where: { $0.gpuPower != nil }) else { return }
-            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
-            for index in accounts.indices where accounts[index].gpuPower != nil {
+            if first {
+                guard accounts.contains(where: { $0.gpuPower != nil }) else { return }
+                writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            }
+            for index in hosts where accounts[index].gpuPower != nil {
                 writer.writeSample(
                     name: name, escapedLabels: hostLabels[index], extraLabels: Self.busy, value: busy(accounts[index]))
                 writer.writeSample(
@@ -97,15 +110,18 @@ public struct SnapshotRenderer: Sendable {
             }
         }
         func perHostMethod() {
-            guard accounts.contains(where: { $0.powerMethod != nil }) else { return }
-            writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
-            for index in accounts.indices {
+            if first {
+                guard accounts.contains(where: { $0.powerMethod != nil }) else { return }
+                writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
+            }
+            for index in hosts {
                 guard let method = accounts[index].powerMethod else { continue }
                 writer.writeSample(
                     name: name, escapedLabels: hostLabels[index], extraLabels: Self.methods[method], value: 1)
             }
         }
         func perProfile(_ samples: (ProfileCalibration) -> [(labels: [Label], value: Double)]) {
+            guard first else { return }
             let rows = snapshot.calibrations.flatMap { calibration in
                 samples(calibration).map {
                     (LabelSet([Label("profile", calibration.configured.name)] + $0.labels), $0.value)
@@ -116,18 +132,19 @@ public struct SnapshotRenderer: Sendable {
             for (labels, value) in rows { writer.writeSample(name: definition.name, labels: labels, value: value) }
         }
         func single(_ value: Double, labels: LabelSet = LabelSet()) {
+            guard first else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             writer.writeSample(name: definition.name, labels: labels, value: value)
         }
         func perSource(_ value: (ExporterStatus.Source) -> Double) {
-            guard !status.sources.isEmpty else { return }
+            guard first, !status.sources.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for source in status.sources.sorted(by: { $0.name < $1.name }) {
                 writer.writeSample(name: definition.name, labels: ["source": source.name], value: value(source))
             }
         }
         func perGrid(_ value: (ExporterStatus.Grid) -> Double) {
-            guard !status.grids.isEmpty else { return }
+            guard first, !status.grids.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             let grids = status.grids.sorted { ($0.provider, $0.region) < ($1.provider, $1.region) }
             for grid in grids {
@@ -140,7 +157,7 @@ public struct SnapshotRenderer: Sendable {
         }
 
         func perForecast(_ value: (ExporterStatus.Forecast) -> Double) {
-            guard !status.forecasts.isEmpty else { return }
+            guard first, !status.forecasts.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for forecast in status.forecasts.sorted(by: { ($0.provider, $0.region) < ($1.provider, $1.region) }) {
                 writer.writeSample(
@@ -150,13 +167,14 @@ public struct SnapshotRenderer: Sendable {
         }
 
         func perTarget(_ value: (ExporterStatus.Target) -> Double) {
-            guard !status.targets.isEmpty else { return }
+            guard first, !status.targets.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for target in status.targets.sorted(by: { $0.host < $1.host }) {
                 writer.writeSample(name: definition.name, labels: ["host": target.host], value: value(target))
             }
         }
         func perEquivalency(_ basis: Equivalency.Basis) {
+            guard first else { return }
             let entries = status.equivalencies.filter { $0.basis == basis }.sorted {
                 ($0.name, $0.unit) < ($1.name, $1.unit)
             }
@@ -212,7 +230,7 @@ public struct SnapshotRenderer: Sendable {
         case .targetDuration: perTarget(\.durationSeconds)
         case .targetErrors: perTarget(\.errors)
         case .sourceSkippedHosts:
-            guard !status.skippedHosts.isEmpty else { return }
+            guard first, !status.skippedHosts.isEmpty else { return }
             writer.writeHeader(name: definition.name, help: definition.help, type: definition.type)
             for skipped in status.skippedHosts.sorted(by: { ($0.source, $0.reason) < ($1.source, $1.reason) }) {
                 writer.writeSample(

@@ -177,7 +177,12 @@ private func queue(_ response: ServerResponse, on connection: OpaquePointer) -> 
         return queue(.internalServerError, on: connection)
     }
     let created: OpaquePointer?
-    if response.body.count > streamingThreshold {
+    if let streamed = response.streamedBody {
+        let box = Unmanaged.passRetained(BodyReader(streamed)).toOpaque()
+        created = MHD_create_response_from_callback(
+            UInt64(streamed.length), 64 * 1024, mhdReadStreamedBody, box, mhdFreeStreamedBody)
+        if created == nil { Unmanaged<BodyReader>.fromOpaque(box).release() }
+    } else if response.body.count > streamingThreshold {
         // Large bodies (a fleet's exposition runs to megabytes) are handed out in blocks from the Swift array
         // itself, kept alive by a retained box until libmicrohttpd is done, so there is never a second copy.
         let box = Unmanaged.passRetained(ResponseBody(response.body)).toOpaque()
@@ -275,4 +280,51 @@ private func mhdReadResponseBody(
 private func mhdFreeResponseBody(_ cls: UnsafeMutableRawPointer?) {
     guard let cls else { return }
     Unmanaged<ResponseBody>.fromOpaque(cls).release()
+}
+
+/// A streamed body being sent: the block in hand and how far into it the connection has got.
+private final class BodyReader {
+    private var blocks: any IteratorProtocol<[UInt8]>
+    private var block: [UInt8] = []
+    private var offset = 0
+    private var remaining: Int
+
+    init(_ body: StreamedBody) {
+        blocks = body.blocks()
+        remaining = body.length
+    }
+
+    /// Copies up to `max` bytes into `buffer`; 0 once the blocks are exhausted. libmicrohttpd reads a callback
+    /// body in order, so the position it passes is not needed.
+    func read(into buffer: UnsafeMutableRawPointer, max: Int) -> Int {
+        while offset == block.count {
+            guard let next = blocks.next() else { return 0 }
+            block = next
+            offset = 0
+        }
+        let count = min(max, block.count - offset, remaining)
+        block.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress { buffer.copyMemory(from: base + offset, byteCount: count) }
+        }
+        offset += count
+        remaining -= count
+        return count
+    }
+}
+
+/// Copies the next part of a body produced while it is sent into libmicrohttpd's buffer.
+private func mhdReadStreamedBody(
+    _ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ max: Int
+) -> Int {
+    guard let cls, let buffer else { return Int(MHD_CONTENT_READER_END_WITH_ERROR) }
+    let count = Unmanaged<BodyReader>.fromOpaque(cls).takeUnretainedValue().read(
+        into: UnsafeMutableRawPointer(buffer), max: max)
+    // Blocks that end short of the declared length would leave the client waiting for the rest.
+    return count > 0 ? count : Int(MHD_CONTENT_READER_END_WITH_ERROR)
+}
+
+/// Balances the retain taken when the streamed response was created.
+private func mhdFreeStreamedBody(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    Unmanaged<BodyReader>.fromOpaque(cls).release()
 }

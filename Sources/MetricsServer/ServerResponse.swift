@@ -4,11 +4,18 @@ public struct ServerResponse: Sendable {
     /// Header fields to send. `Content-Length` is computed by the server and ignored here.
     public var headers: [ServerHeader]
     public var body: [UInt8]
+    /// A body produced while it is sent; when set, it is sent instead of `body`.
+    public var streamedBody: StreamedBody?
 
     public init(status: Int = 200, headers: [ServerHeader] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    public init(status: Int = 200, headers: [ServerHeader] = [], streamedBody: StreamedBody) {
+        self.init(status: status, headers: headers)
+        self.streamedBody = streamedBody
     }
 
     /// A `text/plain` UTF-8 response.
@@ -53,7 +60,7 @@ public struct ServerResponse: Sendable {
         guard header("Content-Encoding") == nil else { return self }
         var response = self
         response.headers.append(ServerHeader(name: "Vary", value: "Accept-Encoding"))
-        guard accepted, body.count >= minimumBytes else { return response }
+        guard accepted, streamedBody == nil, body.count >= minimumBytes else { return response }
         response.body = Gzip.compress(body)
         response.headers.append(ServerHeader(name: "Content-Encoding", value: "gzip"))
         return response

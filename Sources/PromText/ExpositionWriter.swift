@@ -101,6 +101,14 @@ public struct ExpositionWriter {
         finishSample(value: value, timestampMilliseconds: nil)
     }
 
+    /// The bytes written since the last call, leaving the writer empty but for its capacity, so that a large
+    /// exposition can be handed on in blocks instead of held whole. Adds no `# EOF`.
+    public mutating func takeWritten() -> [UInt8] {
+        let written = bytes
+        bytes.removeAll(keepingCapacity: true)
+        return written
+    }
+
     /// The finished exposition.
     public mutating func finish() -> [UInt8] {
         if format == .openMetrics { bytes.append(contentsOf: "# EOF\n".utf8) }

@@ -197,6 +197,24 @@ public final class Collector: Sendable {
 
     /// The latest state as an exposition.
     public func render(format: ExpositionFormat, reload: ExporterStatus.Reload? = nil) -> [UInt8] {
+        let (prepared, status) = latest(reload: reload)
+        let bytes = SnapshotRenderer().render(
+            prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
+        lastRenderSize.withLock { $0 = bytes.count }
+        return bytes
+    }
+
+    /// The latest state as an exposition in blocks, with `trailer` before OpenMetrics' `# EOF`: for answers too
+    /// large to hold whole.
+    public func renderBlocks(
+        format: ExpositionFormat, reload: ExporterStatus.Reload? = nil, trailer: [UInt8] = []
+    ) -> ExpositionBlocks {
+        let (prepared, status) = latest(reload: reload)
+        return ExpositionBlocks(prepared, status: status, format: format, trailer: trailer)
+    }
+
+    /// The prepared snapshot and the exporter's status as they are now.
+    private func latest(reload: ExporterStatus.Reload?) -> (SnapshotRenderer.Prepared, ExporterStatus) {
         let (prepared, sourceStatus, targets) = state.withLock { state in
             (
                 state.prepared,
@@ -240,10 +258,7 @@ public final class Collector: Sendable {
         }
         status.reload = reload
         status.shard = configuration.shard
-        let bytes = SnapshotRenderer().render(
-            prepared, status: status, format: format, capacityHint: lastRenderSize.withLock { $0 })
-        lastRenderSize.withLock { $0 = bytes.count }
-        return bytes
+        return (prepared, status)
     }
 
     /// The latest snapshot, for tests and diagnostics.

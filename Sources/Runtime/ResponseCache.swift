@@ -81,7 +81,8 @@ public final class ResponseCache: Sendable {
             let response = make()
             state.withLock { state in
                 state.rendering.remove(key)
-                if response.body.count <= Self.maximumBodyBytes {
+                // A streamed answer is rendered again as it is sent; holding it would save nothing.
+                if response.streamedBody == nil, response.body.count <= Self.maximumBodyBytes {
                     state.entries[key] = Entry(generation: generation, createdAt: now, response: response)
                 } else {
                     state.entries[key] = nil

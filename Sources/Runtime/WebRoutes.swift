@@ -48,15 +48,12 @@ public struct WebRoutes: Sendable {
         case telemetryPath:
             let key = cacheKey(request)
             return cache.response(for: key, generation: collector.generation) {
-                var body = collector.render(format: key.format, reload: reloadStatus)
+                var trailer: [UInt8] = []
                 if exporterMetrics, let statistics = ProcessSelfReader().read() {
-                    body = ProcessMetricsRenderer().appending(statistics, to: body, format: key.format)
+                    trailer = ProcessMetricsRenderer().render(statistics, format: key.format)
                 }
-                return ServerResponse(
-                    status: 200,
-                    headers: [ServerHeader(name: "Content-Type", value: key.format.contentType)],
-                    body: body
-                ).gzipped(accepted: key.gzip)
+                let blocks = collector.renderBlocks(format: key.format, reload: reloadStatus, trailer: trailer)
+                return MetricsResponse.make(blocks, contentType: key.format.contentType, gzip: key.gzip)
             }
         case "/":
             return ServerResponse(
