@@ -106,15 +106,12 @@ public final class Collector: Sendable {
     /// Reads the source once and integrates what it returned.
     public func collect() {
         let started = clock.now()
-        let result = Result { () throws(ReaderError) in try source.read(now: started, logger: logger) }
+        var result = Result { () throws(ReaderError) in try source.read(now: started, logger: logger) }
         let finished = clock.now()
         // Each host is charged its own region's intensity, looked up once per region per collection.
         var intensities: [String: GramsPerKilowattHour] = [:]
         for inForce in carbon.current() { intensities[inForce.region] = inForce.value }
         var tally = (integrated: 0, baseline: 0, noProgress: 0, skipped: 0)
-        // Published after the save, so what `/metrics` shows is never ahead of the stored counters and their
-        // usage history.
-        var published: SnapshotRenderer.Prepared?
         let wasUp = state.withLock { state -> Bool? in
             let previous = state.attempted ? state.up : nil
             state.attempted = true
@@ -149,14 +146,18 @@ public final class Collector: Sendable {
                 state.ledger.finishCollection(hostsSeen: read.readings.count, at: finished)
                 let profiles = [configuration.power.defaultProfile] + configuration.power.profiles.map(\.profile)
                 state.recordFits(state.power.finish(configured: profiles, at: finished), logger: logger)
-                var snapshot = state.ledger.snapshot()
-                snapshot.calibrations = state.power.calibrations(configured: profiles)
-                published = SnapshotRenderer().prepare(snapshot)
             case .failure:
                 state.up = false
                 state.errors += 1
             }
             return previous
+        }
+        // The readings are in the ledger now; held through the save, their labels would add to its peak.
+        let hostsRead = (try? result.get())?.readings.count ?? 0
+        if case .success(var read) = result {
+            read.readings = []
+            read.samples = []
+            result = .success(read)
         }
         // Freed decode buffers go back to the system before the save allocates, so the two peaks do not add up.
         ReleaseMemory.now()
@@ -165,7 +166,18 @@ public final class Collector: Sendable {
             persist(ledger, fits, finished)
             ReleaseMemory.now()
         }
-        if let published {
+        // Published after the save, so what `/metrics` shows is never ahead of the stored counters and their
+        // usage history. Taken after it too: the snapshot and its escaped labels copy the fleet, and beside the
+        // previous one (still serving scrapes) they would add to the save's peak. Only a collection changes the
+        // ledger and collections run one at a time, so this is the state just saved.
+        if case .success = result {
+            let profiles = [configuration.power.defaultProfile] + configuration.power.profiles.map(\.profile)
+            let snapshot = state.withLock { state in
+                var snapshot = state.ledger.snapshot()
+                snapshot.calibrations = state.power.calibrations(configured: profiles)
+                return snapshot
+            }
+            let published = SnapshotRenderer().prepare(snapshot)
             state.withLock { state in
                 state.prepared = published
                 state.generation += 1
@@ -180,7 +192,7 @@ public final class Collector: Sendable {
             logger.debug(
                 "collection finished",
                 metadata: [
-                    "source": "\(source.name)", "hosts": "\(read.readings.count)", "integrated": "\(tally.integrated)",
+                    "source": "\(source.name)", "hosts": "\(hostsRead)", "integrated": "\(tally.integrated)",
                     "baseline": "\(tally.baseline)", "unchanged": "\(tally.noProgress)", "skipped": "\(tally.skipped)",
                     "duration_seconds": "\(finished - started)",
                 ]

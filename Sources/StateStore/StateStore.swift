@@ -263,14 +263,17 @@ public final class StateStore: Sendable {
             else {
                 throw StoreError.damaged("\(file): table meta, key attribution_labels: not a JSON list of names")
             }
+            // Cursors, not fetchAll: a copied row per host would hold a large fleet's whole table beside the values.
             var accounts: [HostAccount] = []
-            let accountRows = try Row.fetchAll(
+            let accountRows = try Row.fetchCursor(
                 db, sql: "SELECT rowid, * FROM accounts ORDER BY host, attribution, grid_region")
-            for row in accountRows {
+            while let row = try accountRows.next() {
                 accounts.append(try account(StoredRow(row, table: "accounts", file: file)))
             }
-            let baselines = try Row.fetchAll(db, sql: "SELECT rowid, * FROM baselines ORDER BY host").map { row in
-                try baseline(StoredRow(row, table: "baselines", file: file))
+            var baselines: [HostReading] = []
+            let baselineRows = try Row.fetchCursor(db, sql: "SELECT rowid, * FROM baselines ORDER BY host")
+            while let row = try baselineRows.next() {
+                baselines.append(try baseline(StoredRow(row, table: "baselines", file: file)))
             }
             return Saved(attributionLabels: labels, accounts: accounts, baselines: baselines, savedAt: savedAt)
         }

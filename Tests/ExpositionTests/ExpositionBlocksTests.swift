@@ -2,6 +2,7 @@ import Counters
 import Exposition
 import Model
 import PromText
+import TestSupport
 import Testing
 
 @Suite struct ExpositionBlocksTests {
@@ -74,9 +75,11 @@ import Testing
         let blocks = ExpositionBlocks(
             SnapshotRenderer().prepare(Self.fleet(hosts: 100)), status: SnapshotRendererTests.status,
             hostsPerBlock: 16)
-        var first = blocks
-        _ = first.next()
+        var started = blocks
+        let firstBlock = started.next()
         #expect(Array(blocks.joined()) == Array(blocks.joined()))
-        #expect(first.next() != blocks.makeIterator().next())
+        var fresh = blocks
+        #expect(fresh.next() == firstBlock)
+        #expect(started.next() != firstBlock)
     }
 }
