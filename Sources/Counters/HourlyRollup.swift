@@ -13,6 +13,18 @@ public enum HourlyRollup {
     public static func rows(
         previous: [HostAccount], previousTime: Double?, current: [HostAccount], now: Double
     ) -> [UsageHour] {
+        var rows: [UsageHour] = []
+        forEachRow(previous: previous, previousTime: previousTime, current: current, now: now) { rows.append($0) }
+        return rows
+    }
+
+    /// The rows of `rows(previous:previousTime:current:now:)`, in the same order, handed to `body` one at a time
+    /// instead of collected: a large fleet's rows need not be held to be stored. An account's rows come one
+    /// after the other.
+    public static func forEachRow<Failure: Error>(
+        previous: [HostAccount], previousTime: Double?, current: [HostAccount], now: Double,
+        _ body: (UsageHour) throws(Failure) -> Void
+    ) throws(Failure) {
         var exact: [HostLedger.AccountKey: UsageAmounts] = [:]
         var byAttribution: [[String]: UsageAmounts] = [:]
         for account in previous {
@@ -21,22 +33,22 @@ public enum HourlyRollup {
             byAttribution[[account.host] + account.attribution] = totals
         }
         let start = min(previousTime ?? now, now)
-        var rows: [UsageHour] = []
         for account in current {
             let totals = UsageAmounts(totalsOf: account)
             let before = exact[key(account)] ?? byAttribution[[account.host] + account.attribution] ?? UsageAmounts()
             let growth = totals.covers(before) ? totals.subtracting(before) : totals
             guard !growth.isZero else { continue }
-            spread(start: start, end: now) { hour, share in
+            var shares: [(hour: Int, share: Double)] = []
+            spread(start: start, end: now) { shares.append(($0, $1)) }
+            for (hour, share) in shares {
                 var scaled = UsageAmounts()
                 scaled.add(growth, scaledBy: share)
-                rows.append(
+                try body(
                     UsageHour(
                         hour: hour, host: account.host, attribution: account.attribution,
                         gridRegion: account.gridRegion ?? "", profile: account.profileName, amounts: scaled))
             }
         }
-        return rows
     }
 
     /// Calls `body` with each hour `[start, end)` overlaps and its share of the span; an empty span is all in the

@@ -32,7 +32,10 @@ extension StateStore {
 
     /// Adds the growth between the stored counters and the ledger's to the hours it happened in, and drops
     /// hours older than the retention. Runs inside `save`'s transaction, before the counters are replaced.
-    static func addUsage(_ db: Database, ledger: HostLedger, now: Double, retention: Double, file: String) throws {
+    /// - Parameter accounts: the ledger's accounts (`allAccounts`), taken once by the caller for both uses.
+    static func addUsage(
+        _ db: Database, ledger: HostLedger, accounts: [HostAccount], now: Double, retention: Double, file: String
+    ) throws {
         let savedAt = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'saved_at'").flatMap(Double.init)
         let labelsText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'attribution_labels'")
         let storedLabels = labelsText.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
@@ -46,46 +49,44 @@ extension StateStore {
                 previous.append(try account(StoredRow(row, table: "accounts", file: file)))
             }
         }
-        let rows = HourlyRollup.rows(
-            previous: previous, previousTime: savedAt, current: ledger.allAccounts, now: now)
-        if !rows.isEmpty {
-            let insertSeries = try db.makeStatement(
-                sql: "INSERT OR IGNORE INTO usage_series (host, attribution, grid_region, profile) VALUES (?, ?, ?, ?)")
-            let findSeries = try db.makeStatement(
-                sql:
-                    "SELECT id FROM usage_series WHERE host = ? AND attribution = ? AND grid_region = ? AND profile = ?"
-            )
-            let addHour = try db.makeStatement(
-                sql: """
-                    INSERT INTO usage_hours VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (hour, series) DO UPDATE SET
-                        busy_cpu_seconds = busy_cpu_seconds + excluded.busy_cpu_seconds,
-                        idle_cpu_seconds = idle_cpu_seconds + excluded.idle_cpu_seconds,
-                        busy_joules = busy_joules + excluded.busy_joules, idle_joules = idle_joules + excluded.idle_joules,
-                        busy_grams = busy_grams + excluded.busy_grams, idle_grams = idle_grams + excluded.idle_grams
-                    """)
-            // A series' newest hour, so the retention can drop series without rows without scanning the hours.
-            let markSeries = try db.makeStatement(
-                sql: "UPDATE usage_series SET last_hour = ? WHERE id = ? AND last_hour < ?")
-            var seriesIDs: [[String]: Int64] = [:]
-            for row in rows {
-                let attribution = String(decoding: try JSONEncoder().encode(row.attribution), as: UTF8.self)
-                let identity = [row.host, attribution, row.gridRegion, row.profile]
-                var id = seriesIDs[identity]
-                if id == nil {
-                    let arguments = StatementArguments(identity)
-                    try insertSeries.execute(arguments: arguments)
-                    id = try Int64.fetchOne(findSeries, arguments: arguments)
-                    seriesIDs[identity] = id
-                }
-                guard let id else { continue }
-                let amounts = row.amounts
-                try addHour.execute(arguments: [
-                    row.hour, id, amounts.cpuBusySeconds, amounts.cpuIdleSeconds, amounts.busyJoules,
-                    amounts.idleJoules, amounts.busyGrams, amounts.idleGrams,
-                ])
-                try markSeries.execute(arguments: [row.hour, id, row.hour])
+        let insertSeries = try db.makeStatement(
+            sql: "INSERT OR IGNORE INTO usage_series (host, attribution, grid_region, profile) VALUES (?, ?, ?, ?)")
+        let findSeries = try db.makeStatement(
+            sql: "SELECT id FROM usage_series WHERE host = ? AND attribution = ? AND grid_region = ? AND profile = ?")
+        let addHour = try db.makeStatement(
+            sql: """
+                INSERT INTO usage_hours VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (hour, series) DO UPDATE SET
+                    busy_cpu_seconds = busy_cpu_seconds + excluded.busy_cpu_seconds,
+                    idle_cpu_seconds = idle_cpu_seconds + excluded.idle_cpu_seconds,
+                    busy_joules = busy_joules + excluded.busy_joules, idle_joules = idle_joules + excluded.idle_joules,
+                    busy_grams = busy_grams + excluded.busy_grams, idle_grams = idle_grams + excluded.idle_grams
+                """)
+        // A series' newest hour, so the retention can drop series without rows without scanning the hours.
+        let markSeries = try db.makeStatement(
+            sql: "UPDATE usage_series SET last_hour = ? WHERE id = ? AND last_hour < ?")
+        // Rows are stored as the rollup makes them, not collected first. An account's rows come one after the
+        // other and each account is its own series, so the series looked up last is the only one worth keeping.
+        var lastSeries: (identity: [String], id: Int64?)?
+        try HourlyRollup.forEachRow(previous: previous, previousTime: savedAt, current: accounts, now: now) { row in
+            let attribution = String(decoding: try JSONEncoder().encode(row.attribution), as: UTF8.self)
+            let identity = [row.host, attribution, row.gridRegion, row.profile]
+            let id: Int64?
+            if let lastSeries, lastSeries.identity == identity {
+                id = lastSeries.id
+            } else {
+                let arguments = StatementArguments(identity)
+                try insertSeries.execute(arguments: arguments)
+                id = try Int64.fetchOne(findSeries, arguments: arguments)
+                lastSeries = (identity, id)
             }
+            guard let id else { return }
+            let amounts = row.amounts
+            try addHour.execute(arguments: [
+                row.hour, id, amounts.cpuBusySeconds, amounts.cpuIdleSeconds, amounts.busyJoules,
+                amounts.idleJoules, amounts.busyGrams, amounts.idleGrams,
+            ])
+            try markSeries.execute(arguments: [row.hour, id, row.hour])
         }
         let oldest = UsageHour.index(of: now - retention)
         try db.execute(sql: "DELETE FROM usage_hours WHERE hour < ?", arguments: [oldest])

@@ -209,7 +209,7 @@ public final class StateStore: Sendable {
         let accounts = ledger.allAccounts
         let baselines = ledger.allBaselines
         try database.write { db in
-            try Self.addUsage(db, ledger: ledger, now: now, retention: usageRetention, file: path)
+            try Self.addUsage(db, ledger: ledger, accounts: accounts, now: now, retention: usageRetention, file: path)
             try db.execute(sql: "DELETE FROM accounts")
             try db.execute(sql: "DELETE FROM baselines")
             try db.execute(
