@@ -140,7 +140,9 @@ public struct PrometheusReader: Sendable {
     /// never mixes fresh and missing data. Each answer is folded into per-host values as soon as it is
     /// decoded, so only one decoded answer is held at a time.
     public func read(at time: Double, logger: Logger) throws(ReaderError) -> Result {
-        let up = try query(queries.up, at: time, logger: logger)
+        // The targets' labels are taken out of the `up` answer at once, so the answer is not held beside them
+        // while the other six are fetched.
+        let targets = self.targets(in: try query(queries.up, at: time, logger: logger))
         var values = HostValues()
         values.cpuIdle = byHost(try query(queries.cpuIdleSeconds, at: time, logger: logger))
         values.cpuTotal = byHost(try query(queries.cpuTotalSeconds, at: time, logger: logger))
@@ -148,7 +150,7 @@ public struct PrometheusReader: Sendable {
         values.memoryActiveRatio = byHost(try query(queries.memoryActiveRatio, at: time, logger: logger))
         values.bootTime = byHost(try query(queries.bootTime, at: time, logger: logger))
         values.sampleTime = byHost(try query(queries.sampleTime, at: time, logger: logger))
-        return assemble(up: up, values: values)
+        return assemble(targets, values: values)
     }
 
     /// One value per host from an answer with one series per host.
@@ -165,37 +167,58 @@ public struct PrometheusReader: Sendable {
     /// Joins the `up` targets with the per-host values into readings; hosts listed as up but missing data
     /// are skipped, with the reason.
     public func assemble(up: PrometheusQueryResponse, values: HostValues) -> Result {
+        assemble(targets(in: up), values: values)
+    }
+
+    /// The hosts of an `up` answer, in its order, with their target labels.
+    struct Targets {
+        var order: [String] = []
+        var labelsByHost: [String: [String: String]] = [:]
+        /// Targets left out (no host label, listed twice), with the reason.
+        var skipped: [(host: String, reason: String)] = []
+    }
+
+    /// The hosts this replica keeps from an `up` answer, each once.
+    func targets(in up: consuming PrometheusQueryResponse) -> Targets {
         let hostLabel = settings.hostLabel
+        var targets = Targets()
+        targets.labelsByHost.reserveCapacity(up.samples.count)
+        // Taken out of the answer one by one, so each label set has one owner and drops `__name__` in place.
+        var samples = up.samples
+        up = PrometheusQueryResponse(samples: [], warnings: [])
+        for index in samples.indices {
+            var labels = samples[index].labels
+            samples[index].labels = [:]
+            guard let host = labels[hostLabel], !host.isEmpty else {
+                targets.skipped.append((host: "", reason: "target without the \(hostLabel) label"))
+                continue
+            }
+            // Another replica's host (the answer lists every host when Prometheus does not label shards).
+            guard settings.keeps(host) else { continue }
+            if targets.labelsByHost[host] != nil {
+                // The same host under two jobs: its counters were summed per host label already.
+                targets.skipped.append((host: host, reason: "listed more than once; first target's labels used"))
+                continue
+            }
+            labels["__name__"] = nil
+            targets.labelsByHost[host] = labels
+            targets.order.append(host)
+        }
+        return targets
+    }
+
+    func assemble(_ targets: Targets, values: HostValues) -> Result {
         let idle = values.cpuIdle
         let total = values.cpuTotal
         let coreCount = values.cores
         let memoryRatio = values.memoryActiveRatio
         let bootTime = values.bootTime
         let sampled = values.sampleTime
-
-        var labelsByHost: [String: [String: String]] = [:]
-        var order: [String] = []
-        var skipped: [(host: String, reason: String)] = []
-        for sample in up.samples {
-            guard let host = sample.labels[hostLabel], !host.isEmpty else {
-                skipped.append((host: "", reason: "target without the \(hostLabel) label"))
-                continue
-            }
-            // Another replica's host (the answer lists every host when Prometheus does not label shards).
-            guard settings.keeps(host) else { continue }
-            if labelsByHost[host] != nil {
-                // The same host under two jobs: its counters were summed per host label already.
-                skipped.append((host: host, reason: "listed more than once; first target's labels used"))
-                continue
-            }
-            var labels = sample.labels
-            labels["__name__"] = nil
-            labelsByHost[host] = labels
-            order.append(host)
-        }
-
+        let labelsByHost = targets.labelsByHost
+        var skipped = targets.skipped
         var readings: [HostReading] = []
-        for host in order {
+        readings.reserveCapacity(targets.order.count)
+        for host in targets.order {
             guard let totalSeconds = total[host], let idleSeconds = idle[host] else {
                 skipped.append((host: host, reason: "no node_cpu_seconds_total"))
                 continue
