@@ -64,12 +64,7 @@ public enum LocalUsageHistory {
         let hourEnd = max(min(covered.end, end), hourStart)
         let share = (hourEnd - hourStart) / (covered.end - covered.start)
         var usage = UsageTotals()
-        usage.cpuBusySeconds = row.amounts.cpuBusySeconds * share
-        usage.cpuIdleSeconds = row.amounts.cpuIdleSeconds * share
-        usage.busyJoules = row.amounts.busyJoules * share
-        usage.idleJoules = row.amounts.idleJoules * share
-        usage.busyGrams = row.amounts.busyGrams * share
-        usage.idleGrams = row.amounts.idleGrams * share
+        usage.amounts.add(row.amounts, scaledBy: share)
         usage.hostSeconds = hourEnd - hourStart
         let labels = Dictionary(zip(configuration.attributionLabels, row.attribution)) { first, _ in first }
         let joules = row.amounts.joules

@@ -1,17 +1,14 @@
+import Counters
 import Model
 
-/// CPU time, energy and emissions of some hosts over some time, split into busy and idle.
+/// CPU time, energy and emissions of some hosts over some time, split into busy and idle, with the host time
+/// they were observed over.
 ///
+/// The amounts are the usage history's own type (`UsageAmounts`); a report adds the wall-clock figures.
 /// Plain doubles in base units (seconds, joules, grams); renderers convert joules to kWh.
 public struct UsageTotals: Sendable, Equatable {
-    /// CPU seconds not in the idle mode, summed over all CPUs (counter deltas).
-    public var cpuBusySeconds = 0.0
-    /// CPU seconds in the idle mode, summed over all CPUs (counter deltas).
-    public var cpuIdleSeconds = 0.0
-    public var busyJoules = 0.0
-    public var idleJoules = 0.0
-    public var busyGrams = 0.0
-    public var idleGrams = 0.0
+    /// CPU seconds (summed over all CPUs, counter deltas), energy and emissions, busy and idle.
+    public var amounts = UsageAmounts()
     /// Wall-clock seconds weighted by the busy share (`footprint_host_busy_seconds_total`).
     public var busyWallSeconds = 0.0
     /// Seconds of host time integrated (summed over hosts): zero means no host was observed, so zero energy
@@ -20,16 +17,36 @@ public struct UsageTotals: Sendable, Equatable {
 
     public init() {}
 
-    public var joules: Double { busyJoules + idleJoules }
-    public var grams: Double { busyGrams + idleGrams }
+    public var cpuBusySeconds: Double {
+        get { amounts.cpuBusySeconds }
+        set { amounts.cpuBusySeconds = newValue }
+    }
+    public var cpuIdleSeconds: Double {
+        get { amounts.cpuIdleSeconds }
+        set { amounts.cpuIdleSeconds = newValue }
+    }
+    public var busyJoules: Double {
+        get { amounts.busyJoules }
+        set { amounts.busyJoules = newValue }
+    }
+    public var idleJoules: Double {
+        get { amounts.idleJoules }
+        set { amounts.idleJoules = newValue }
+    }
+    public var busyGrams: Double {
+        get { amounts.busyGrams }
+        set { amounts.busyGrams = newValue }
+    }
+    public var idleGrams: Double {
+        get { amounts.idleGrams }
+        set { amounts.idleGrams = newValue }
+    }
+
+    public var joules: Double { amounts.joules }
+    public var grams: Double { amounts.grams }
 
     public mutating func add(_ other: UsageTotals, scaledBy factor: Double = 1) {
-        cpuBusySeconds += other.cpuBusySeconds * factor
-        cpuIdleSeconds += other.cpuIdleSeconds * factor
-        busyJoules += other.busyJoules * factor
-        idleJoules += other.idleJoules * factor
-        busyGrams += other.busyGrams * factor
-        idleGrams += other.idleGrams * factor
+        amounts.add(other.amounts, scaledBy: factor)
         busyWallSeconds += other.busyWallSeconds * factor
         hostSeconds += other.hostSeconds * factor
     }
