@@ -7,15 +7,6 @@ import Testing
 /// Limits that keep a careless or hostile configuration from costing disk, memory or minutes, and secrets in
 /// URLs kept out of what check-config prints.
 @Suite struct ConfigurationLimitsTests {
-    func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try ConfigurationLoader.parse(yaml: yaml, file: "footprint.yml")
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
     @Test(arguments: [
         ("collect_interval: 1ms\n", "footprint.yml:1: collect_interval must be at least 1s; got \"1ms\""),
         ("collect_interval: 999ms\n", "footprint.yml:1: collect_interval must be at least 1s"),
@@ -26,7 +17,7 @@ import Testing
         ),
     ])
     func intervalsThatDriveWorkHaveAMinimum(yaml: String, expected: String) {
-        let found = problems(yaml)
+        let found = configurationProblems(yaml)
         #expect(found.contains { $0.contains(expected) }, "\(found)")
     }
 

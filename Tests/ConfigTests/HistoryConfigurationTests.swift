@@ -4,15 +4,6 @@ import Testing
 
 /// `history`: the long-term store history commands read, and every bad value reported with its line.
 @Suite struct HistoryConfigurationTests {
-    func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try ConfigurationLoader.parse(yaml: yaml, file: "footprint.yml")
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
     @Test func withoutHistoryTheBridgesPrometheusIsRead() throws {
         let configuration = try ConfigurationLoader.parse(
             yaml: "source: {kind: prometheus, prometheus: {url: 'http://prom:9090', timeout: 5s}}\n", file: "f.yml")
@@ -71,7 +62,7 @@ import Testing
         ),
     ])
     func badHistoryIsAProblem(yaml: String, expected: String) {
-        let found = problems(yaml)
+        let found = configurationProblems(yaml)
         #expect(found == [expected], "\(found)")
     }
 }

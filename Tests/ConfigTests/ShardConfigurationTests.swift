@@ -6,15 +6,6 @@ import Testing
 /// `shard: {count, index}` and `source.prometheus.shard_label`: defaults, values, and every bad value reported with
 /// its line.
 @Suite struct ShardConfigurationTests {
-    func problems(_ yaml: String) -> [String] {
-        do {
-            _ = try ConfigurationLoader.parse(yaml: yaml, file: "footprint.yml")
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
     @Test func unshardedByDefault() throws {
         let configuration = try ConfigurationLoader.parse(yaml: "collect_interval: 30s\n", file: "f.yml")
         #expect(configuration.shard == nil)
@@ -64,7 +55,7 @@ import Testing
         ),
     ])
     func badShardsAreProblems(yaml: String, expected: String) {
-        let found = problems(yaml)
+        let found = configurationProblems(yaml)
         #expect(found == [expected], "\(found)")
     }
 }
