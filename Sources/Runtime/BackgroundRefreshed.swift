@@ -50,7 +50,7 @@ final class BackgroundRefreshed<Key: Equatable & Sendable, Value: Sendable>: Sen
         }
     }
 
-    /// Waits until no background make is running (for tests and orderly stops).
+    /// Waits until no background make is running (for tests).
     func settle() {
         queue.sync {}
     }

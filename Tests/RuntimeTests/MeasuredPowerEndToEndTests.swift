@@ -140,12 +140,15 @@ import Testing
             list.map { "\"\($0.address):\($0.port)\"" }.joined(separator: ", ")
         }
         let meters = [dcgm.upstream, ipmi.upstream, gainingIPMI.upstream] + calibMeters.map(\.upstream)
+        // The node_exporter targets, for Prometheus' node job and the scrape-mode exporter alike.
+        let plainTargets = targets([raplNode, gpuNode, ipmiNode, plainNode, gainingNode].map(\.upstream))
+        let calibTargets = targets((calibNodes + unmeasuredNodes).map(\.upstream))
         let jobs = """
               - job_name: node
                 static_configs:
-                  - targets: [\(targets([raplNode, gpuNode, ipmiNode, plainNode, gainingNode].map(\.upstream)))]
+                  - targets: [\(plainTargets)]
                     labels: {cloud_project_name: p, user: u}
-                  - targets: [\(targets((calibNodes + unmeasuredNodes).map(\.upstream)))]
+                  - targets: [\(calibTargets)]
                     labels: {cloud_project_name: p, user: u, machine_name: calib}
               - job_name: measured
                 static_configs:
@@ -171,7 +174,6 @@ import Testing
                     """, file: "bridge.yml")
         }
         // Scrape mode: the same hosts and labels, each host's meters found on their ports of its address.
-        func quoted(_ list: [FakeNodeExporter]) -> String { list.map { "\"\($0.target)\"" }.joined(separator: ", ") }
         let scrapeConfiguration = try ConfigurationLoader.parse(
             yaml: """
                 collect_interval: 1s
@@ -179,9 +181,9 @@ import Testing
                   kind: scrape
                   scrape:
                     static:
-                      - targets: [\(quoted([raplNode, gpuNode, ipmiNode, plainNode, gainingNode]))]
+                      - targets: [\(plainTargets)]
                         labels: {cloud_project_name: p, user: u}
-                      - targets: [\(quoted(calibNodes + unmeasuredNodes))]
+                      - targets: [\(calibTargets)]
                         labels: {cloud_project_name: p, user: u, machine_name: calib}
                     timeout: 1s
                 carbon_intensity: {provider: static, static_grams_per_kwh: 100}
