@@ -31,9 +31,14 @@ struct PrometheusJSONParser {
     private var pairs: [(String, String)] = []
     /// Sample times are usually one value repeated for every series: parse it once.
     private var lastTime: (start: Int, count: Int, value: Double) = (0, 0, 0)
+    /// The label names a column decode keeps (nil: every label, in a label set per series).
+    private let selection: [String]?
+    /// For each interned name, its column in `selection` (-1 when not kept).
+    private var columnOfSlot: [Int] = []
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, keepingOnly selection: [String]? = nil) {
         self.bytes = bytes
+        self.selection = selection
     }
 
     /// A string's contents: a range of the body, or `scratch` when it had escapes.
@@ -49,6 +54,7 @@ struct PrometheusJSONParser {
         var resultType: String
         var samples: [PrometheusQueryResponse.VectorSample]
         var series: [PrometheusMatrixResponse.Series] = []
+        var columns: PrometheusVectorColumns?
     }
 
     // MARK: Envelope
@@ -57,6 +63,15 @@ struct PrometheusJSONParser {
         let (data, warnings) = try parseEnvelope()
         guard data.resultType == "vector" else { throw .malformed("expected a vector result, got \(data.resultType)") }
         return PrometheusQueryResponse(samples: data.samples, warnings: warnings)
+    }
+
+    /// An instant-vector answer with only the `selection` labels of each series, in columns.
+    mutating func parseColumnsResponse() throws(ReaderError) -> PrometheusVectorColumns {
+        let (data, warnings) = try parseEnvelope()
+        guard data.resultType == "vector" else { throw .malformed("expected a vector result, got \(data.resultType)") }
+        var columns = data.columns ?? PrometheusVectorColumns(labelNames: selection ?? [])
+        columns.warnings = warnings
+        return columns
     }
 
     /// The envelope of a `query_range` answer: a matrix, each series with its points in time order.
@@ -114,6 +129,7 @@ struct PrometheusJSONParser {
         var resultType: String?
         var samples: [PrometheusQueryResponse.VectorSample] = []
         var series: [PrometheusMatrixResponse.Series] = []
+        var columns: PrometheusVectorColumns?
         var sawResult = false
         // `result` before `resultType`: its shape is unknown until the type is, so it is read afterwards.
         var deferredResult: Int?
@@ -127,7 +143,11 @@ struct PrometheusJSONParser {
                     if let resultType {
                         deferredResult = nil
                         if resultType == "vector" {
-                            samples = try parseVector()
+                            if selection != nil {
+                                columns = try parseVectorColumns()
+                            } else {
+                                samples = try parseVector()
+                            }
                         } else if resultType == "matrix" {
                             series = try parseMatrix()
                         } else {
@@ -148,11 +168,17 @@ struct PrometheusJSONParser {
             if let deferredResult {
                 let resume = index
                 index = deferredResult
-                if resultType == "vector" { samples = try parseVector() } else { series = try parseMatrix() }
+                if resultType == "matrix" {
+                    series = try parseMatrix()
+                } else if selection != nil {
+                    columns = try parseVectorColumns()
+                } else {
+                    samples = try parseVector()
+                }
                 index = resume
             }
         }
-        return VectorData(resultType: resultType, samples: samples, series: series)
+        return VectorData(resultType: resultType, samples: samples, series: series, columns: columns)
     }
 
     private mutating func parseMatrix() throws(ReaderError) -> [PrometheusMatrixResponse.Series] {
@@ -176,19 +202,21 @@ struct PrometheusJSONParser {
 
     /// One matrix series; nil for a native-histogram series (`histograms` only), as for vectors.
     private mutating func parseRangeSeries() throws(ReaderError) -> PrometheusMatrixResponse.Series? {
-        let series = try parseSeriesObject(sampleKey: "values", histogramKey: "histograms") {
-            parser throws(ReaderError) in
-            guard try parser.nextByte() == UInt8(ascii: "[") else { throw parser.failure("values is not an array") }
-            parser.index += 1
-            var points: [PrometheusMatrixResponse.Point] = []
-            if try parser.startContainer(close: UInt8(ascii: "]")) {
-                repeat {
-                    let point = try parser.parsePoint()
-                    points.append(PrometheusMatrixResponse.Point(time: point.time, value: point.value))
-                } while try parser.nextInContainer(close: UInt8(ascii: "]"))
-            }
-            return points
-        }
+        let series = try parseSeriesObject(
+            sampleKey: "values", histogramKey: "histograms",
+            labels: { parser throws(ReaderError) in try parser.parseLabels() },
+            sample: { parser throws(ReaderError) in
+                guard try parser.nextByte() == UInt8(ascii: "[") else { throw parser.failure("values is not an array") }
+                parser.index += 1
+                var points: [PrometheusMatrixResponse.Point] = []
+                if try parser.startContainer(close: UInt8(ascii: "]")) {
+                    repeat {
+                        let point = try parser.parsePoint()
+                        points.append(PrometheusMatrixResponse.Point(time: point.time, value: point.value))
+                    } while try parser.nextInContainer(close: UInt8(ascii: "]"))
+                }
+                return points
+            })
         return series.map { PrometheusMatrixResponse.Series(labels: $0.labels, points: $0.sample) }
     }
 
@@ -199,32 +227,52 @@ struct PrometheusJSONParser {
     /// One series; nil for a native-histogram series (`histogram` instead of `value`), which has no float
     /// sample to read and is left out rather than failing the whole response.
     private mutating func parseSeries() throws(ReaderError) -> PrometheusQueryResponse.VectorSample? {
-        let series = try parseSeriesObject(sampleKey: "value", histogramKey: "histogram") {
-            parser throws(ReaderError) in
-            try parser.parsePoint()
-        }
+        let series = try parseSeriesObject(
+            sampleKey: "value", histogramKey: "histogram",
+            labels: { parser throws(ReaderError) in try parser.parseLabels() },
+            sample: { parser throws(ReaderError) in try parser.parsePoint() })
         return series.map {
             PrometheusQueryResponse.VectorSample(labels: $0.labels, timestamp: $0.sample.time, value: $0.sample.value)
         }
     }
 
+    /// The `result` array of a vector, keeping only the selected labels of each series (in one reused row).
+    private mutating func parseVectorColumns() throws(ReaderError) -> PrometheusVectorColumns {
+        var columns = PrometheusVectorColumns(labelNames: selection ?? [])
+        var row = [String?](repeating: nil, count: columns.labelNames.count)
+        guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
+        index += 1
+        if try startContainer(close: UInt8(ascii: "]")) {
+            repeat {
+                let series = try parseSeriesObject(
+                    sampleKey: "value", histogramKey: "histogram",
+                    labels: { parser throws(ReaderError) in try parser.parseSelectedLabels(into: &row) },
+                    sample: { parser throws(ReaderError) in try parser.parsePoint() })
+                if let series { columns.append(row, timestamp: series.sample.time, value: series.sample.value) }
+            } while try nextInContainer(close: UInt8(ascii: "]"))
+        }
+        return columns
+    }
+
     /// One series object of a vector or matrix: its `metric` labels and what `sample` reads under `sampleKey`.
     /// Nil when it has `histogramKey` instead (native histograms have no float sample); a missing key otherwise
     /// is malformed.
-    private mutating func parseSeriesObject<Sample>(
-        sampleKey: StaticString, histogramKey: StaticString, _ sample: (inout Self) throws(ReaderError) -> Sample
-    ) throws(ReaderError) -> (labels: [String: String], sample: Sample)? {
+    private mutating func parseSeriesObject<Labels, Sample>(
+        sampleKey: StaticString, histogramKey: StaticString,
+        labels readLabels: (inout Self) throws(ReaderError) -> Labels,
+        sample: (inout Self) throws(ReaderError) -> Sample
+    ) throws(ReaderError) -> (labels: Labels, sample: Sample)? {
         guard try nextByte() == UInt8(ascii: "{") else { throw failure("series is not an object") }
         let start = index
         index += 1
-        var labels: [String: String]?
+        var labels: Labels?
         var read: Sample?
         var histogram = false
         if try startContainer(close: UInt8(ascii: "}")) {
             repeat {
                 let key = try readKey()
                 if equals(key, "metric") {
-                    labels = try parseLabels()
+                    labels = try readLabels(&self)
                 } else if equals(key, sampleKey) {
                     read = try sample(&self)
                 } else {
@@ -261,6 +309,24 @@ struct PrometheusJSONParser {
             count < Self.emptyLabelSets.count ? Self.emptyLabelSets[count] : [String: String](minimumCapacity: count)
         for slot in 0..<count { labels[pairs[slot].0] = pairs[slot].1 }
         return labels
+    }
+
+    /// The selected labels of one series into `row` (nil where absent); the others are checked as JSON strings and
+    /// skipped without becoming Strings. A name given twice keeps its last value, as in a label set.
+    private mutating func parseSelectedLabels(into row: inout [String?]) throws(ReaderError) {
+        guard try nextByte() == UInt8(ascii: "{") else { throw failure("metric is not an object") }
+        index += 1
+        for column in row.indices { row[column] = nil }
+        if try startContainer(close: UInt8(ascii: "}")) {
+            repeat {
+                let nameSpan = try readKey()
+                let (name, slot) = try labelName(nameSpan)
+                let column = slot >= 0 ? columnOfSlot[slot] : (selection?.firstIndex(of: name) ?? -1)
+                guard try nextByte() == UInt8(ascii: "\"") else { throw failure("label value is not a string") }
+                let valueSpan = try scanString()
+                if column >= 0 { row[column] = try labelValue(valueSpan, slot: slot) }
+            } while try nextInContainer(close: UInt8(ascii: "}"))
+        }
     }
 
     private mutating func parsePoint() throws(ReaderError) -> (time: Double, value: Double) {
@@ -507,6 +573,7 @@ struct PrometheusJSONParser {
         nameSpans.append((span.start, count))
         nameStrings.append(name)
         lastValues.append((0, -1, ""))
+        columnOfSlot.append(selection?.firstIndex(of: name) ?? -1)
         return (name, nameSpans.count - 1)
     }
 

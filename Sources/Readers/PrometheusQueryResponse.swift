@@ -28,4 +28,13 @@ public struct PrometheusQueryResponse: Sendable, Equatable {
             return try parser.parseResponse()
         }
     }
+
+    /// Decodes a response body keeping only the labels named in `labels` of each series, in columns; the same
+    /// checks and errors as `decode`. Labels not kept are checked as JSON strings but not as UTF-8.
+    public static func decodeColumns(_ body: [UInt8], labels: [String]) throws(ReaderError) -> PrometheusVectorColumns {
+        try body.withUnsafeBufferPointer { (bytes) throws(ReaderError) -> PrometheusVectorColumns in
+            var parser = PrometheusJSONParser(bytes, keepingOnly: labels)
+            return try parser.parseColumnsResponse()
+        }
+    }
 }
