@@ -314,15 +314,12 @@ let reader = PrometheusReader(settings: .init(baseURL: "http://127.0.0.1:9090"),
 var readings = 0
 let decodeSeconds = measure(runs: runs, target: target) {
     do {
-        let decoded = try bodies.map { body throws(ReaderError) in try PrometheusQueryResponse.decode(body) }
-        var values = PrometheusReader.HostValues()
-        values.cpuIdle = reader.byHost(decoded[1])
-        values.cpuTotal = reader.byHost(decoded[2])
-        values.cores = reader.byHost(decoded[3])
-        values.memoryActiveRatio = reader.byHost(decoded[4])
-        values.bootTime = reader.byHost(decoded[5])
-        values.sampleTime = reader.byHost(decoded[6])
-        let result = reader.assemble(up: decoded[0], values: values)
+        // As a live read decodes them: the `up` answer with its labels, the others down to the host label.
+        let up = try PrometheusQueryResponse.decode(bodies[0])
+        let hostColumns = try bodies.dropFirst().map { body throws(ReaderError) in
+            try PrometheusQueryResponse.decodeColumns(body, labels: ["instance"])
+        }
+        let result = reader.assemble(up: up, hostColumns: hostColumns)
         readings = result.readings.count
     } catch {
         FileHandle.standardError.write(Data("decode failed: \(error)\n".utf8))

@@ -22,20 +22,50 @@ public enum HourlyRollup {
     /// instead of collected: a large fleet's rows need not be held to be stored. An account's rows come one
     /// after the other.
     public static func forEachRow<Failure: Error>(
-        previous: [HostAccount], previousTime: Double?, current: [HostAccount], now: Double,
+        previous: [HostAccount], previousTime: Double?, current: some Sequence<HostAccount>, now: Double,
         _ body: (UsageHour) throws(Failure) -> Void
     ) throws(Failure) {
-        var exact: [HostLedger.AccountKey: UsageAmounts] = [:]
-        var byAttribution: [[String]: UsageAmounts] = [:]
-        for account in previous {
+        var totals = Totals()
+        for account in previous { totals.add(account) }
+        try forEachRow(previous: totals, previousTime: previousTime, current: current, now: now, body)
+    }
+
+    /// The totals of a previous state by account, which is all the rollup needs of it: a saved fleet is read into
+    /// this one account at a time rather than held whole.
+    public struct Totals {
+        fileprivate var exact: [HostLedger.AccountKey: UsageAmounts] = [:]
+        fileprivate var byAttribution: [HostAndAttribution: UsageAmounts] = [:]
+
+        public init() {}
+
+        public mutating func add(_ account: HostAccount) {
             let totals = UsageAmounts(totalsOf: account)
             exact[key(account)] = totals
-            byAttribution[[account.host] + account.attribution] = totals
+            byAttribution[HostAndAttribution(host: account.host, attribution: account.attribution)] = totals
         }
+
+        fileprivate func before(_ account: HostAccount) -> UsageAmounts {
+            exact[key(account)] ?? byAttribution[
+                HostAndAttribution(host: account.host, attribution: account.attribution)]
+                ?? UsageAmounts()
+        }
+    }
+
+    /// An account's host and attribution, sharing their storage with the account (no array made per lookup).
+    fileprivate struct HostAndAttribution: Hashable {
+        var host: String
+        var attribution: [String]
+    }
+
+    /// The rows for the growth from the `previous` totals to `current`, as above.
+    public static func forEachRow<Failure: Error>(
+        previous: Totals, previousTime: Double?, current: some Sequence<HostAccount>, now: Double,
+        _ body: (UsageHour) throws(Failure) -> Void
+    ) throws(Failure) {
         let start = min(previousTime ?? now, now)
         for account in current {
             let totals = UsageAmounts(totalsOf: account)
-            let before = exact[key(account)] ?? byAttribution[[account.host] + account.attribution] ?? UsageAmounts()
+            let before = previous.before(account)
             let growth = totals.covers(before) ? totals.subtracting(before) : totals
             guard !growth.isZero else { continue }
             var shares: [(hour: Int, share: Double)] = []
@@ -68,7 +98,7 @@ public enum HourlyRollup {
         }
     }
 
-    private static func key(_ account: HostAccount) -> HostLedger.AccountKey {
+    fileprivate static func key(_ account: HostAccount) -> HostLedger.AccountKey {
         HostLedger.AccountKey(
             host: account.host, attribution: account.attribution, gridRegion: account.gridRegion ?? "")
     }

@@ -59,7 +59,12 @@ public final class GzipStream {
         stream.pointee.avail_in = 0
         while deflateStep(Z_FINISH) != Z_STREAM_END {}
         defer { output = [] }
-        return output
+        // Grown by doubling, the buffer can be up to twice the member; a cached answer would hold the slack until
+        // the next collection, so a loose one is copied to its size.
+        guard output.capacity - output.count > output.count / 4 else { return output }
+        return [UInt8](unsafeUninitializedCapacity: output.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: output)
+        }
     }
 
     /// One deflate call into the chunk buffer, whose output is appended to the result.

@@ -137,19 +137,22 @@ public struct PrometheusReader: Sendable {
     }
 
     /// Reads all hosts as of `time` (Unix seconds). Any failed query fails the whole read, so a collection
-    /// never mixes fresh and missing data. Each answer is folded into per-host values as soon as it is
+    /// never mixes fresh and missing data. Each answer is folded into per-target values as soon as it is
     /// decoded, so only one decoded answer is held at a time.
     public func read(at time: Double, logger: Logger) throws(ReaderError) -> Result {
         // The targets' labels are taken out of the `up` answer at once, so the answer is not held beside them
         // while the other six are fetched.
         let targets = self.targets(in: try query(queries.up, at: time, logger: logger))
-        var values = HostValues()
-        values.cpuIdle = byHost(try query(queries.cpuIdleSeconds, at: time, logger: logger))
-        values.cpuTotal = byHost(try query(queries.cpuTotalSeconds, at: time, logger: logger))
-        values.cores = byHost(try query(queries.cores, at: time, logger: logger))
-        values.memoryActiveRatio = byHost(try query(queries.memoryActiveRatio, at: time, logger: logger))
-        values.bootTime = byHost(try query(queries.bootTime, at: time, logger: logger))
-        values.sampleTime = byHost(try query(queries.sampleTime, at: time, logger: logger))
+        func perTarget(_ promQL: String) throws(ReaderError) -> [Double?] {
+            targets.values(in: try queryHostColumn(promQL, at: time, logger: logger))
+        }
+        var values = TargetValues(count: targets.order.count)
+        values.cpuIdle = try perTarget(queries.cpuIdleSeconds)
+        values.cpuTotal = try perTarget(queries.cpuTotalSeconds)
+        values.cores = try perTarget(queries.cores)
+        values.memoryActiveRatio = try perTarget(queries.memoryActiveRatio)
+        values.bootTime = try perTarget(queries.bootTime)
+        values.sampleTime = try perTarget(queries.sampleTime)
         return assemble(targets, values: values)
     }
 
@@ -167,22 +170,80 @@ public struct PrometheusReader: Sendable {
     /// Joins the `up` targets with the per-host values into readings; hosts listed as up but missing data
     /// are skipped, with the reason.
     public func assemble(up: PrometheusQueryResponse, values: HostValues) -> Result {
-        assemble(targets(in: up), values: values)
+        let targets = targets(in: up)
+        return assemble(targets, values: TargetValues(values, order: targets.order))
+    }
+
+    /// Joins the `up` targets with the six single-valued answers of a live collection decoded down to the host
+    /// label (`queryHostColumn`), in the order of `Queries.all` after `up`: what `read` does as the answers arrive.
+    public func assemble(up: PrometheusQueryResponse, hostColumns: [PrometheusVectorColumns]) -> Result {
+        precondition(hostColumns.count == 6, "one answer per single-valued query of a live collection")
+        let targets = targets(in: up)
+        var values = TargetValues(count: targets.order.count)
+        values.cpuIdle = targets.values(in: hostColumns[0])
+        values.cpuTotal = targets.values(in: hostColumns[1])
+        values.cores = targets.values(in: hostColumns[2])
+        values.memoryActiveRatio = targets.values(in: hostColumns[3])
+        values.bootTime = targets.values(in: hostColumns[4])
+        values.sampleTime = targets.values(in: hostColumns[5])
+        return assemble(targets, values: values)
     }
 
     /// The hosts of an `up` answer, in its order, with their target labels.
     struct Targets {
         var order: [String] = []
-        var labelsByHost: [String: [String: String]] = [:]
+        /// Each target's labels, in `order`.
+        var labels: [[String: String]] = []
+        /// Each host's place in `order`.
+        var positions: [String: Int] = [:]
         /// Targets left out (no host label, listed twice), with the reason.
         var skipped: [(host: String, reason: String)] = []
+
+        /// An answer with one series per host as one value per target, nil where the answer lacks the target.
+        /// A host listed twice keeps its last value, as a dictionary by host would.
+        func values(in answer: PrometheusVectorColumns) -> [Double?] {
+            var values = [Double?](repeating: nil, count: order.count)
+            for row in 0..<answer.count {
+                guard let host = answer.label(row, 0), let position = positions[host] else { continue }
+                values[position] = answer.values[row]
+            }
+            return values
+        }
+    }
+
+    /// The single-valued queries' values, one per target in the targets' order: an array per query instead of
+    /// a dictionary keyed by a copy of every host's name.
+    struct TargetValues {
+        var cpuIdle: [Double?]
+        var cpuTotal: [Double?]
+        var cores: [Double?]
+        var memoryActiveRatio: [Double?]
+        var bootTime: [Double?]
+        var sampleTime: [Double?]
+        var memoryTotalBytes: [Double?]
+
+        init(count: Int) {
+            let none = [Double?](repeating: nil, count: count)
+            (cpuIdle, cpuTotal, cores, memoryActiveRatio, bootTime, sampleTime, memoryTotalBytes) =
+                (none, none, none, none, none, none, none)
+        }
+
+        init(_ values: HostValues, order: [String]) {
+            cpuIdle = order.map { values.cpuIdle[$0] }
+            cpuTotal = order.map { values.cpuTotal[$0] }
+            cores = order.map { values.cores[$0] }
+            memoryActiveRatio = order.map { values.memoryActiveRatio[$0] }
+            bootTime = order.map { values.bootTime[$0] }
+            sampleTime = order.map { values.sampleTime[$0] }
+            memoryTotalBytes = order.map { values.memoryTotalBytes[$0] }
+        }
     }
 
     /// The hosts this replica keeps from an `up` answer, each once.
     func targets(in up: consuming PrometheusQueryResponse) -> Targets {
         let hostLabel = settings.hostLabel
         var targets = Targets()
-        targets.labelsByHost.reserveCapacity(up.samples.count)
+        targets.positions.reserveCapacity(up.samples.count)
         // Taken out of the answer one by one, so each label set has one owner and drops `__name__` in place.
         var samples = up.samples
         up = PrometheusQueryResponse(samples: [], warnings: [])
@@ -195,48 +256,42 @@ public struct PrometheusReader: Sendable {
             }
             // Another replica's host (the answer lists every host when Prometheus does not label shards).
             guard settings.keeps(host) else { continue }
-            if targets.labelsByHost[host] != nil {
+            if targets.positions[host] != nil {
                 // The same host under two jobs: its counters were summed per host label already.
                 targets.skipped.append((host: host, reason: "listed more than once; first target's labels used"))
                 continue
             }
             labels["__name__"] = nil
-            targets.labelsByHost[host] = labels
+            targets.positions[host] = targets.order.count
             targets.order.append(host)
+            targets.labels.append(labels)
         }
         return targets
     }
 
-    func assemble(_ targets: Targets, values: HostValues) -> Result {
-        let idle = values.cpuIdle
-        let total = values.cpuTotal
-        let coreCount = values.cores
-        let memoryRatio = values.memoryActiveRatio
-        let bootTime = values.bootTime
-        let sampled = values.sampleTime
-        let labelsByHost = targets.labelsByHost
+    func assemble(_ targets: Targets, values: TargetValues) -> Result {
         var skipped = targets.skipped
         var readings: [HostReading] = []
         readings.reserveCapacity(targets.order.count)
-        for host in targets.order {
-            guard let totalSeconds = total[host], let idleSeconds = idle[host] else {
+        for (position, host) in targets.order.enumerated() {
+            guard let totalSeconds = values.cpuTotal[position], let idleSeconds = values.cpuIdle[position] else {
                 skipped.append((host: host, reason: "no node_cpu_seconds_total"))
                 continue
             }
-            guard let timestamp = sampled[host] else {
+            guard let timestamp = values.sampleTime[position] else {
                 skipped.append((host: host, reason: "no CPU sample time"))
                 continue
             }
             let reading = HostReading(
                 host: host,
-                labels: labelsByHost[host] ?? [:],
+                labels: targets.labels[position],
                 timestamp: timestamp,
                 cpuIdleSeconds: idleSeconds,
                 cpuTotalSeconds: totalSeconds,
-                cores: coreCount[host] ?? 0,
-                memoryActiveRatio: memoryRatio[host].flatMap { $0.isFinite ? $0 : nil },
-                bootTime: bootTime[host],
-                memoryTotalBytes: values.memoryTotalBytes[host]
+                cores: values.cores[position] ?? 0,
+                memoryActiveRatio: values.memoryActiveRatio[position].flatMap { $0.isFinite ? $0 : nil },
+                bootTime: values.bootTime[position],
+                memoryTotalBytes: values.memoryTotalBytes[position]
             )
             guard reading.isValid else {
                 skipped.append((host: host, reason: "non-finite or impossible values"))
@@ -248,12 +303,25 @@ public struct PrometheusReader: Sendable {
     }
 
     func query(_ promQL: String, at time: Double, logger: Logger) throws(ReaderError) -> PrometheusQueryResponse {
-        let url =
-            "\(settings.baseURL.trimmingTrailingSlash)/api/v1/query?query=\(promQL.urlQueryEscaped)"
-            + "&time=\(Self.formatTime(time))"
-        return try fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in
+        try fetchAPI(queryURL(promQL, at: time), promQL: promQL, logger: logger) { body throws(ReaderError) in
             try PrometheusQueryResponse.decode(body)
         }
+    }
+
+    /// An instant query whose answer has one series per host, decoded down to the host label.
+    func queryHostColumn(
+        _ promQL: String, at time: Double, logger: Logger
+    ) throws(ReaderError)
+        -> PrometheusVectorColumns
+    {
+        let hostLabel = settings.hostLabel
+        return try fetchAPI(queryURL(promQL, at: time), promQL: promQL, logger: logger) { body throws(ReaderError) in
+            try PrometheusQueryResponse.decodeColumns(body, labels: [hostLabel])
+        }
+    }
+
+    func queryURL(_ promQL: String, at time: Double) -> String {
+        "\(settings.baseURL.trimmingTrailingSlash)/api/v1/query?query=\(promQL.urlQueryEscaped)&time=\(Self.formatTime(time))"
     }
 
     /// GETs one query API URL and decodes its answer with `decode`, the one of the answer's shape (vector or matrix).

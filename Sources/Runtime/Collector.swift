@@ -105,6 +105,7 @@ public final class Collector: Sendable {
 
     /// Reads the source once and integrates what it returned.
     public func collect() {
+        if !state.withLock({ $0.attempted }) { ReleaseMemory.reclaimCodePages() }
         let started = clock.now()
         var result = Result { () throws(ReaderError) in try source.read(now: started, logger: logger) }
         let finished = clock.now()

@@ -34,19 +34,20 @@ extension StateStore {
     /// hours older than the retention. Runs inside `save`'s transaction, before the counters are replaced.
     /// - Parameter accounts: the ledger's accounts (`allAccounts`), taken once by the caller for both uses.
     static func addUsage(
-        _ db: Database, ledger: HostLedger, accounts: [HostAccount], now: Double, retention: Double, file: String
+        _ db: Database, ledger: HostLedger, accounts: some Sequence<HostAccount>, now: Double, retention: Double,
+        file: String
     ) throws {
         let savedAt = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'saved_at'").flatMap(Double.init)
         let labelsText = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'attribution_labels'")
         let storedLabels = labelsText.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-        var previous: [HostAccount] = []
+        var previous = HourlyRollup.Totals()
         // Accounts stored under other attribution labels were not restored: the ledger started from zero.
         if storedLabels == ledger.attributionLabels {
             // A cursor, not fetchAll: a copied row per account would hold the whole table (13 MiB at 10,000 hosts)
-            // beside the accounts decoded from it.
+            // beside the accounts decoded from it. Only each account's key and totals are kept.
             let cursor = try Row.fetchCursor(db, sql: "SELECT rowid, * FROM accounts")
             while let row = try cursor.next() {
-                previous.append(try account(StoredRow(row, table: "accounts", file: file)))
+                previous.add(try account(StoredRow(row, table: "accounts", file: file)))
             }
         }
         let insertSeries = try db.makeStatement(

@@ -206,8 +206,8 @@ public final class StateStore: Sendable {
         throws
     {
         let labels = String(decoding: try JSONEncoder().encode(ledger.attributionLabels), as: UTF8.self)
-        let accounts = ledger.allAccounts
-        let baselines = ledger.allBaselines
+        let accounts = ledger.accountsInOrder
+        let baselines = ledger.baselinesInOrder
         try database.write { db in
             try Self.addUsage(db, ledger: ledger, accounts: accounts, now: now, retention: usageRetention, file: path)
             try db.execute(sql: "DELETE FROM accounts")

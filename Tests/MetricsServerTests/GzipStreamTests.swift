@@ -38,6 +38,22 @@ import Testing
         #expect(try decoded(compressed) == bytes)
     }
 
+    /// A cached answer holds its buffer until the next collection: the member keeps no more than a quarter of slack.
+    @Test func theMemberHoldsLittleMoreMemoryThanItsSize() throws {
+        // Random-ish bytes compress poorly: about 1.2 MB of output, grown by doubling past 1 MiB.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let bytes = (0..<1_800_000).map { _ -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 59) + UInt8(ascii: "a")
+        }
+        let stream = GzipStream()
+        stream.append(bytes)
+        let compressed = stream.finish()
+        #expect(compressed.count > 1_000_000)
+        #expect(compressed.capacity <= compressed.count + compressed.count / 4)
+        #expect(try decoded(compressed) == bytes)
+    }
+
     @Test func nothingAppendedIsAnEmptyMember() throws {
         #expect(try decoded(GzipStream().finish()).isEmpty)
     }

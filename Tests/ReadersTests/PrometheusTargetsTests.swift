@@ -35,7 +35,7 @@ import Testing
 
         let targets = reader.targets(in: up)
         #expect(targets.order == ["b:9100", "a:9100", "c:9100"])
-        #expect(targets.labelsByHost["b:9100"] == ["instance": "b:9100", "job": "node", "user": "jane"])
+        #expect(targets.labels[targets.positions["b:9100"]!] == ["instance": "b:9100", "job": "node", "user": "jane"])
         #expect(targets.skipped.map(\.host) == ["", "b:9100"])
         // The answer handed in is left as it was.
         #expect(up.samples[0].labels["__name__"] == "up")
