@@ -319,6 +319,14 @@ public struct Configuration: Sendable, Equatable {
     public var equivalencyTable: [Equivalency] { EquivalencyTable.merged(with: equivalencies) }
 
     /// The attribution label names of the configured source, in export order.
+    /// The target labels this configuration reads of a host: its attribution labels (sites match on these too)
+    /// and those power profiles and grid regions match on. A bridge keeps only these of each target, so the other
+    /// labels of a large fleet (job, cluster, rack names) are not held for every host through a collection.
+    public var labelsInUse: Set<String> {
+        Set(attributionLabels).union(power.profiles.flatMap(\.match.keys))
+            .union(carbonIntensity.regions.flatMap(\.match.keys))
+    }
+
     public var attributionLabels: [String] {
         switch source.kind {
         case .prometheus:

@@ -5,7 +5,8 @@
 public struct HostReading: Sendable, Equatable {
     /// The host's name as exported in the `host` label.
     public var host: String
-    /// Every label the source knows for the host (target labels); profiles match on these.
+    /// The host's target labels as the source kept them (a bridge keeps those the configuration reads); profiles,
+    /// grid regions and attribution read these.
     public var labels: [String: String]
     /// When the counters were sampled, Unix seconds.
     public var timestamp: Double

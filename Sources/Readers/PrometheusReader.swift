@@ -26,6 +26,8 @@ public struct PrometheusReader: Sendable {
         /// `shardLabel="<index>"` and Prometheus sends only this replica's hosts. Without it the replica asks for
         /// every host and keeps those whose host label hashes to its shard.
         public var shardLabel: String?
+        /// The target labels a reading keeps (the host label is its `host`); nil for all of them.
+        public var keptLabels: Set<String>?
 
         public init(
             baseURL: String,
@@ -35,7 +37,8 @@ public struct PrometheusReader: Sendable {
             headers: [HTTPHeader] = [],
             maxBodyBytes: Int = 64 << 20,
             shard: Shard? = nil,
-            shardLabel: String? = nil
+            shardLabel: String? = nil,
+            keptLabels: Set<String>? = nil
         ) {
             self.baseURL = baseURL
             self.selector = selector
@@ -45,6 +48,7 @@ public struct PrometheusReader: Sendable {
             self.maxBodyBytes = maxBodyBytes
             self.shard = shard
             self.shardLabel = shardLabel
+            self.keptLabels = keptLabels
         }
 
         /// The selector the queries use: the configured one, plus the shard label's matcher when Prometheus
@@ -262,6 +266,10 @@ public struct PrometheusReader: Sendable {
                 continue
             }
             labels["__name__"] = nil
+            if let kept = settings.keptLabels {
+                // `instance` stays where it is not the host label: measured power joins on it.
+                labels = labels.filter { kept.contains($0.key) || ($0.key == "instance" && hostLabel != "instance") }
+            }
             targets.positions[host] = targets.order.count
             targets.order.append(host)
             targets.labels.append(labels)

@@ -467,7 +467,8 @@ public final class Application: Sendable {
                 timeoutSeconds: prometheus.timeout,
                 headers: headers,
                 shard: configuration.shard,
-                shardLabel: prometheus.shardLabel
+                shardLabel: prometheus.shardLabel,
+                keptLabels: configuration.labelsInUse
             )
             var measuredReader: MeasuredPowerReader?
             if measured.enabled {

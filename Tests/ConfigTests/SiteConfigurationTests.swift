@@ -35,6 +35,27 @@ import Testing
             try ConfigurationLoader.parse(yaml: configuration.yamlDescription, file: "effective.yml") == configuration)
     }
 
+    /// A bridge keeps only these labels of each target, so every label something matches on must be among them
+    /// (sites match on attribution labels only).
+    @Test func theLabelsInUseAreEveryLabelAttributionProfilesRegionsAndSitesRead() throws {
+        let configuration = try ConfigurationLoader.parse(
+            yaml: """
+                source:
+                  prometheus: {url: "http://p:9090", attribution_labels: [cloud_project_name, user]}
+                power:
+                  profiles:
+                    - {name: gpu, match: {flavor: g1}, cpu_watts_per_core: 9}
+                carbon_intensity:
+                  regions:
+                    - {name: fra, match: {datacenter: fra}}
+                sites:
+                  - {name: clf, match: {user: ann}}
+                """, file: "labels.yml")
+        #expect(configuration.labelsInUse == ["cloud_project_name", "user", "flavor", "datacenter"])
+        let plain = try ConfigurationLoader.parse(yaml: "", file: "empty.yml")
+        #expect(plain.labelsInUse == Set(Configuration.defaultAttributionLabels))
+    }
+
     @Test func theHistoryKeepsFourHundredDaysByDefault() throws {
         let configuration = try ConfigurationLoader.parse(yaml: "", file: "empty.yml")
         #expect(configuration.usageHistory.retention == 400 * 86_400)

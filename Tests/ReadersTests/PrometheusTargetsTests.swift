@@ -57,4 +57,16 @@ import Testing
         #expect(result.skipped.map(\.reason).last == "no node_cpu_seconds_total")
         #expect(result.skipped.map(\.host) == ["", "b:9100", "c:9100"])
     }
+
+    @Test func targetsKeepOnlyTheLabelsInUse() throws {
+        let up = try PrometheusQueryResponse.decode(Array(Self.body.utf8))
+        let byInstance = PrometheusReader(
+            settings: .init(baseURL: "http://p", keptLabels: ["user"]), fetcher: InMemoryFetcher())
+        let kept = byInstance.targets(in: up)
+        #expect(kept.labels == [["user": "jane"], ["user": "bob"], [:]])
+        // Hosts named by another label keep `instance`, which measured power joins on.
+        let byJob = PrometheusReader(
+            settings: .init(baseURL: "http://p", hostLabel: "job", keptLabels: ["user"]), fetcher: InMemoryFetcher())
+        #expect(byJob.targets(in: up).labels.first == ["instance": "b:9100", "user": "jane"])
+    }
 }
