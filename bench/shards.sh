@@ -8,8 +8,9 @@ set -euo pipefail
 HOSTS="${1:-100000}"; SHARDS="${2:-4}"
 PROM_PORT=19393; EXPORTER_PORT=19394
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-(cd "$ROOT" && swift build -c release --product footprint_exporter >/dev/null)
-BIN="$(cd "$ROOT" && swift build -c release --product footprint_exporter --show-bin-path)/footprint_exporter"
+# The binary `make build` makes and the package ships, as in fleet_exporter.sh.
+make -C "$ROOT" --no-print-directory build >/dev/null
+BIN="$ROOT/.build/release/footprint_exporter"
 TMP="$(mktemp -d)"; FAKE=""; EXPORTER=""
 trap 'kill $FAKE $EXPORTER 2>/dev/null; rm -rf "$TMP"' EXIT
 python3 "$ROOT/bench/fleet_prometheus.py" "$PROM_PORT" "$HOSTS" "$SHARDS" & FAKE=$!

@@ -105,6 +105,7 @@ public final class Collector: Sendable {
 
     /// Reads the source once and integrates what it returned.
     public func collect() {
+        // Start-up is over when the first collection begins: the code it ran once goes back to the kernel.
         if !state.withLock({ $0.attempted }) { ReleaseMemory.reclaimCodePages() }
         let started = clock.now()
         var result = Result { () throws(ReaderError) in try source.read(now: started, logger: logger) }

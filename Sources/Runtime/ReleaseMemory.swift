@@ -31,9 +31,9 @@ extension ReleaseMemory {
     /// Asks the kernel to reclaim the executable's code pages, once start-up is over.
     ///
     /// Start-up runs code a running exporter never needs again: argument parsing, configuration checks, store
-    /// migrations, the runtime's first type lookups. The kernel maps code 64 KiB at a time, so after start
-    /// two thirds of the binary's code (about 20 MiB of the 33 MiB release binary) is resident. Reclaimed, those
-    /// pages stay on disk; the code collections and scrapes run faults back in (about 12 MiB at 10,000 hosts).
+    /// migrations, runtime and library initialisation. The kernel maps code 64 KiB at a time, so after start about
+    /// two thirds of the release binary's code (some 20 MiB) is resident. Reclaimed, those pages stay on disk and
+    /// the code collections and scrapes run faults back in: 8–10 MiB less at 10,000 hosts (`bench/rss.sh`).
     /// `MADV_PAGEOUT` only drops clean pages mapped by no other process, so nothing is lost and replicas sharing
     /// the binary keep theirs.
     /// - Returns: the bytes of code mappings advised, or nil when the mapping was not found or the kernel
