@@ -29,7 +29,14 @@ import Testing
             TestStack.samples(
                 String(decoding: try TestStack.get("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self))
         }
-        let first = try scrape()
+        // Ready means the first collection was attempted; on a loaded machine its 1 s scrape can time out, so the
+        // baseline is the first collection that succeeded.
+        var first = try scrape()
+        let patience = Date().addingTimeInterval(15)
+        while first["footprint_last_collection_timestamp_seconds"] == nil, Date() < patience {
+            usleep(200_000)
+            first = try scrape()
+        }
         let start = try #require(first["footprint_last_collection_timestamp_seconds"])
         try #require(energyKeys.allSatisfy { first[$0] == 0 }, "the first collection must still be the baseline")
 
