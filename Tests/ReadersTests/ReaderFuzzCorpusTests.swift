@@ -22,6 +22,13 @@ import Testing
         var decoded = 0
         var readings = 0
         for input in inputs {
+            // The column decoder fails only as the full one does; where the full one decodes, both agree.
+            var columns: PrometheusVectorColumns?
+            do {
+                columns = try PrometheusQueryResponse.decodeColumns(input.bytes, labels: ["instance", "job"])
+            } catch {
+                #expect(error.isMalformed || error.description.hasPrefix("upstream error: "), "\(input.name): \(error)")
+            }
             let response: PrometheusQueryResponse
             do {
                 response = try PrometheusQueryResponse.decode(input.bytes)
@@ -30,6 +37,15 @@ import Testing
                 continue
             }
             decoded += 1
+            let kept = try #require(columns, "\(input.name): the column decoder refused what the full one decodes")
+            #expect(kept.count == response.samples.count, "\(input.name)")
+            for (row, sample) in response.samples.enumerated() where row < kept.count {
+                #expect(kept.label(row, 0) == sample.labels["instance"], "\(input.name)")
+                #expect(kept.label(row, 1) == sample.labels["job"], "\(input.name)")
+                #expect(kept.values[row] == sample.value || (kept.values[row].isNaN && sample.value.isNaN))
+            }
+            let live = reader.assemble(up: response, hostColumns: Array(repeating: kept, count: 6))
+            #expect(live.readings.allSatisfy { $0.isValid }, "\(input.name)")
             // Skipped strings are not checked for UTF-8, so only ASCII bodies must satisfy a strict reader.
             if input.bytes.allSatisfy({ $0 < 0x80 }) {
                 #expect(StrictJSON.accepts(input.bytes), "\(input.name)")

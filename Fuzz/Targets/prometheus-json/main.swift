@@ -18,6 +18,13 @@ struct NoFetcher: HTTPFetching {
 }
 
 func fuzzOne(_ bytes: [UInt8]) {
+    // The column decoder fails only as the full one does; where the full one decodes, both agree.
+    var columns: PrometheusVectorColumns?
+    do {
+        columns = try PrometheusQueryResponse.decodeColumns(bytes, labels: ["instance", "job"])
+    } catch {
+        precondition(error.isMalformed || error.description.hasPrefix("upstream error: "), "unexpected error \(error)")
+    }
     let response: PrometheusQueryResponse
     do {
         response = try PrometheusQueryResponse.decode(bytes)
@@ -25,6 +32,18 @@ func fuzzOne(_ bytes: [UInt8]) {
         precondition(error.isMalformed || error.description.hasPrefix("upstream error: "), "unexpected error \(error)")
         return
     }
+    guard let columns else { preconditionFailure("the column decoder refused what the full one decodes") }
+    precondition(columns.count == response.samples.count, "the decoders disagree on the series")
+    for (row, sample) in response.samples.enumerated() {
+        precondition(columns.label(row, 0) == sample.labels["instance"], "the decoders disagree on a label")
+        precondition(columns.label(row, 1) == sample.labels["job"], "the decoders disagree on a label")
+        precondition(
+            columns.values[row] == sample.value || (columns.values[row].isNaN && sample.value.isNaN),
+            "the decoders disagree on a value")
+    }
+    // Host label first: the same answer as every single-valued one of a live collection.
+    let live = reader.assemble(up: response, hostColumns: Array(repeating: columns, count: 6))
+    precondition(live.readings.allSatisfy(\.isValid), "an invalid reading was handed on")
     // Strings that are skipped are not checked for UTF-8, so only an ASCII body must satisfy a strict reader.
     if bytes.allSatisfy({ $0 < 0x80 }) {
         precondition(StrictJSON.accepts(bytes), "accepted a body that is not JSON")
