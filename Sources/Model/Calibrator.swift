@@ -24,7 +24,7 @@ public struct Calibrator: Sendable {
     private var inForce: [String: ProfileFit] = [:]
     private var attempts: [String: ProfileFit] = [:]
     /// Each measured host's previous observation, which tells a steady interval from one across a load change.
-    private var previous: [String: (busyShare: Double, nodeWatts: Double, time: Double)] = [:]
+    private var previous: [HostKey: (busyShare: Double, nodeWatts: Double, time: Double)] = [:]
 
     /// The change of busy share (or relative change of the meter reading) at which an interval weighs half.
     public static let steadyChange = 0.05
@@ -44,21 +44,33 @@ public struct Calibrator: Sendable {
         profile: PowerProfile, host: String, cores: Double, idleRatio: Double, memoryActiveRatio: Double,
         nodeWatts: Watts, duration: Double, at time: Double
     ) {
-        let numbers = [cores, idleRatio, memoryActiveRatio, nodeWatts.value, duration, time]
-        guard numbers.allSatisfy(\.isFinite), cores > 0, duration > 0, nodeWatts.value >= 0 else { return }
+        // Summed, not listed: a non-finite number makes the sum non-finite, without an array per interval.
+        let numbers = cores + idleRatio + memoryActiveRatio + nodeWatts.value + duration + time
+        guard numbers.isFinite, cores > 0, duration > 0, nodeWatts.value >= 0 else { return }
         let idle = idleRatio.clampedToUnit
         let target = nodeWatts.value - profile.ramWatts * memoryActiveRatio.clampedToUnit
         let slice = Int((time / sliceSeconds).rounded(.down))
-        var change = 0.0
-        if let last = previous[host], last.time < time {
-            let meterChange = abs(nodeWatts.value - last.nodeWatts) / max(last.nodeWatts, 1)
-            change = max(abs((1 - idle) - last.busyShare), meterChange)
-        }
-        previous[host] = (1 - idle, nodeWatts.value, time)
+        let key = HostKey(host)
+        let change = Self.replace(&previous[key], with: (1 - idle, nodeWatts.value, time))
         let steadiness = 1 / (1 + (change / Self.steadyChange) * (change / Self.steadyChange))
         windows[profile.name, default: ProfileWindow()].add(
             features: [cores * idle, cores * (1 - idle), 1], target: target, nodeWatts: nodeWatts.value,
-            busyShare: 1 - idle, cores: cores, host: host, weight: duration * steadiness, slice: slice, time: time)
+            busyShare: 1 - idle, cores: cores, host: key, weight: duration * steadiness, slice: slice, time: time)
+    }
+
+    /// How far a host's busy share or relative meter reading moved since its previous observation (0 without
+    /// one), which `observation` then replaces: one lookup per interval.
+    private static func replace(
+        _ last: inout (busyShare: Double, nodeWatts: Double, time: Double)?,
+        with observation: (busyShare: Double, nodeWatts: Double, time: Double)
+    ) -> Double {
+        var change = 0.0
+        if let last, last.time < observation.time {
+            let meterChange = abs(observation.nodeWatts - last.nodeWatts) / max(last.nodeWatts, 1)
+            change = max(abs(observation.busyShare - last.busyShare), meterChange)
+        }
+        last = observation
+        return change
     }
 
     /// Drops what fell out of the window and fits every profile that has observations (or a fit in force).
@@ -217,21 +229,23 @@ struct ProfileWindow: Sendable {
 
     var slices: [Int: Sums] = [:]
     /// Each host's latest observation time.
-    var hosts: [String: Double] = [:]
+    var hosts: [HostKey: Double] = [:]
 
     var isEmpty: Bool { slices.isEmpty }
 
     var total: Sums { slices.values.reduce(into: Sums()) { $0.merge($1) } }
 
     mutating func add(
-        features: [Double], target: Double, nodeWatts: Double, busyShare: Double, cores: Double, host: String,
+        features: [Double], target: Double, nodeWatts: Double, busyShare: Double, cores: Double, host: HostKey,
         weight: Double, slice: Int, time: Double
     ) {
         // Mutated in place: a copy out of the dictionary would copy the sums' arrays on every observation.
         slices[slice, default: Sums()].add(
             features, target, nodeWatts: nodeWatts, busyShare: busyShare, cores: cores, weight: weight)
-        hosts[host] = max(hosts[host] ?? time, time)
+        Self.advance(&hosts[host, default: time], to: time)
     }
+
+    private static func advance(_ latest: inout Double, to time: Double) { latest = max(latest, time) }
 
     mutating func prune(olderThanSlice oldest: Int, time: Double) {
         slices = slices.filter { $0.key >= oldest }
