@@ -1,21 +1,19 @@
 import Model
 
-/// What one collection files per host in the tracker's own table, so that a host costs one lookup in `begin`
+/// What one collection files per host in the tracker's own slots, so that a host costs one lookup in `begin`
 /// and one in `record` (`PowerCollection`), not another table of its own.
 extension MeasurementTracker {
     /// Files a host's sample of this collection: measured now, or kept until the host's reading when a counter
     /// takes the reading's time.
-    mutating func file(_ sample: PowerSample, key: HostKey) {
-        if sample.waitsForReading {
-            let generation = self.generation
-            if Self.stage(&states[key, default: HostState()], sample, generation: generation) { countStamp() }
-        } else {
-            let generation = self.generation
-            let maxGap = maxGapSeconds
-            if Self.measure(&states[key, default: HostState()], sample, maxGap: maxGap, generation: generation) {
-                countStamp()
-            }
-        }
+    mutating func file(_ sample: PowerSample) {
+        let slot = slotAdding(sample.host)
+        let generation = self.generation
+        let maxGap = maxGapSeconds
+        let fresh =
+            sample.waitsForReading
+            ? Self.stage(&slots[slot], sample, generation: generation)
+            : Self.measure(&slots[slot], sample, maxGap: maxGap, generation: generation)
+        if fresh { countStamp() }
     }
 
     /// Returns whether this is the state's first stamp of the collection.
@@ -40,12 +38,11 @@ extension MeasurementTracker {
 
     /// A host's measurement in this collection, measuring the sample that waited for its reading at `time`;
     /// `filed` is false when the host had no sample this collection.
-    mutating func measurement(of key: HostKey, readAt time: Double) -> (HostMeasurement?, filed: Bool) {
-        guard !states.isEmpty, let index = states.index(forKey: key) else { return (nil, false) }
+    mutating func measurement(of host: String, readAt time: Double) -> (HostMeasurement?, filed: Bool) {
+        guard !slots.isEmpty, let slot = slot(of: host) else { return (nil, false) }
         let generation = self.generation
         let maxGap = maxGapSeconds
-        // In place through the index: the optional subscript would move the state out and back.
-        return Self.measure(&states.values[index], readAt: time, maxGap: maxGap, generation: generation)
+        return Self.measure(&slots[slot], readAt: time, maxGap: maxGap, generation: generation)
     }
 
     private static func measure(
@@ -60,8 +57,8 @@ extension MeasurementTracker {
     }
 
     /// This collection's measurement of a host, if known yet.
-    func currentMeasurement(of key: HostKey) -> HostMeasurement? {
-        guard let state = states[key], state.generation == generation else { return nil }
-        return state.current
+    func currentMeasurement(of host: String) -> HostMeasurement? {
+        guard let slot = existingSlot(of: host), slots[slot].generation == generation else { return nil }
+        return slots[slot].current
     }
 }

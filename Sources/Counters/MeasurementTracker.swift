@@ -19,9 +19,12 @@ import Model
 /// A value type: the owner serialises access.
 public struct MeasurementTracker: Sendable {
     public var maxGapSeconds: Double
-    // One entry per host, its baselines in a short array: a host has a few zones and GPUs, and one lookup per
-    // host per collection is what a fleet of thousands can afford.
-    var states: [HostKey: HostState] = [:]
+    // One entry per host, its baselines in a short array: a host has a few zones and GPUs. In an array, in the
+    // order hosts first came: they come in the same order collection after collection, so the slot after the last
+    // one looked up is tried first, which spares hashing the name and a lookup in a table of thousands.
+    var slots: [HostState] = []
+    private var slotOfHost: [HostKey: Int] = [:]
+    private var cursor = 0
     /// Counts collections (`startCollection()`), so that `retainUpdated` knows which hosts this one updated.
     private(set) var generation = 0
     /// Hosts stamped with this generation: when that is all of them, `retainUpdated` has nothing to look at.
@@ -37,16 +40,12 @@ public struct MeasurementTracker: Sendable {
     /// - Parameter readingTime: the sample time of the host's node reading, the time of counters scraped with
     ///   it (`scrapedWithReading`); without it those counters are left out.
     public mutating func update(_ sample: PowerSample, readingTime: Double? = nil) -> HostMeasurement? {
-        update(sample, key: HostKey(sample.host), readingTime: readingTime)
-    }
-
-    /// The same with the host's key already made (`PowerCollection` makes it once per host).
-    mutating func update(_ sample: PowerSample, key: HostKey, readingTime: Double?) -> HostMeasurement? {
+        let slot = slotAdding(sample.host)
         let generation = self.generation
-        // In place: a copy out of the dictionary would copy the host's baselines on every sample.
+        let maxGap = maxGapSeconds
+        // In place: a copy out of the array would copy the host's baselines on every sample.
         let (measurement, fresh) = Self.update(
-            &states[key, default: HostState()], sample, readingTime: readingTime, maxGap: maxGapSeconds,
-            generation: generation)
+            &slots[slot], sample, readingTime: readingTime, maxGap: maxGap, generation: generation)
         if fresh { stamped += 1 }
         return measurement
     }
@@ -59,12 +58,36 @@ public struct MeasurementTracker: Sendable {
         return (state.update(sample, readingTime: readingTime, maxGap: maxGap, generation: generation), fresh)
     }
 
+    /// The slot of a host, if it has one.
+    mutating func slot(of host: String) -> Int? {
+        if cursor < slots.count, slots[cursor].host == host {
+            cursor += 1
+            return cursor - 1
+        }
+        guard let slot = slotOfHost[HostKey(host)] else { return nil }
+        cursor = slot + 1
+        return slot
+    }
+
+    /// The slot of a host, adding one at first sight.
+    mutating func slotAdding(_ host: String) -> Int {
+        if let slot = slot(of: host) { return slot }
+        slots.append(HostState(host: host))
+        slotOfHost[HostKey(host)] = slots.count - 1
+        cursor = slots.count
+        return slots.count - 1
+    }
+
+    /// The slot of a host without moving the cursor.
+    func existingSlot(of host: String) -> Int? { slotOfHost[HostKey(host)] }
+
     /// Counts a state stamped for the first time this collection.
     mutating func countStamp() { stamped += 1 }
 
     /// One host's baselines, whether it ever had a gauge, and its GPUs' latest utilisation; and what this
     /// collection filed for it (`MeasurementTracker+Collection.swift`).
     struct HostState {
+        let host: String
         var baselines: [CounterBaseline] = []
         var gauged = false
         var utilisation: [String: Double]?
@@ -163,7 +186,7 @@ public struct MeasurementTracker: Sendable {
 
     /// Forgets hosts not in `hosts` (gone from the fleet), so memory follows the fleet.
     public mutating func retain(hosts: Set<String>) {
-        forget(states.keys.filter { !hosts.contains($0.name) })
+        forget { !hosts.contains($0.host) }
     }
 
     /// Starts a collection: hosts updated from now on count as seen by `retainUpdated(orWhere:)`.
@@ -175,16 +198,23 @@ public struct MeasurementTracker: Sendable {
     /// Forgets hosts not updated since `startCollection()` unless `keep` says otherwise (a host read but not
     /// measured this time keeps its baselines); `keep` is asked only about those.
     public mutating func retainUpdated(orWhere keep: (HostKey) -> Bool) {
-        guard stamped < states.count else { return }
-        forget(states.compactMap { $0.value.generation != generation && !keep($0.key) ? $0.key : nil })
+        guard stamped < slots.count else { return }
+        let generation = self.generation
+        forget { $0.generation != generation && !keep(HostKey($0.host)) }
     }
 
-    private mutating func forget(_ hosts: [HostKey]) {
-        for host in hosts where states.removeValue(forKey: host)?.generation == generation { stamped -= 1 }
+    private mutating func forget(where gone: (HostState) -> Bool) {
+        let generation = self.generation
+        let leaving = slots.filter(gone)
+        guard !leaving.isEmpty else { return }
+        stamped -= leaving.count { $0.generation == generation }
+        slots.removeAll(where: gone)
+        slotOfHost = Dictionary(uniqueKeysWithValues: slots.indices.map { (HostKey(slots[$0].host), $0) })
+        cursor = 0
     }
 
     /// Hosts with a baseline.
-    public var hosts: [String] { states.filter { $0.value.hasBaseline }.keys.map(\.name).sorted() }
+    public var hosts: [String] { slots.filter(\.hasBaseline).map(\.host).sorted() }
 
     /// Moves one counter's baseline to its new value; returns its power over the interval, if known.
     static func advance(

@@ -57,7 +57,7 @@ public struct PowerCollection: Sendable {
 
     /// Measures a host's sample now, or once its reading is recorded when a counter takes the reading's time.
     private mutating func file(_ sample: PowerSample) {
-        tracker.file(sample, key: HostKey(sample.host))
+        tracker.file(sample)
     }
 
     /// The index a host's first sample claimed, claiming it for `index` if none did.
@@ -69,7 +69,7 @@ public struct PowerCollection: Sendable {
     /// The measurement of a join key in this collection, if any; a sample waiting for its host's reading has
     /// none until that reading is recorded.
     public func measurement(of joinKey: String) -> HostMeasurement? {
-        tracker.currentMeasurement(of: HostKey(joinKey))
+        tracker.currentMeasurement(of: joinKey)
     }
 
     /// Integrates one reading with the host's measured power, or its (calibrated) profile.
@@ -81,9 +81,8 @@ public struct PowerCollection: Sendable {
         _ reading: HostReading, joinKey: String, profile: PowerProfile, intensity: GramsPerKilowattHour,
         region: String = "", into ledger: inout HostLedger, at now: Double
     ) -> HostLedger.Outcome {
-        let key = HostKey(joinKey)
-        let (measurement, filed) = tracker.measurement(of: key, readAt: reading.timestamp)
-        if !filed { readUnmeasured.insert(key) }
+        let (measurement, filed) = tracker.measurement(of: joinKey, readAt: reading.timestamp)
+        if !filed { readUnmeasured.insert(HostKey(joinKey)) }
         if calibrated?.profile != profile { calibrated = (profile, calibrator.calibratedProfile(for: profile)) }
         let result = ledger.recordInterval(
             reading, profile: profile, intensity: intensity, region: region, measurement: measurement,

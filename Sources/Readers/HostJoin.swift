@@ -68,16 +68,19 @@ public struct HostJoin: Sendable, Equatable {
     public static func hostPart(_ value: String) -> String {
         // Byte scan: this runs for every measured series of a collection.
         var text = value
-        return text.withUTF8 { bytes in
-            guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return value }
-            let head = UnsafeBufferPointer(rebasing: bytes[..<colon])
+        let end = text.withUTF8 { bytes -> Int? in
+            guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+            let head = bytes[..<colon]
             if bytes.first == UInt8(ascii: "[") {
                 // "[v6]:port" keeps the brackets; a bracketed address without a port has nothing to cut.
-                return head.last == UInt8(ascii: "]") ? String(decoding: head, as: UTF8.self) : value
+                return head.last == UInt8(ascii: "]") ? colon : nil
             }
             // A bare IPv6 address has colons but no port.
-            return head.contains(UInt8(ascii: ":")) ? value : String(decoding: head, as: UTF8.self)
+            return head.contains(UInt8(ascii: ":")) ? nil : colon
         }
+        guard let end else { return value }
+        // A slice of a valid string, copied without checking its UTF-8 again.
+        return String(Substring(value.utf8.prefix(end)))
     }
 
     /// `replacement` with `$N` and `${N}` replaced by capture group N (empty when absent or unmatched).
