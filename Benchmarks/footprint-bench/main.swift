@@ -342,36 +342,35 @@ FileHandle.standardError.write(
             .utf8))
 
 // --- measured power: one bridge collection with every host measured ------------------------------------
-// Each host has an IPMI reading and a RAPL package counter (with its sample time); every tenth host has a GPU
-// with a DCGM energy counter. The nine answers are decoded, joined to hosts, turned into interval power and
-// integrated with the readings above, as a live collection would.
+// Each host has an IPMI reading and a RAPL package counter; every tenth host has a GPU with a DCGM energy
+// counter. The answers are what Prometheus returns to the reader's queries (`MeasuredPowerReader.queries`):
+// meters summed per instance, a zone or GPU per instance and its identifying labels, the DCGM counters with
+// one sample time per instance. RAPL zones have none: they come from the node job's targets, which export
+// node_cpu_seconds_total, so they take the node reading's sample time. They are decoded, joined to hosts, turned into interval power and integrated
+// with the readings above, as a live collection would.
 var ipmi: [(labels: [String: String], value: String)] = []
 var rapl: [(labels: [String: String], value: String)] = []
 var dcgm: [(labels: [String: String], value: String)] = []
+var dcgmTimes: [(labels: [String: String], value: String)] = []
 for (index, host) in hosts.enumerated() {
-    ipmi.append(
+    // sum by (instance) (ipmi_dcmi_power_consumption_watts)
+    ipmi.append((["instance": host.host], "\(150 + index % 200)"))
+    // max by (instance, path, rapl_zone, index) (node_rapl_package_joules_total)
+    rapl.append(
         (
-            ["__name__": "ipmi_dcmi_power_consumption_watts", "instance": host.host, "job": "ipmi"],
-            "\(150 + index % 200)"
+            ["instance": host.host, "index": "0", "path": "/sys/class/powercap/intel-rapl:0"],
+            String(100_000 + Double(index))
         ))
-    let zone = ["instance": host.host, "job": "node", "index": "0", "path": "/sys/class/powercap/intel-rapl:0"]
-    var value = zone
-    value["__name__"] = "node_rapl_package_joules_total"
-    rapl.append((value, String(100_000 + Double(index))))
-    var sampleTime = zone
-    sampleTime["footprint_sample"] = "timestamp"
-    rapl.append((sampleTime, String(time - Double(index % 15))))
     if index % 10 == 0 {
-        dcgm.append(
-            (
-                ["__name__": "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "instance": host.host, "UUID": "GPU-\(index)"],
-                "\(index * 1000)"
-            ))
+        // max by (instance, UUID, uuid, gpu) (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION) or its sample time
+        dcgm.append((["instance": host.host, "UUID": "GPU-\(index)", "gpu": "0"], "\(index * 1000)"))
+        dcgmTimes.append(
+            (["instance": host.host, "footprint_sample": "timestamp"], String(time - Double(index % 30))))
     }
 }
 let measuredBodies: [(MeasuredPowerFamilies.Family, [UInt8])] = [
     (.node, vectorJSON(ipmi, time: time)), (.raplPackage, vectorJSON(rapl, time: time)),
-    (.dcgmEnergy, vectorJSON(dcgm, time: time)),
+    (.dcgmEnergy, vectorJSON(dcgm + dcgmTimes, time: time)),
 ]
 let measuredBytes = measuredBodies.reduce(0) { $0 + $1.1.count }
 let readingsForPower =
@@ -404,7 +403,8 @@ var collectionTime = time
 let measuredSeconds = measure(runs: runs, target: target) {
     var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: collectionTime)
     for (family, body) in measuredBodies {
-        guard let answer = try? PrometheusQueryResponse.decode(body) else { continue }
+        let labels = MeasuredPowerReader.Assembler.columnLabels(family, join: .instanceHost)
+        guard let answer = try? PrometheusQueryResponse.decodeColumns(body, labels: labels) else { continue }
         assembler.add(family, answer)
     }
     let samples = assembler.result.samples

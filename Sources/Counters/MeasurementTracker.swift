@@ -13,14 +13,22 @@ import Model
 ///   (a BMC's DCMI figure is itself an average over its own sampling period). Averaging the interval's two ends
 ///   instead would smear a load change into the interval before it and bias the calibration's pairing.
 /// - A GPU with an energy counter uses it; its power gauge only stands in when it has none.
+/// - A counter scraped with the host's node reading (`scrapedWithReading`) takes the reading's sample time.
 /// - Time going backwards, or a gap longer than `maxGapSeconds`, makes a counter's value a new baseline.
 ///
 /// A value type: the owner serialises access.
 public struct MeasurementTracker: Sendable {
     public var maxGapSeconds: Double
-    private var counters: [String: [Key: CounterBaseline]] = [:]
-    private var gauged: Set<String> = []
-    private var utilisation: [String: [String: Double]] = [:]
+    // One entry per host, its baselines in a short array: a host has a few zones and GPUs. In an array, in the
+    // order hosts first came: they come in the same order collection after collection, so the slot after the last
+    // one looked up is tried first, which spares hashing the name and a lookup in a table of thousands.
+    var slots: [HostState] = []
+    private var slotOfHost: [HostKey: Int] = [:]
+    private var cursor = 0
+    /// Counts collections (`startCollection()`), so that `retainUpdated` knows which hosts this one updated.
+    private(set) var generation = 0
+    /// Hosts stamped with this generation: when that is all of them, `retainUpdated` has nothing to look at.
+    private var stamped = 0
 
     public init(maxGapSeconds: Double = 900) {
         self.maxGapSeconds = maxGapSeconds
@@ -28,49 +36,124 @@ public struct MeasurementTracker: Sendable {
 
     /// Takes a host's new sample and returns its measured power since the previous one; nil when nothing
     /// could be measured yet (a first sample of counters only).
-    public mutating func update(_ sample: PowerSample) -> HostMeasurement? {
-        // Fixed slots per domain, not dictionaries: this runs for every measured host of every collection.
-        var counted = DomainSums()
-        var gpuWatts: [String: Double] = [:]
-        for counter in sample.counters {
-            let key = Key(domain: counter.domain, id: counter.id)
-            let time = counter.timestamp ?? sample.timestamp
-            guard time.isFinite, counter.joules.isFinite, counter.joules >= 0 else { continue }
-            // In place: copying a host's baselines out of the dictionary would copy them on every sample.
-            let watts = Self.advance(
-                &counters[sample.host, default: [:]][key], to: counter, at: time, maxGap: maxGapSeconds)
-            guard let watts else { continue }
-            if counter.domain == .gpu {
-                gpuWatts[counter.id, default: 0] += watts
-            } else {
-                counted.add(watts, to: counter.domain)
+    ///
+    /// - Parameter readingTime: the sample time of the host's node reading, the time of counters scraped with
+    ///   it (`scrapedWithReading`); without it those counters are left out.
+    public mutating func update(_ sample: PowerSample, readingTime: Double? = nil) -> HostMeasurement? {
+        let slot = slotAdding(sample.host)
+        let generation = self.generation
+        let maxGap = maxGapSeconds
+        // In place: a copy out of the array would copy the host's baselines on every sample.
+        let (measurement, fresh) = Self.update(
+            &slots[slot], sample, readingTime: readingTime, maxGap: maxGap, generation: generation)
+        if fresh { stamped += 1 }
+        return measurement
+    }
+
+    /// Updates one host's state; `fresh` when this is the state's first stamp of the collection.
+    static func update(
+        _ state: inout HostState, _ sample: PowerSample, readingTime: Double?, maxGap: Double, generation: Int
+    ) -> (HostMeasurement?, fresh: Bool) {
+        let fresh = state.generation != generation
+        return (state.update(sample, readingTime: readingTime, maxGap: maxGap, generation: generation), fresh)
+    }
+
+    /// The slot of a host, if it has one.
+    mutating func slot(of host: String) -> Int? {
+        if cursor < slots.count, slots[cursor].host == host {
+            cursor += 1
+            return cursor - 1
+        }
+        guard let slot = slotOfHost[HostKey(host)] else { return nil }
+        cursor = slot + 1
+        return slot
+    }
+
+    /// The slot of a host, adding one at first sight.
+    mutating func slotAdding(_ host: String) -> Int {
+        if let slot = slot(of: host) { return slot }
+        slots.append(HostState(host: host))
+        slotOfHost[HostKey(host)] = slots.count - 1
+        cursor = slots.count
+        return slots.count - 1
+    }
+
+    /// The slot of a host without moving the cursor.
+    func existingSlot(of host: String) -> Int? { slotOfHost[HostKey(host)] }
+
+    /// Counts a state stamped for the first time this collection.
+    mutating func countStamp() { stamped += 1 }
+
+    /// One host's baselines, whether it ever had a gauge, and its GPUs' latest utilisation; and what this
+    /// collection filed for it (`MeasurementTracker+Collection.swift`).
+    struct HostState {
+        let host: String
+        var baselines: [CounterBaseline] = []
+        var gauged = false
+        var utilisation: [String: Double]?
+        /// The collection that last updated or filed the host.
+        var generation = 0
+        /// This collection's sample, when it waits for the host's reading.
+        var staged: PowerSample?
+        /// This collection's measurement, once known.
+        var current: HostMeasurement?
+
+        mutating func update(
+            _ sample: PowerSample, readingTime: Double?, maxGap: Double, generation: Int
+        ) -> HostMeasurement? {
+            self.generation = generation
+            // Fixed slots per domain, not dictionaries: this runs for every measured host of every collection.
+            var counted = DomainSums()
+            var gpuWatts: [String: Double] = [:]
+            for counter in sample.counters {
+                let time = counter.scrapedWithReading ? readingTime : counter.timestamp ?? sample.timestamp
+                guard let time, time.isFinite, counter.joules.isFinite, counter.joules >= 0 else { continue }
+                let watts: Double?
+                if let slot = baselines.firstIndex(where: { $0.domain == counter.domain && $0.id == counter.id }) {
+                    watts = MeasurementTracker.advance(&baselines[slot], to: counter, at: time, maxGap: maxGap)
+                } else {
+                    baselines.append(
+                        CounterBaseline(domain: counter.domain, id: counter.id, joules: counter.joules, time: time))
+                    watts = nil
+                }
+                guard let watts else { continue }
+                if counter.domain == .gpu {
+                    gpuWatts[counter.id, default: 0] += watts
+                } else {
+                    counted.add(watts, to: counter.domain)
+                }
             }
+
+            var gauged = DomainSums()
+            if !sample.gauges.isEmpty { self.gauged = true }
+            for gauge in sample.gauges where gauge.watts.isFinite && gauge.watts >= 0 {
+                if gauge.domain == .gpu {
+                    // A counter of the same GPU is exact over the interval: the gauge only stands in for it.
+                    if gpuWatts[gauge.id] == nil { gpuWatts[gauge.id] = gauge.watts }
+                } else {
+                    gauged.add(gauge.watts, to: gauge.domain)
+                }
+            }
+            // A domain with a counter uses it; its gauges only stand in where it has none.
+            func watts(_ domain: PowerSample.Domain) -> Watts? {
+                (counted[domain] ?? gauged[domain]).map(Watts.init)
+            }
+            var measurement = HostMeasurement(
+                nodeWatts: watts(.node), packageWatts: watts(.raplPackage), dramWatts: watts(.raplDram),
+                psysWatts: watts(.raplPsys))
+            if !gpuWatts.isEmpty || !sample.gpuUtilisation.isEmpty || utilisation != nil {
+                let usage = sample.gpuUtilisation.filter { $0.value.isFinite }
+                if !gpuWatts.isEmpty {
+                    measurement.gpuWatts = Watts(gpuWatts.values.reduce(0, +))
+                    measurement.gpuBusyRatio = MeasurementTracker.busyRatio(gpuWatts, usage, utilisation ?? [:])
+                }
+                utilisation = usage.isEmpty ? nil : usage
+            }
+            return measurement.isEmpty ? nil : measurement
         }
 
-        var gauged = DomainSums()
-        if !sample.gauges.isEmpty { self.gauged.insert(sample.host) }
-        for gauge in sample.gauges where gauge.watts.isFinite && gauge.watts >= 0 {
-            if gauge.domain == .gpu {
-                // A counter of the same GPU is exact over the interval: the gauge only stands in for it.
-                if gpuWatts[gauge.id] == nil { gpuWatts[gauge.id] = gauge.watts }
-            } else {
-                gauged.add(gauge.watts, to: gauge.domain)
-            }
-        }
-        // A domain with a counter uses it; its gauges only stand in where it has none.
-        func watts(_ domain: PowerSample.Domain) -> Watts? { (counted[domain] ?? gauged[domain]).map(Watts.init) }
-        var measurement = HostMeasurement(
-            nodeWatts: watts(.node), packageWatts: watts(.raplPackage), dramWatts: watts(.raplDram),
-            psysWatts: watts(.raplPsys))
-        if !gpuWatts.isEmpty || !sample.gpuUtilisation.isEmpty || utilisation[sample.host] != nil {
-            let usage = sample.gpuUtilisation.filter { $0.value.isFinite }
-            if !gpuWatts.isEmpty {
-                measurement.gpuWatts = Watts(gpuWatts.values.reduce(0, +))
-                measurement.gpuBusyRatio = Self.busyRatio(gpuWatts, usage, utilisation[sample.host] ?? [:])
-            }
-            utilisation[sample.host] = usage.isEmpty ? nil : usage
-        }
-        return measurement.isEmpty ? nil : measurement
+        /// Whether the host has a baseline (a counter or a gauge seen).
+        var hasBaseline: Bool { !baselines.isEmpty || gauged }
     }
 
     /// Watts per measured domain other than GPUs; nil for a domain nothing reported.
@@ -103,30 +186,53 @@ public struct MeasurementTracker: Sendable {
 
     /// Forgets hosts not in `hosts` (gone from the fleet), so memory follows the fleet.
     public mutating func retain(hosts: Set<String>) {
-        counters = counters.filter { hosts.contains($0.key) }
-        gauged = gauged.filter { hosts.contains($0) }
-        utilisation = utilisation.filter { hosts.contains($0.key) }
+        forget { !hosts.contains($0.host) }
+    }
+
+    /// Starts a collection: hosts updated from now on count as seen by `retainUpdated(orWhere:)`.
+    public mutating func startCollection() {
+        generation &+= 1
+        stamped = 0
+    }
+
+    /// Forgets hosts not updated since `startCollection()` unless `keep` says otherwise (a host read but not
+    /// measured this time keeps its baselines); `keep` is asked only about those.
+    public mutating func retainUpdated(orWhere keep: (HostKey) -> Bool) {
+        guard stamped < slots.count else { return }
+        let generation = self.generation
+        forget { $0.generation != generation && !keep(HostKey($0.host)) }
+    }
+
+    private mutating func forget(where gone: (HostState) -> Bool) {
+        let generation = self.generation
+        let leaving = slots.filter(gone)
+        guard !leaving.isEmpty else { return }
+        stamped -= leaving.count { $0.generation == generation }
+        slots.removeAll(where: gone)
+        slotOfHost = Dictionary(uniqueKeysWithValues: slots.indices.map { (HostKey(slots[$0].host), $0) })
+        cursor = 0
     }
 
     /// Hosts with a baseline.
-    public var hosts: [String] { Set(counters.keys).union(gauged).sorted() }
+    public var hosts: [String] { slots.filter(\.hasBaseline).map(\.host).sorted() }
 
     /// Moves one counter's baseline to its new value; returns its power over the interval, if known.
-    private static func advance(
-        _ baseline: inout CounterBaseline?, to counter: PowerSample.Counter, at time: Double, maxGap: Double
+    static func advance(
+        _ baseline: inout CounterBaseline, to counter: PowerSample.Counter, at time: Double, maxGap: Double
     ) -> Double? {
-        guard let old = baseline else {
-            baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
-            return nil
-        }
+        let old = baseline
         if time == old.time { return old.watts }
         guard time > old.time, time - old.time <= maxGap else {
-            baseline = CounterBaseline(joules: counter.joules, time: time, watts: nil)
+            baseline.joules = counter.joules
+            baseline.time = time
+            baseline.watts = nil
             return nil
         }
         let joules = Self.energy(from: old.joules, to: counter.joules, wrap: counter.wrapJoules)
         let watts = joules / (time - old.time)
-        baseline = CounterBaseline(joules: counter.joules, time: time, watts: watts)
+        baseline.joules = counter.joules
+        baseline.time = time
+        baseline.watts = watts
         return watts
     }
 
@@ -154,14 +260,12 @@ public struct MeasurementTracker: Sendable {
         return weights > 0 ? weighted / weights : plain.reduce(0, +) / Double(plain.count)
     }
 
-    struct Key: Hashable {
+    /// The last value of one counter of a host (its domain and id), when it was sampled, and its last power.
+    struct CounterBaseline {
         var domain: PowerSample.Domain
         var id: String
-    }
-
-    struct CounterBaseline {
         var joules: Double
         var time: Double
-        var watts: Double?
+        var watts: Double? = nil
     }
 }

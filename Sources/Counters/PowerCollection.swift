@@ -6,7 +6,8 @@ import Model
 ///    local powercap one), each filed under its host's join key.
 /// 2. `record(...)` for each host reading, instead of `HostLedger.record`: it finds the host's measurement by
 ///    its join key, applies the calibrated profile where calibration applies, integrates, and pairs whole-node
-///    intervals with the reading for the calibration.
+///    intervals with the reading for the calibration. A sample with counters scraped with the reading
+///    (`PowerSample.Counter.scrapedWithReading`) is measured here, at the reading's sample time.
 /// 3. `finish(configured:at:)` once all readings are recorded: refits every profile and forgets measurement
 ///    baselines of hosts no longer seen.
 ///
@@ -14,8 +15,10 @@ import Model
 public struct PowerCollection: Sendable {
     public private(set) var tracker: MeasurementTracker
     public private(set) var calibrator: Calibrator
-    private var measurements: [String: HostMeasurement] = [:]
-    private var seen: Set<String> = []
+    /// Join keys read this collection without a sample: their baselines are kept all the same.
+    private var readUnmeasured: Set<HostKey> = []
+    /// The calibrated profile of the profile last recorded, worked out once per collection and profile.
+    private var calibrated: (profile: PowerProfile, calibrated: PowerProfile?)?
 
     /// - Parameters:
     ///   - restoredFits: accepted fits from the state store, in force until replaced.
@@ -28,28 +31,46 @@ public struct PowerCollection: Sendable {
     /// Starts a collection with its measured samples; a host with no sample this time has no measurement.
     /// Several samples of one host (a scrape of each of its exporters) are merged first.
     public mutating func begin(samples: [PowerSample]) {
-        measurements = [:]
-        seen = []
-        // Only hosts with several samples (several exporters) are grouped; most hosts have one.
-        var counts: [String: Int] = [:]
-        for sample in samples { counts[sample.host, default: 0] += 1 }
-        var groups: [String: [PowerSample]] = [:]
-        for sample in samples where counts[sample.host] ?? 0 > 1 { groups[sample.host, default: []].append(sample) }
-        for sample in samples {
-            var combined = sample
-            if let group = groups.removeValue(forKey: sample.host) {
-                guard let all = PowerSample.merged(group) else { continue }
-                combined = all
-            } else if counts[sample.host] ?? 0 > 1 {
-                continue // merged at the host's first sample
+        readUnmeasured = []
+        calibrated = nil
+        tracker.startCollection()
+        // Samples sorted by host without repeats (the bridge reader's) need no grouping.
+        if zip(samples, samples.dropFirst()).allSatisfy({ $0.host < $1.host }) {
+            for sample in samples { file(sample) }
+            return
+        }
+        // Only hosts with several samples (several exporters) are merged; most hosts have one.
+        var first: [String: Int] = [:]
+        var later: [Int: [PowerSample]] = [:]
+        for (index, sample) in samples.enumerated() {
+            let head = Self.claim(&first[sample.host, default: -1], index)
+            if head != index { later[head, default: []].append(sample) }
+        }
+        for (index, sample) in samples.enumerated() where first[sample.host] == index {
+            if let rest = later[index] {
+                if let all = PowerSample.merged([sample] + rest) { file(all) }
+            } else {
+                file(sample)
             }
-            seen.insert(combined.host)
-            if let measurement = tracker.update(combined) { measurements[combined.host] = measurement }
         }
     }
 
-    /// The measurement of a join key in this collection, if any.
-    public func measurement(of joinKey: String) -> HostMeasurement? { measurements[joinKey] }
+    /// Measures a host's sample now, or once its reading is recorded when a counter takes the reading's time.
+    private mutating func file(_ sample: PowerSample) {
+        tracker.file(sample)
+    }
+
+    /// The index a host's first sample claimed, claiming it for `index` if none did.
+    private static func claim(_ slot: inout Int, _ index: Int) -> Int {
+        if slot < 0 { slot = index }
+        return slot
+    }
+
+    /// The measurement of a join key in this collection, if any; a sample waiting for its host's reading has
+    /// none until that reading is recorded.
+    public func measurement(of joinKey: String) -> HostMeasurement? {
+        tracker.currentMeasurement(of: joinKey)
+    }
 
     /// Integrates one reading with the host's measured power, or its (calibrated) profile.
     ///
@@ -60,11 +81,12 @@ public struct PowerCollection: Sendable {
         _ reading: HostReading, joinKey: String, profile: PowerProfile, intensity: GramsPerKilowattHour,
         region: String = "", into ledger: inout HostLedger, at now: Double
     ) -> HostLedger.Outcome {
-        seen.insert(joinKey)
-        let measurement = measurements[joinKey]
+        let (measurement, filed) = tracker.measurement(of: joinKey, readAt: reading.timestamp)
+        if !filed { readUnmeasured.insert(HostKey(joinKey)) }
+        if calibrated?.profile != profile { calibrated = (profile, calibrator.calibratedProfile(for: profile)) }
         let result = ledger.recordInterval(
             reading, profile: profile, intensity: intensity, region: region, measurement: measurement,
-            calibrated: calibrator.calibratedProfile(for: profile), at: now)
+            calibrated: calibrated?.calibrated, at: now)
         if let interval = result.interval {
             calibrator.add(interval, reading: reading, profile: profile, measurement: measurement)
         }
@@ -76,7 +98,10 @@ public struct PowerCollection: Sendable {
     /// - Returns: this collection's fit attempts, sorted by profile, for logging (rejections with their reason).
     @discardableResult
     public mutating func finish(configured: [PowerProfile], at now: Double) -> [ProfileFit] {
-        tracker.retain(hosts: seen)
+        // A sample still waiting had no reading: its counters wait for the next one, from the same baselines.
+        let read = readUnmeasured
+        tracker.retainUpdated { read.contains($0) }
+        calibrated = nil
         return calibrator.refit(configured: configured, at: now)
     }
 

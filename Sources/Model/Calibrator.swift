@@ -23,8 +23,12 @@ public struct Calibrator: Sendable {
     private var windows: [String: ProfileWindow] = [:]
     private var inForce: [String: ProfileFit] = [:]
     private var attempts: [String: ProfileFit] = [:]
-    /// Each measured host's previous observation, which tells a steady interval from one across a load change.
-    private var previous: [String: (busyShare: Double, nodeWatts: Double, time: Double)] = [:]
+    /// Each measured host's previous observation, which tells a steady interval from one across a load change;
+    /// windows name hosts by their slot here. Hosts come in the same order collection after collection, so the
+    /// slot after the last one looked up is tried before the table.
+    private var observed: [(host: String, previous: (busyShare: Double, nodeWatts: Double, time: Double)?)] = []
+    private var slotOfHost: [HostKey: Int] = [:]
+    private var cursor = 0
 
     /// The change of busy share (or relative change of the meter reading) at which an interval weighs half.
     public static let steadyChange = 0.05
@@ -44,21 +48,67 @@ public struct Calibrator: Sendable {
         profile: PowerProfile, host: String, cores: Double, idleRatio: Double, memoryActiveRatio: Double,
         nodeWatts: Watts, duration: Double, at time: Double
     ) {
-        let numbers = [cores, idleRatio, memoryActiveRatio, nodeWatts.value, duration, time]
-        guard numbers.allSatisfy(\.isFinite), cores > 0, duration > 0, nodeWatts.value >= 0 else { return }
+        // Summed, not listed: a non-finite number makes the sum non-finite, without an array per interval.
+        let numbers = cores + idleRatio + memoryActiveRatio + nodeWatts.value + duration + time
+        guard numbers.isFinite, cores > 0, duration > 0, nodeWatts.value >= 0 else { return }
         let idle = idleRatio.clampedToUnit
         let target = nodeWatts.value - profile.ramWatts * memoryActiveRatio.clampedToUnit
         let slice = Int((time / sliceSeconds).rounded(.down))
-        var change = 0.0
-        if let last = previous[host], last.time < time {
-            let meterChange = abs(nodeWatts.value - last.nodeWatts) / max(last.nodeWatts, 1)
-            change = max(abs((1 - idle) - last.busyShare), meterChange)
-        }
-        previous[host] = (1 - idle, nodeWatts.value, time)
+        let slot = slot(of: host)
+        let change = Self.replace(&observed[slot].previous, with: (1 - idle, nodeWatts.value, time))
         let steadiness = 1 / (1 + (change / Self.steadyChange) * (change / Self.steadyChange))
         windows[profile.name, default: ProfileWindow()].add(
             features: [cores * idle, cores * (1 - idle), 1], target: target, nodeWatts: nodeWatts.value,
-            busyShare: 1 - idle, cores: cores, host: host, weight: duration * steadiness, slice: slice, time: time)
+            busyShare: 1 - idle, cores: cores, host: slot, weight: duration * steadiness, slice: slice, time: time)
+    }
+
+    /// The slot of a host, added at first sight.
+    private mutating func slot(of host: String) -> Int {
+        if cursor < observed.count, observed[cursor].host == host {
+            cursor += 1
+            return cursor - 1
+        }
+        let key = HostKey(host)
+        let slot: Int
+        if let known = slotOfHost[key] {
+            slot = known
+        } else {
+            slot = observed.count
+            observed.append((host, nil))
+            slotOfHost[key] = slot
+        }
+        cursor = slot + 1
+        return slot
+    }
+
+    /// Forgets hosts with neither a previous observation nor a place in a window, renumbering the others.
+    private mutating func compact() {
+        guard observed.contains(where: { $0.previous == nil }) else { return }
+        var inWindows = Set<Int>()
+        for window in windows.values { inWindows.formUnion(window.hosts.keys) }
+        let kept = observed.indices.filter { observed[$0].previous != nil || inWindows.contains($0) }
+        guard kept.count < observed.count else { return }
+        var renumbered: [Int: Int] = [:]
+        for (new, old) in kept.enumerated() { renumbered[old] = new }
+        observed = kept.map { observed[$0] }
+        slotOfHost = Dictionary(uniqueKeysWithValues: observed.indices.map { (HostKey(observed[$0].host), $0) })
+        for name in windows.keys { windows[name]?.renumber(renumbered) }
+        cursor = 0
+    }
+
+    /// How far a host's busy share or relative meter reading moved since its previous observation (0 without
+    /// one), which `observation` then replaces: one lookup per interval.
+    private static func replace(
+        _ last: inout (busyShare: Double, nodeWatts: Double, time: Double)?,
+        with observation: (busyShare: Double, nodeWatts: Double, time: Double)
+    ) -> Double {
+        var change = 0.0
+        if let last, last.time < observation.time {
+            let meterChange = abs(observation.nodeWatts - last.nodeWatts) / max(last.nodeWatts, 1)
+            change = max(abs(observation.busyShare - last.busyShare), meterChange)
+        }
+        last = observation
+        return change
     }
 
     /// Drops what fell out of the window and fits every profile that has observations (or a fit in force).
@@ -73,7 +123,10 @@ public struct Calibrator: Sendable {
             windows[name]?.prune(olderThanSlice: oldestSlice, time: now - settings.windowSeconds)
         }
         windows = windows.filter { !$0.value.isEmpty }
-        previous = previous.filter { $0.value.time >= now - settings.windowSeconds }
+        for slot in observed.indices where (observed[slot].previous?.time ?? .infinity) < now - settings.windowSeconds {
+            observed[slot].previous = nil
+        }
+        compact()
         var outcomes: [ProfileFit] = []
         for profile in configured {
             guard let window = windows[profile.name] else {
@@ -216,21 +269,27 @@ struct ProfileWindow: Sendable {
     }
 
     var slices: [Int: Sums] = [:]
-    /// Each host's latest observation time.
-    var hosts: [String: Double] = [:]
+    /// Each host's latest observation time, by its slot in the calibrator.
+    var hosts: [Int: Double] = [:]
 
     var isEmpty: Bool { slices.isEmpty }
 
     var total: Sums { slices.values.reduce(into: Sums()) { $0.merge($1) } }
 
     mutating func add(
-        features: [Double], target: Double, nodeWatts: Double, busyShare: Double, cores: Double, host: String,
+        features: [Double], target: Double, nodeWatts: Double, busyShare: Double, cores: Double, host: Int,
         weight: Double, slice: Int, time: Double
     ) {
         // Mutated in place: a copy out of the dictionary would copy the sums' arrays on every observation.
         slices[slice, default: Sums()].add(
             features, target, nodeWatts: nodeWatts, busyShare: busyShare, cores: cores, weight: weight)
-        hosts[host] = max(hosts[host] ?? time, time)
+        Self.advance(&hosts[host, default: time], to: time)
+    }
+
+    private static func advance(_ latest: inout Double, to time: Double) { latest = max(latest, time) }
+
+    mutating func renumber(_ slots: [Int: Int]) {
+        hosts = Dictionary(uniqueKeysWithValues: hosts.compactMap { old, time in slots[old].map { ($0, time) } })
     }
 
     mutating func prune(olderThanSlice oldest: Int, time: Double) {

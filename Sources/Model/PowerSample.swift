@@ -30,13 +30,21 @@ public struct PowerSample: Sendable, Equatable {
         /// When this counter was sampled, Unix seconds, where it differs from the sample's (counters of other
         /// exporters are scraped at other times); nil for the sample's time.
         public var timestamp: Double?
+        /// Whether the counter came in the same scrape as the host's node reading (node_exporter's RAPL zones,
+        /// read through Prometheus without a sample time of their own): its time is the reading's, and it
+        /// counts only once the reading is known (`PowerCollection.record`). `timestamp` is then nil.
+        public var scrapedWithReading: Bool
 
-        public init(domain: Domain, id: String, joules: Double, wrapJoules: Double? = nil, timestamp: Double? = nil) {
+        public init(
+            domain: Domain, id: String, joules: Double, wrapJoules: Double? = nil, timestamp: Double? = nil,
+            scrapedWithReading: Bool = false
+        ) {
             self.domain = domain
             self.id = id
             self.joules = joules
             self.wrapJoules = wrapJoules
             self.timestamp = timestamp
+            self.scrapedWithReading = scrapedWithReading
         }
     }
 
@@ -82,7 +90,7 @@ public struct PowerSample: Sendable, Equatable {
             result.timestamp = max(result.timestamp, sample.timestamp)
             result.counters += sample.counters.map { counter in
                 var stamped = counter
-                stamped.timestamp = counter.timestamp ?? sample.timestamp
+                if !counter.scrapedWithReading { stamped.timestamp = counter.timestamp ?? sample.timestamp }
                 return stamped
             }
             result.gauges += sample.gauges
@@ -90,6 +98,9 @@ public struct PowerSample: Sendable, Equatable {
         }
         return result
     }
+
+    /// Whether a counter waits for the host's node reading to know its time.
+    public var waitsForReading: Bool { counters.contains { $0.scrapedWithReading } }
 
     /// Whether the sample carries any value at all.
     public var isEmpty: Bool { counters.isEmpty && gauges.isEmpty }

@@ -46,7 +46,12 @@ public struct HostJoin: Sendable, Equatable {
 
     /// The join key of a measured series; nil when it lacks the label or the pattern does not match.
     public func key(_ labels: [String: String]) -> String? {
-        guard let value = labels[label], !value.isEmpty else { return nil }
+        labels[label].flatMap(key(value:))
+    }
+
+    /// The join key of a series whose join label has `value`; nil when it is empty or the pattern does not match.
+    public func key(value: String) -> String? {
+        guard !value.isEmpty else { return nil }
         guard let regex else { return Self.hostPart(value) }
         guard let match = value.wholeMatch(of: regex.regex) else { return nil }
         let key = Self.expand(replacement, groups: match.output.map { $0.substring.map(String.init) })
@@ -62,15 +67,20 @@ public struct HostJoin: Sendable, Equatable {
     /// The join key of a node reading's host (its `host` value, usually `instance`): the part before the last `:`.
     public static func hostPart(_ value: String) -> String {
         // Byte scan: this runs for every measured series of a collection.
-        let bytes = value.utf8
-        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return value }
-        let head = bytes[..<colon]
-        if bytes.first == UInt8(ascii: "[") {
-            // "[v6]:port" keeps the brackets; a bracketed address without a port has nothing to cut.
-            return head.last == UInt8(ascii: "]") ? String(Substring(head)) : value
+        var text = value
+        let end = text.withUTF8 { bytes -> Int? in
+            guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+            let head = bytes[..<colon]
+            if bytes.first == UInt8(ascii: "[") {
+                // "[v6]:port" keeps the brackets; a bracketed address without a port has nothing to cut.
+                return head.last == UInt8(ascii: "]") ? colon : nil
+            }
+            // A bare IPv6 address has colons but no port.
+            return head.contains(UInt8(ascii: ":")) ? nil : colon
         }
-        // A bare IPv6 address has colons but no port.
-        return head.contains(UInt8(ascii: ":")) ? value : String(Substring(head))
+        guard let end else { return value }
+        // A slice of a valid string, copied without checking its UTF-8 again.
+        return String(Substring(value.utf8.prefix(end)))
     }
 
     /// `replacement` with `$N` and `${N}` replaced by capture group N (empty when absent or unmatched).

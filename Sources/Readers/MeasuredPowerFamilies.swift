@@ -27,6 +27,15 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
             case .node, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation: false
             }
         }
+
+        /// Whether the family comes from node_exporter, in the scrape that gives a host's node reading when that
+        /// target also exports `node_cpu_seconds_total`.
+        public var isNodeExporter: Bool {
+            switch self {
+            case .raplPackage, .raplDram, .raplPsys: true
+            case .node, .dcgmEnergy, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation: false
+            }
+        }
     }
 
     /// The whole-node power gauge, in watts.
@@ -69,40 +78,66 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
     public static func add(
         _ family: Family, value: Double, labels: [String: String], sampleTime: Double?, to sample: inout PowerSample
     ) -> Bool {
+        let id =
+            switch family {
+            case .raplPackage, .raplDram, .raplPsys: zoneID(labels)
+            case .node: seriesID(labels)
+            case .dcgmEnergy, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation: gpuID(labels)
+            }
+        return add(family, value: value, id: id, sampleTime: sampleTime, to: &sample)
+    }
+
+    /// Adds one series' value to a host's sample under the zone, GPU or meter id already worked out.
+    ///
+    /// - Parameter scrapedWithReading: for RAPL counters without a sample time, that they take the time of the
+    ///   host's node reading (`PowerSample.Counter.scrapedWithReading`).
+    @discardableResult
+    static func add(
+        _ family: Family, value: Double, id: String, sampleTime: Double?, scrapedWithReading: Bool = false,
+        to sample: inout PowerSample
+    ) -> Bool {
         guard value.isFinite, value >= 0 else { return false }
         switch family {
         case .raplPackage, .raplDram, .raplPsys:
             let domain: PowerSample.Domain =
                 family == .raplPackage ? .raplPackage : family == .raplDram ? .raplDram : .raplPsys
             sample.counters.append(
-                .init(domain: domain, id: zoneID(labels), joules: value, timestamp: sampleTime))
+                .init(
+                    domain: domain, id: id, joules: value, timestamp: sampleTime,
+                    scrapedWithReading: sampleTime == nil && scrapedWithReading))
         case .dcgmEnergy:
-            sample.counters.append(
-                .init(domain: .gpu, id: gpuID(labels), joules: value / 1000, timestamp: sampleTime))
+            sample.counters.append(.init(domain: .gpu, id: id, joules: value / 1000, timestamp: sampleTime))
         case .node:
-            sample.gauges.append(.init(domain: .node, id: seriesID(labels), watts: value))
+            sample.gauges.append(.init(domain: .node, id: id, watts: value))
         case .dcgmPower, .nvidiaSMIPower:
-            sample.gauges.append(.init(domain: .gpu, id: gpuID(labels), watts: value))
+            sample.gauges.append(.init(domain: .gpu, id: id, watts: value))
         case .dcgmUtilisation:
-            sample.gpuUtilisation[gpuID(labels)] = value / 100
+            sample.gpuUtilisation[id] = value / 100
         case .nvidiaSMIUtilisation:
-            sample.gpuUtilisation[gpuID(labels)] = value
+            sample.gpuUtilisation[id] = value
         }
         return true
     }
 
-    /// One series of a family within an answer: its host and its zone, GPU or meter.
-    struct SeriesKey: Hashable {
-        var host: String
-        var id: String
+    /// The labels that tell a family's series of one host apart, in the order `id(_:_:)` reads them: a RAPL
+    /// zone's, a GPU's; none for a whole-node meter, whose answer is summed per join key.
+    static func idLabels(_ family: Family) -> [String] {
+        switch family {
+        case .raplPackage, .raplDram, .raplPsys: ["path", "rapl_zone", "index"]
+        case .dcgmEnergy, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation: ["UUID", "uuid", "gpu"]
+        case .node: []
+        }
     }
 
-    static func seriesKey(_ family: Family, host: String, labels: [String: String]) -> SeriesKey {
+    /// The id of a series from the values of `idLabels(family)`, in that order; the same as `zoneID`/`gpuID` of
+    /// its labels.
+    static func id(_ family: Family, _ values: (String?, String?, String?)) -> String {
         switch family {
-        case .raplPackage, .raplDram, .raplPsys: SeriesKey(host: host, id: zoneID(labels))
+        case .raplPackage, .raplDram, .raplPsys:
+            values.0 ?? values.1.map { "\($0):\(values.2 ?? "")" } ?? values.2 ?? ""
         case .dcgmEnergy, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation:
-            SeriesKey(host: host, id: gpuID(labels))
-        case .node: SeriesKey(host: host, id: seriesID(labels))
+            values.0 ?? values.1 ?? values.2.map { "gpu\($0)" } ?? ""
+        case .node: ""
         }
     }
 
@@ -116,7 +151,7 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
         labels["UUID"] ?? labels["uuid"] ?? labels["gpu"].map { "gpu\($0)" } ?? ""
     }
 
-    /// A meter without identifying labels of its own: all of its labels but the name, sorted.
+    /// A scraped meter without identifying labels of its own: all of its labels but the name, sorted.
     static func seriesID(_ labels: [String: String]) -> String {
         labels.filter { $0.key != "__name__" && $0.key != MeasuredPowerReader.sampleLabel }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value)" }.joined(separator: ",")

@@ -5,9 +5,16 @@ import Model
 /// Reads the measured power of every host from a Prometheus server (bridge mode): one instant query per
 /// measured metric family per collection, whatever the host count.
 ///
-/// Counter families ask for their values and, in the same query, each series' own sample time (`timestamp()` on
-/// the selector, tagged with the label `footprint_sample="timestamp"`), so a counter's delta is divided by the
-/// time between the scrapes it came from, not between two collections. Gauges take the evaluation time.
+/// Each query aggregates in Prometheus down to the labels the reader uses, so an answer carries no label it would
+/// throw away: a whole-node meter is summed per join label value (`sum by (instance) (…)`, as the meters of one
+/// host are added up anyway), a RAPL zone or a GPU keeps the join label and the labels that identify it
+/// (`max by (instance, path, rapl_zone, index) (…)`, `max by (instance, UUID, uuid, gpu) (…)`; `max` only
+/// collapses copies of one series that differ in other labels).
+///
+/// Counter families ask, in the same query, for their sample time (`timestamp()` on the selector, tagged with
+/// the label `footprint_sample="timestamp"`), so a counter's delta is divided by the time between the scrapes it
+/// came from, not between two collections. The time is taken per join label value (`max by (instance)`): the
+/// counters of one target come from one scrape and share its time. Gauges take the evaluation time.
 /// Series are joined to hosts by `HostJoin`; a series without a join key is skipped and counted.
 public struct MeasuredPowerReader: Sendable {
     public struct Settings: Sendable, Equatable {
@@ -56,17 +63,31 @@ public struct MeasuredPowerReader: Sendable {
             (
                 $0,
                 Self.query(
-                    settings.families.metricName($0), isCounter: $0.isCounter, selector: settings.prometheus.selector)
+                    settings.families.metricName($0), family: $0, selector: settings.prometheus.selector,
+                    joinLabel: settings.join.label)
             )
         }
     }
 
-    static func query(_ metric: String, isCounter: Bool, selector: String) -> String {
+    static func query(
+        _ metric: String, family: MeasuredPowerFamilies.Family, selector: String, joinLabel: String
+    ) -> String {
         var inner = selector.trimmingSpaces
         if inner.hasPrefix("{") && inner.hasSuffix("}") { inner = String(inner.dropFirst().dropLast()).trimmingSpaces }
         let series = inner.isEmpty ? metric : "\(metric){\(inner)}"
-        guard isCounter else { return series }
-        return #"\#(series) or label_replace(timestamp(\#(series)), "\#(sampleLabel)", "timestamp", "", "")"#
+        let grouping = ([joinLabel] + MeasuredPowerFamilies.idLabels(family).filter { $0 != joinLabel }).joined(
+            separator: ", ")
+        let values = family == .node ? "sum by (\(grouping)) (\(series))" : "max by (\(grouping)) (\(series))"
+        guard family.isCounter else { return values }
+        var times = "max by (\(joinLabel)) (timestamp(\(series)))"
+        if family.isNodeExporter {
+            // Only targets without node_cpu_seconds_total: the others' zones came with the host's node reading.
+            let target = ([joinLabel] + ["instance", "job"].filter { $0 != joinLabel }).joined(separator: ", ")
+            let cpu = "node_cpu_seconds_total{\(inner.isEmpty ? "" : inner + ",")mode=\"idle\"}"
+            times =
+                "max by (\(target)) (timestamp(\(series))) unless on (instance, job) count by (instance, job) (\(cpu))"
+        }
+        return #"\#(values) or label_replace(\#(times), "\#(sampleLabel)", "timestamp", "", "")"#
     }
 
     /// Reads every family as of `time` (Unix seconds). A failed query fails the read, so a collection never
@@ -74,61 +95,16 @@ public struct MeasuredPowerReader: Sendable {
     public func read(at time: Double, logger: Logger) throws(ReaderError) -> Result {
         var assembler = Assembler(join: settings.join, time: time)
         for (family, promQL) in queries {
-            let answer = try prometheus.query(promQL, at: time, logger: logger)
+            let labels = Assembler.columnLabels(family, join: settings.join)
+            // The URL `PrometheusReader.query` asks, with an answer decoded down to the labels the family uses.
+            let url =
+                "\(settings.prometheus.baseURL.trimmingTrailingSlash)/api/v1/query?query=\(promQL.urlQueryEscaped)"
+                + "&time=\(PrometheusReader.formatTime(time))"
+            let answer = try prometheus.fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in
+                try PrometheusQueryResponse.decodeColumns(body, labels: labels)
+            }
             assembler.add(family, answer)
         }
         return assembler.result
-    }
-
-    /// Folds decoded answers into per-host samples; public so that tests and benchmarks can feed answers directly.
-    public struct Assembler: Sendable {
-        let join: HostJoin
-        let time: Double
-        private var samples: [String: PowerSample] = [:]
-        private var unjoined = 0
-        private var invalid = 0
-
-        public init(join: HostJoin, time: Double) {
-            self.join = join
-            self.time = time
-        }
-
-        public mutating func add(_ family: MeasuredPowerFamilies.Family, _ answer: PrometheusQueryResponse) {
-            // A counter's sample time is the series of the same host and zone or GPU tagged footprint_sample.
-            var sampleTimes: [MeasuredPowerFamilies.SeriesKey: Double] = [:]
-            if family.isCounter {
-                for sample in answer.samples where sample.labels[MeasuredPowerReader.sampleLabel] != nil {
-                    guard let host = join.key(sample.labels) else { continue }
-                    sampleTimes[MeasuredPowerFamilies.seriesKey(family, host: host, labels: sample.labels)] =
-                        sample.value
-                }
-            }
-            let now = time
-            for sample in answer.samples where sample.labels[MeasuredPowerReader.sampleLabel] == nil {
-                let labels = sample.labels
-                guard let host = join.key(labels) else {
-                    unjoined += 1
-                    continue
-                }
-                let sampleTime =
-                    family.isCounter
-                    ? sampleTimes[MeasuredPowerFamilies.seriesKey(family, host: host, labels: labels)] : nil
-                // In place: a copy out of the dictionary would copy the host's arrays for every series.
-                if !MeasuredPowerFamilies.add(
-                    family, value: sample.value, labels: labels, sampleTime: sampleTime,
-                    to: &samples[host, default: PowerSample(host: host, timestamp: now)])
-                {
-                    invalid += 1
-                }
-            }
-        }
-
-        public var result: Result {
-            Result(
-                samples: samples.values.filter { !$0.isEmpty || !$0.gpuUtilisation.isEmpty }.sorted {
-                    $0.host < $1.host
-                },
-                unjoinedSeries: unjoined, invalidSeries: invalid)
-        }
     }
 }

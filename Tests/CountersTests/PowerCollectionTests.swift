@@ -189,4 +189,53 @@ import Testing
         #expect(measured.gpuWatts == Watts(200))
         #expect(measured.gpuBusyRatio == 0.5)
     }
+
+    @Test func countersScrapedWithTheReadingTakeItsSampleTime() throws {
+        var collection = PowerCollection(calibration: CalibrationSettings())
+        var ledger = HostLedger(attributionLabels: [], graceSeconds: 600)
+        // The sample's own time (the query's evaluation) is late by a varying amount; the reading's is the scrape's.
+        func sample(joules: Double, at evaluation: Double) -> PowerSample {
+            PowerSample(
+                host: "r", timestamp: evaluation,
+                counters: [.init(domain: .raplPackage, id: "p0", joules: joules, scrapedWithReading: true)])
+        }
+        func reading(_ time: Double) -> HostReading {
+            HostReading(host: "r:9100", timestamp: time, cpuIdleSeconds: time, cpuTotalSeconds: 2 * time, cores: 2)
+        }
+        collection.begin(samples: [sample(joules: 1_000, at: 125)])
+        #expect(collection.measurement(of: "r") == nil) // not before its reading is recorded
+        collection.record(
+            reading(100), joinKey: "r", profile: Self.configured, intensity: GramsPerKilowattHour(1), into: &ledger,
+            at: 125)
+        collection.finish(configured: [Self.configured], at: 125)
+        collection.begin(samples: [sample(joules: 4_000, at: 190)])
+        collection.record(
+            reading(130), joinKey: "r", profile: Self.configured, intensity: GramsPerKilowattHour(1), into: &ledger,
+            at: 190)
+        // 3000 J over the 30 s between the two scrapes, not over the 65 s between the evaluations.
+        #expect(collection.measurement(of: "r")?.packageWatts == Watts(100))
+        collection.finish(configured: [Self.configured], at: 190)
+        #expect(collection.tracker.hosts == ["r"])
+    }
+
+    @Test func aSampleWaitingForAReadingThatNeverCameKeepsItsBaselines() throws {
+        var collection = PowerCollection(calibration: CalibrationSettings())
+        var ledger = HostLedger(attributionLabels: [], graceSeconds: 600)
+        let waiting = PowerSample(
+            host: "r", timestamp: 10,
+            counters: [.init(domain: .raplPackage, id: "p0", joules: 10, scrapedWithReading: true)])
+        collection.begin(samples: [waiting])
+        collection.record(
+            HostReading(host: "r:9100", timestamp: 10, cpuIdleSeconds: 1, cpuTotalSeconds: 2, cores: 2), joinKey: "r",
+            profile: Self.configured, intensity: GramsPerKilowattHour(1), into: &ledger, at: 10)
+        collection.finish(configured: [Self.configured], at: 10)
+        // A collection whose reading of the host failed: the sample is not measured, the baseline stays.
+        collection.begin(samples: [waiting])
+        collection.finish(configured: [Self.configured], at: 70)
+        #expect(collection.tracker.hosts == ["r"])
+        // Neither measured nor read: forgotten.
+        collection.begin(samples: [])
+        collection.finish(configured: [Self.configured], at: 130)
+        #expect(collection.tracker.hosts.isEmpty)
+    }
 }

@@ -92,6 +92,30 @@ import Testing
         #expect(within(fit.otherWatts, 45, 0.001))
     }
 
+    @Test func hostsLeavingTheWindowNoLongerCountAndOthersKeepTheirPlace() throws {
+        var calibrator = Calibrator(settings: CalibrationSettings(windowSeconds: 3600, minHosts: 3))
+        feed(&calibrator, cores: [2, 4, 8, 16])
+        #expect(calibrator.refit(configured: [Self.configured], at: 3600).first?.hosts == 4)
+        // Only the last two hosts go on; the first two age out of the window, and their slots with them.
+        var random = LinearCongruential(seed: 3)
+        for step in 0..<70 {
+            for (name, cores) in [("h2", 8.0), ("h3", 16.0)] {
+                let idle = 0.05 + 0.9 * random.next()
+                calibrator.add(
+                    profile: Self.configured, host: name, cores: cores, idleRatio: idle, memoryActiveRatio: 0.5,
+                    nodeWatts: Self.law.power(cores: cores, idleRatio: idle, memoryActiveRatio: 0.5),
+                    duration: 60, at: 3660 + Double(step) * 60)
+            }
+            calibrator.refit(configured: [Self.configured], at: 3660 + Double(step) * 60)
+        }
+        let fit = try #require(calibrator.latestAttempt(of: "law"))
+        #expect(fit.hosts == 2)
+        #expect(fit.rejection == .tooFewHosts)
+        // A host coming back counts again.
+        feed(&calibrator, cores: [2], intervals: 1, start: 3660 + 70 * 60)
+        #expect(calibrator.refit(configured: [Self.configured], at: 3660 + 70 * 60).first?.hosts == 3)
+    }
+
     @Test func tooFewHostsIsRejectedWithAReason() throws {
         var calibrator = Calibrator(settings: CalibrationSettings(minHosts: 3))
         feed(&calibrator, cores: [2, 4])

@@ -7,20 +7,21 @@ import TestSupport
 import Testing
 
 @Suite struct MeasuredPowerRangeReaderTests {
-    /// A matrix answer for the IPMI and RAPL package queries, empty for the other families.
+    /// A matrix answer for the IPMI and RAPL package queries (a RAPL-only target, with its sample times), empty for
+    /// the other families.
     func upstream() throws -> FakeUpstream {
         let upstream = try FakeUpstream()
         let ipmi =
-            #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"ipmi_dcmi_power_consumption_watts","instance":"10.0.0.7:9290"},"values":[[1000,"200"],[1060,"260"],[1120,"230"]]}]}}"#
+            #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"instance":"10.0.0.7:9290"},"values":[[1000,"200"],[1060,"260"],[1120,"230"]]}]}}"#
         let rapl =
-            #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"node_rapl_package_joules_total","instance":"10.0.0.8:9100","path":"p0"},"values":[[1000,"100"],[1060,"2500"]]},{"metric":{"footprint_sample":"timestamp","instance":"10.0.0.8:9100","path":"p0"},"values":[[1000,"998.5"],[1060,"1058.5"]]}]}}"#
+            #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"instance":"10.0.0.8:9100","path":"p0"},"values":[[1000,"100"],[1060,"2500"]]},{"metric":{"footprint_sample":"timestamp","instance":"10.0.0.8:9100","job":"rapl"},"values":[[1000,"998.5"],[1060,"1058.5"]]}]}}"#
         let empty = #"{"status":"success","data":{"resultType":"matrix","result":[]}}"#
         upstream.route(
             "/api/v1/query_range",
             .handler { request in
                 let query = request.query["query"] ?? ""
                 let body =
-                    query.hasPrefix("ipmi_dcmi") ? ipmi : query.hasPrefix("node_rapl_package") ? rapl : empty
+                    query.contains("(ipmi_dcmi") ? ipmi : query.contains("(node_rapl_package") ? rapl : empty
                 return ServerResponse(
                     status: 200, headers: [ServerHeader(name: "Content-Type", value: "application/json")],
                     body: Array(body.utf8))

@@ -17,8 +17,8 @@ import Testing
             .handler { request in
                 let query = request.query["query"] ?? ""
                 var file = "prometheus-api/empty.json"
-                if query.hasPrefix("node_rapl_package_joules_total") { file = "measured-power/rapl_package_query.json" }
-                if query.hasPrefix("ipmi_dcmi_power_consumption_watts") { file = "measured-power/ipmi_query.json" }
+                if query.contains("(node_rapl_package_joules_total") { file = "measured-power/rapl_package_query.json" }
+                if query.contains("(ipmi_dcmi_power_consumption_watts") { file = "measured-power/ipmi_query.json" }
                 return ServerResponse(
                     status: status, headers: [ServerHeader(name: "Content-Type", value: "application/json")],
                     body: (try? Fixture.data(file)) ?? [])
@@ -32,16 +32,35 @@ import Testing
             fetcher: try CurlHTTPClient(userAgent: "test"))
     }
 
-    @Test func oneQueryPerFamilyWithSampleTimesForCounters() throws {
+    @Test func oneAggregatedQueryPerFamilyWithSampleTimesForCounters() throws {
         let reader = try reader(try upstream(), selector: #"{cluster="a"}"#)
         #expect(reader.queries.count == MeasuredPowerFamilies.Family.allCases.count)
         let rapl = try #require(reader.queries.first { $0.family == .raplPackage }?.promQL)
         #expect(
-            rapl == #"node_rapl_package_joules_total{cluster="a"} or "#
-                + #"label_replace(timestamp(node_rapl_package_joules_total{cluster="a"}), "footprint_sample", "#
-                + #""timestamp", "", "")"#)
+            rapl == #"max by (instance, path, rapl_zone, index) (node_rapl_package_joules_total{cluster="a"}) or "#
+                + #"label_replace(max by (instance, job) (timestamp(node_rapl_package_joules_total{cluster="a"})) "#
+                + #"unless on (instance, job) count by (instance, job) "#
+                + #"(node_cpu_seconds_total{cluster="a",mode="idle"}), "footprint_sample", "timestamp", "", "")"#)
+        let dcgm = try #require(reader.queries.first { $0.family == .dcgmEnergy }?.promQL)
+        #expect(
+            dcgm == #"max by (instance, UUID, uuid, gpu) (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{cluster="a"}) or "#
+                + #"label_replace(max by (instance) (timestamp(DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{cluster="a"})), "#
+                + #""footprint_sample", "timestamp", "", "")"#)
         let node = try #require(reader.queries.first { $0.family == .node }?.promQL)
-        #expect(node == #"ipmi_dcmi_power_consumption_watts{cluster="a"}"#)
+        #expect(node == #"sum by (instance) (ipmi_dcmi_power_consumption_watts{cluster="a"})"#)
+        let utilisation = try #require(reader.queries.first { $0.family == .dcgmUtilisation }?.promQL)
+        #expect(utilisation == #"max by (instance, UUID, uuid, gpu) (DCGM_FI_DEV_GPU_UTIL{cluster="a"})"#)
+    }
+
+    @Test func theQueriesGroupByAConfiguredJoinLabel() throws {
+        let reader = MeasuredPowerReader(
+            settings: .init(prometheus: .init(baseURL: "http://127.0.0.1:1"), join: try HostJoin(label: "Hostname")),
+            fetcher: try CurlHTTPClient(userAgent: "test"))
+        let node = try #require(reader.queries.first { $0.family == .node }?.promQL)
+        #expect(node == "sum by (Hostname) (ipmi_dcmi_power_consumption_watts)")
+        let rapl = try #require(reader.queries.first { $0.family == .raplDram }?.promQL)
+        #expect(rapl.hasPrefix("max by (Hostname, path, rapl_zone, index) (node_rapl_dram_joules_total) or "))
+        #expect(rapl.contains("max by (Hostname, instance, job) (timestamp(node_rapl_dram_joules_total))"))
     }
 
     @Test func readJoinsSeriesToHostsAndPairsCountersWithTheirSampleTimes() throws {
@@ -54,6 +73,8 @@ import Testing
         #expect(rapl.counters.map(\.timestamp) == [1_795_347_121.337, 1_795_347_121.337])
         #expect(rapl.counters.map(\.id) == ["/sys/class/powercap/intel-rapl:0", "/sys/class/powercap/intel-rapl:1"])
         #expect(result.samples[1].gauges.map(\.watts) == [236])
+        #expect(rapl.counters.allSatisfy { !$0.scrapedWithReading })
+        #expect(result.samples[1].gauges.map(\.id) == ["127.0.0.3:9290"])
         // The RAPL series without `instance`, and the NaN meter.
         #expect(result.unjoinedSeries == 1)
         #expect(result.invalidSeries == 1)
@@ -95,5 +116,84 @@ import Testing
         assembler.add(.node, answer)
         #expect(assembler.result.samples.map(\.host) == ["node3"])
         #expect(assembler.result.unjoinedSeries == 1)
+    }
+
+    /// The RAPL answer of a node_exporter target that also exports node_cpu_seconds_total: no sample times.
+    static let raplWithNodeCPU = Array(
+        (#"{"status":"success","data":{"resultType":"vector","result":["#
+            + #"{"metric":{"index":"0","instance":"10.0.0.1:9100","path":"/sys/class/powercap/intel-rapl:0"},"#
+            + #""value":[1000,"500"]},"#
+            + #"{"metric":{"instance":"10.0.0.1:9100","rapl_zone":"package-1","index":"1"},"value":[1000,"700"]}]}}"#)
+            .utf8)
+
+    @Test func raplZonesWithoutASampleTimeTakeTheReadingsTime() throws {
+        let join = HostJoin.instanceHost
+        let columns = try PrometheusQueryResponse.decodeColumns(
+            Self.raplWithNodeCPU, labels: MeasuredPowerReader.Assembler.columnLabels(.raplPackage, join: join))
+        var assembler = MeasuredPowerReader.Assembler(join: join, time: 1000)
+        assembler.add(.raplPackage, columns)
+        let sample = try #require(assembler.result.samples.first)
+        #expect(sample.host == "10.0.0.1")
+        #expect(
+            sample.counters == [
+                .init(
+                    domain: .raplPackage, id: "/sys/class/powercap/intel-rapl:0", joules: 500, scrapedWithReading: true),
+                .init(domain: .raplPackage, id: "package-1:1", joules: 700, scrapedWithReading: true),
+            ])
+        #expect(sample.waitsForReading)
+    }
+
+    @Test func columnsAndLabelSetsAssembleTheSame() throws {
+        let join = HostJoin.instanceHost
+        for (family, file) in [
+            (MeasuredPowerFamilies.Family.raplPackage, "measured-power/rapl_package_query.json"),
+            (.node, "measured-power/ipmi_query.json"),
+        ] {
+            let body = try Fixture.data(file)
+            var fromColumns = MeasuredPowerReader.Assembler(join: join, time: 5)
+            fromColumns.add(
+                family,
+                try PrometheusQueryResponse.decodeColumns(
+                    body, labels: MeasuredPowerReader.Assembler.columnLabels(family, join: join)))
+            var fromLabels = MeasuredPowerReader.Assembler(join: join, time: 5)
+            fromLabels.add(family, try PrometheusQueryResponse.decode(body))
+            #expect(fromColumns.result == fromLabels.result)
+            #expect(!fromColumns.result.samples.isEmpty)
+        }
+    }
+
+    @Test func metersOfTwoTargetsOfOneHostStayApart() throws {
+        // An IPMI exporter and a PDU exporter on two ports of one host: one summed series each.
+        let body = Array(
+            (#"{"status":"success","data":{"resultType":"vector","result":["#
+                + #"{"metric":{"instance":"h:9290"},"value":[5,"200"]},"#
+                + #"{"metric":{"instance":"h:9291"},"value":[5,"40"]}]}}"#).utf8)
+        var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: 5)
+        assembler.add(
+            .node,
+            try PrometheusQueryResponse.decodeColumns(
+                body, labels: MeasuredPowerReader.Assembler.columnLabels(.node, join: .instanceHost)))
+        let sample = try #require(assembler.result.samples.first)
+        #expect(assembler.result.samples.count == 1)
+        #expect(sample.gauges.map(\.id) == ["h:9290", "h:9291"])
+        #expect(sample.gauges.map(\.watts) == [200, 40])
+    }
+
+    @Test func hostsInAnotherOrderThanTheFirstAnswerJoinTheSame() throws {
+        func answer(_ hosts: [String], value: String) -> [UInt8] {
+            let series = hosts.map { #"{"metric":{"instance":"\#($0):9100"},"value":[5,"\#(value)"]}"# }
+            return Array(
+                (#"{"status":"success","data":{"resultType":"vector","result":["# + series.joined(separator: ",")
+                    + "]}}").utf8)
+        }
+        let labels = MeasuredPowerReader.Assembler.columnLabels(.node, join: .instanceHost)
+        var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: 5)
+        assembler.add(
+            .node, try PrometheusQueryResponse.decodeColumns(answer(["a", "b", "c", "d"], value: "1"), labels: labels))
+        assembler.add(
+            .node, try PrometheusQueryResponse.decodeColumns(answer(["a", "c", "b", "e"], value: "2"), labels: labels))
+        let samples = assembler.result.samples
+        #expect(samples.map(\.host) == ["a", "b", "c", "d", "e"])
+        #expect(samples.map { $0.gauges.map(\.watts) } == [[1, 2], [1, 2], [1, 2], [1], [2]])
     }
 }
