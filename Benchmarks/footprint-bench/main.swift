@@ -385,15 +385,21 @@ let readingsForPower =
             return values
         }()
     ).readings) ?? []
-// Today's integration of the same readings, without measurements, for the comparison.
+// Today's integration of the same readings, for the comparison: what a collection without measurements does (the
+// collector records every reading through its power collection, which then has no samples).
+var plainCollection = PowerCollection(calibration: CalibrationSettings())
 var plainLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
 var plainTime = time
 let integrationSeconds = measure(runs: runs, target: target) {
+    plainCollection.begin(samples: [])
     for var reading in readingsForPower {
         reading.timestamp = plainTime
         reading.cpuTotalSeconds += plainTime - time
-        plainLedger.record(reading, profile: profile, intensity: GramsPerKilowattHour(182), at: plainTime)
+        plainCollection.record(
+            reading, joinKey: HostJoin.hostPart(reading.host), profile: profile, intensity: GramsPerKilowattHour(182),
+            into: &plainLedger, at: plainTime)
     }
+    plainCollection.finish(configured: [profile], at: plainTime)
     plainTime += 60
 }
 var powerCollection = PowerCollection(calibration: CalibrationSettings())

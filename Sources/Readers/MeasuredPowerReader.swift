@@ -96,10 +96,8 @@ public struct MeasuredPowerReader: Sendable {
         var assembler = Assembler(join: settings.join, time: time)
         for (family, promQL) in queries {
             let labels = Assembler.columnLabels(family, join: settings.join)
-            // The URL `PrometheusReader.query` asks, with an answer decoded down to the labels the family uses.
-            let url =
-                "\(settings.prometheus.baseURL.trimmingTrailingSlash)/api/v1/query?query=\(promQL.urlQueryEscaped)"
-                + "&time=\(PrometheusReader.formatTime(time))"
+            // An answer decoded down to the labels the family uses.
+            let url = prometheus.queryURL(promQL, at: time)
             let answer = try prometheus.fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in
                 try PrometheusQueryResponse.decodeColumns(body, labels: labels)
             }
