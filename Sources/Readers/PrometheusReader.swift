@@ -89,8 +89,10 @@ public struct PrometheusReader: Sendable {
         public var memoryTotalBytes: String
 
         /// The queries of a live collection.
-        public var all: [String] {
-            [up, cpuIdleSeconds, cpuTotalSeconds, cores, memoryActiveRatio, bootTime, sampleTime]
+        public var all: [String] { [up] + singleValued }
+        /// The live collection's queries with one series per host, in the order of `TargetValues.liveFields`.
+        public var singleValued: [String] {
+            [cpuIdleSeconds, cpuTotalSeconds, cores, memoryActiveRatio, bootTime, sampleTime]
         }
         /// The queries of a history read: a live collection's and the memory total.
         public var history: [String] { all + [memoryTotalBytes] }
@@ -147,16 +149,10 @@ public struct PrometheusReader: Sendable {
         // The targets' labels are taken out of the `up` answer at once, so the answer is not held beside them
         // while the other six are fetched.
         let targets = self.targets(in: try query(queries.up, at: time, logger: logger))
-        func perTarget(_ promQL: String) throws(ReaderError) -> [Double?] {
-            targets.values(in: try queryHostColumn(promQL, at: time, logger: logger))
-        }
         var values = TargetValues(count: targets.order.count)
-        values.cpuIdle = try perTarget(queries.cpuIdleSeconds)
-        values.cpuTotal = try perTarget(queries.cpuTotalSeconds)
-        values.cores = try perTarget(queries.cores)
-        values.memoryActiveRatio = try perTarget(queries.memoryActiveRatio)
-        values.bootTime = try perTarget(queries.bootTime)
-        values.sampleTime = try perTarget(queries.sampleTime)
+        for (field, promQL) in zip(TargetValues.liveFields, queries.singleValued) {
+            values[keyPath: field] = targets.values(in: try queryHostColumn(promQL, at: time, logger: logger))
+        }
         return assemble(targets, values: values)
     }
 
@@ -179,17 +175,16 @@ public struct PrometheusReader: Sendable {
     }
 
     /// Joins the `up` targets with the six single-valued answers of a live collection decoded down to the host
-    /// label (`queryHostColumn`), in the order of `Queries.all` after `up`: what `read` does as the answers arrive.
+    /// label (`queryHostColumn`), in the order of `Queries.singleValued`: what `read` does as the answers arrive.
     public func assemble(up: PrometheusQueryResponse, hostColumns: [PrometheusVectorColumns]) -> Result {
-        precondition(hostColumns.count == 6, "one answer per single-valued query of a live collection")
+        precondition(
+            hostColumns.count == TargetValues.liveFields.count,
+            "one answer per single-valued query of a live collection")
         let targets = targets(in: up)
         var values = TargetValues(count: targets.order.count)
-        values.cpuIdle = targets.values(in: hostColumns[0])
-        values.cpuTotal = targets.values(in: hostColumns[1])
-        values.cores = targets.values(in: hostColumns[2])
-        values.memoryActiveRatio = targets.values(in: hostColumns[3])
-        values.bootTime = targets.values(in: hostColumns[4])
-        values.sampleTime = targets.values(in: hostColumns[5])
+        for (field, answer) in zip(TargetValues.liveFields, hostColumns) {
+            values[keyPath: field] = targets.values(in: answer)
+        }
         return assemble(targets, values: values)
     }
 
@@ -225,6 +220,13 @@ public struct PrometheusReader: Sendable {
         var bootTime: [Double?]
         var sampleTime: [Double?]
         var memoryTotalBytes: [Double?]
+
+        /// Where each of `Queries.singleValued` goes.
+        static var liveFields: [WritableKeyPath<TargetValues, [Double?]>] {
+            [
+                \.cpuIdle, \.cpuTotal, \.cores, \.memoryActiveRatio, \.bootTime, \.sampleTime,
+            ]
+        }
 
         init(count: Int) {
             let none = [Double?](repeating: nil, count: count)

@@ -32,7 +32,8 @@ extension StateStore {
 
     /// Adds the growth between the stored counters and the ledger's to the hours it happened in, and drops
     /// hours older than the retention. Runs inside `save`'s transaction, before the counters are replaced.
-    /// - Parameter accounts: the ledger's accounts (`allAccounts`), taken once by the caller for both uses.
+    /// - Parameter accounts: the ledger's accounts in key order (`accountsInOrder`), taken once by the caller for
+    ///   both uses.
     static func addUsage(
         _ db: Database, ledger: HostLedger, accounts: some Sequence<HostAccount>, now: Double, retention: Double,
         file: String
