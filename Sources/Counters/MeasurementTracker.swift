@@ -19,12 +19,10 @@ import Model
 /// A value type: the owner serialises access.
 public struct MeasurementTracker: Sendable {
     public var maxGapSeconds: Double
-    // One entry per host, its baselines in a short array: a host has a few zones and GPUs. In an array, in the
-    // order hosts first came: they come in the same order collection after collection, so the slot after the last
-    // one looked up is tried first, which spares hashing the name and a lookup in a table of thousands.
+    // One entry per host, its baselines in a short array: a host has a few zones and GPUs. In an array by host
+    // slot (`HostSlots`), in the order hosts first came.
     var slots: [HostState] = []
-    private var slotOfHost: [HostKey: Int] = [:]
-    private var cursor = 0
+    private var index = HostSlots()
     /// Counts collections (`startCollection()`), so that `retainUpdated` knows which hosts this one updated.
     private(set) var generation = 0
     /// Hosts stamped with this generation: when that is all of them, `retainUpdated` has nothing to look at.
@@ -59,27 +57,17 @@ public struct MeasurementTracker: Sendable {
     }
 
     /// The slot of a host, if it has one.
-    mutating func slot(of host: String) -> Int? {
-        if cursor < slots.count, slots[cursor].host == host {
-            cursor += 1
-            return cursor - 1
-        }
-        guard let slot = slotOfHost[HostKey(host)] else { return nil }
-        cursor = slot + 1
-        return slot
-    }
+    mutating func slot(of host: String) -> Int? { index.slot(of: host) }
 
     /// The slot of a host, adding one at first sight.
     mutating func slotAdding(_ host: String) -> Int {
-        if let slot = slot(of: host) { return slot }
-        slots.append(HostState(host: host))
-        slotOfHost[HostKey(host)] = slots.count - 1
-        cursor = slots.count
-        return slots.count - 1
+        let slot = index.slotAdding(host)
+        if slot == slots.count { slots.append(HostState(host: host)) }
+        return slot
     }
 
     /// The slot of a host without moving the cursor.
-    func existingSlot(of host: String) -> Int? { slotOfHost[HostKey(host)] }
+    func existingSlot(of host: String) -> Int? { index.existingSlot(of: host) }
 
     /// Counts a state stamped for the first time this collection.
     mutating func countStamp() { stamped += 1 }
@@ -208,9 +196,9 @@ public struct MeasurementTracker: Sendable {
         let leaving = slots.filter(gone)
         guard !leaving.isEmpty else { return }
         stamped -= leaving.count { $0.generation == generation }
-        slots.removeAll(where: gone)
-        slotOfHost = Dictionary(uniqueKeysWithValues: slots.indices.map { (HostKey(slots[$0].host), $0) })
-        cursor = 0
+        let kept = slots.indices.filter { !gone(slots[$0]) }
+        slots = kept.map { slots[$0] }
+        index.keep(kept)
     }
 
     /// Hosts with a baseline.

@@ -24,11 +24,9 @@ public struct Calibrator: Sendable {
     private var inForce: [String: ProfileFit] = [:]
     private var attempts: [String: ProfileFit] = [:]
     /// Each measured host's previous observation, which tells a steady interval from one across a load change;
-    /// windows name hosts by their slot here. Hosts come in the same order collection after collection, so the
-    /// slot after the last one looked up is tried before the table.
-    private var observed: [(host: String, previous: (busyShare: Double, nodeWatts: Double, time: Double)?)] = []
-    private var slotOfHost: [HostKey: Int] = [:]
-    private var cursor = 0
+    /// by host slot, which is how windows name hosts.
+    private var observed: [(busyShare: Double, nodeWatts: Double, time: Double)?] = []
+    private var slots = HostSlots()
 
     /// The change of busy share (or relative change of the meter reading) at which an interval weighs half.
     public static let steadyChange = 0.05
@@ -54,46 +52,27 @@ public struct Calibrator: Sendable {
         let idle = idleRatio.clampedToUnit
         let target = nodeWatts.value - profile.ramWatts * memoryActiveRatio.clampedToUnit
         let slice = Int((time / sliceSeconds).rounded(.down))
-        let slot = slot(of: host)
-        let change = Self.replace(&observed[slot].previous, with: (1 - idle, nodeWatts.value, time))
+        let slot = slots.slotAdding(host)
+        if slot == observed.count { observed.append(nil) }
+        let change = Self.replace(&observed[slot], with: (1 - idle, nodeWatts.value, time))
         let steadiness = 1 / (1 + (change / Self.steadyChange) * (change / Self.steadyChange))
         windows[profile.name, default: ProfileWindow()].add(
             features: [cores * idle, cores * (1 - idle), 1], target: target, nodeWatts: nodeWatts.value,
             busyShare: 1 - idle, cores: cores, host: slot, weight: duration * steadiness, slice: slice, time: time)
     }
 
-    /// The slot of a host, added at first sight.
-    private mutating func slot(of host: String) -> Int {
-        if cursor < observed.count, observed[cursor].host == host {
-            cursor += 1
-            return cursor - 1
-        }
-        let key = HostKey(host)
-        let slot: Int
-        if let known = slotOfHost[key] {
-            slot = known
-        } else {
-            slot = observed.count
-            observed.append((host, nil))
-            slotOfHost[key] = slot
-        }
-        cursor = slot + 1
-        return slot
-    }
-
     /// Forgets hosts with neither a previous observation nor a place in a window, renumbering the others.
     private mutating func compact() {
-        guard observed.contains(where: { $0.previous == nil }) else { return }
+        guard observed.contains(where: { $0 == nil }) else { return }
         var inWindows = Set<Int>()
         for window in windows.values { inWindows.formUnion(window.hosts.keys) }
-        let kept = observed.indices.filter { observed[$0].previous != nil || inWindows.contains($0) }
+        let kept = observed.indices.filter { observed[$0] != nil || inWindows.contains($0) }
         guard kept.count < observed.count else { return }
         var renumbered: [Int: Int] = [:]
         for (new, old) in kept.enumerated() { renumbered[old] = new }
         observed = kept.map { observed[$0] }
-        slotOfHost = Dictionary(uniqueKeysWithValues: observed.indices.map { (HostKey(observed[$0].host), $0) })
+        slots.keep(kept)
         for name in windows.keys { windows[name]?.renumber(renumbered) }
-        cursor = 0
     }
 
     /// How far a host's busy share or relative meter reading moved since its previous observation (0 without
@@ -123,8 +102,8 @@ public struct Calibrator: Sendable {
             windows[name]?.prune(olderThanSlice: oldestSlice, time: now - settings.windowSeconds)
         }
         windows = windows.filter { !$0.value.isEmpty }
-        for slot in observed.indices where (observed[slot].previous?.time ?? .infinity) < now - settings.windowSeconds {
-            observed[slot].previous = nil
+        for slot in observed.indices where (observed[slot]?.time ?? .infinity) < now - settings.windowSeconds {
+            observed[slot] = nil
         }
         compact()
         var outcomes: [ProfileFit] = []
