@@ -9,8 +9,8 @@ import Testing
         (0..<size).map { UInt8(ascii: "a") + UInt8($0 % 23) }
     }
 
-    // Decoding goes through curl, an independent gzip reader.
-    private func decoded(_ compressed: [UInt8]) throws -> [UInt8] {
+    /// A gzip member decoded by curl, an independent gzip reader (the Gzip tests use it too).
+    static func decoded(_ compressed: [UInt8]) throws -> [UInt8] {
         let upstream = try FakeUpstream()
         upstream.route(
             "/z",
@@ -35,7 +35,7 @@ import Testing
 
         #expect(compressed.starts(with: [0x1F, 0x8B, 8]))
         #expect(compressed.count < bytes.count / 10)
-        #expect(try decoded(compressed) == bytes)
+        #expect(try Self.decoded(compressed) == bytes)
     }
 
     /// A cached answer holds its buffer until the next collection: the member keeps no more than a quarter of slack.
@@ -51,11 +51,11 @@ import Testing
         let compressed = stream.finish()
         #expect(compressed.count > 1_000_000)
         #expect(compressed.capacity <= compressed.count + compressed.count / 4)
-        #expect(try decoded(compressed) == bytes)
+        #expect(try Self.decoded(compressed) == bytes)
     }
 
     @Test func nothingAppendedIsAnEmptyMember() throws {
-        #expect(try decoded(GzipStream().finish()).isEmpty)
+        #expect(try Self.decoded(GzipStream().finish()).isEmpty)
     }
 }
 
