@@ -347,7 +347,8 @@ FileHandle.standardError.write(
 // meters summed per instance, a zone or GPU per instance and its identifying labels, the DCGM counters with
 // one sample time per instance. RAPL zones have none: they come from the node job's targets, which export
 // node_cpu_seconds_total, so they take the node reading's sample time. They are decoded, joined to hosts, turned into interval power and integrated
-// with the readings above, as a live collection would.
+// with the readings above, as a live collection would, with what the previous collection learnt about the join label
+// values.
 var ipmi: [(labels: [String: String], value: String)] = []
 var rapl: [(labels: [String: String], value: String)] = []
 var dcgm: [(labels: [String: String], value: String)] = []
@@ -406,14 +407,17 @@ var powerCollection = PowerCollection(calibration: CalibrationSettings())
 var powerLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
 var measuredHosts = 0
 var collectionTime = time
+// What the previous collection learnt about the join label values, as the reader keeps it between collections.
+var joinCache = MeasuredPowerReader.JoinCache()
 let measuredSeconds = measure(runs: runs, target: target) {
-    var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: collectionTime)
+    var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: collectionTime, cache: joinCache)
     for (family, body) in measuredBodies {
         let labels = MeasuredPowerReader.Assembler.columnLabels(family, join: .instanceHost)
         guard let answer = try? PrometheusQueryResponse.decodeColumns(body, labels: labels) else { continue }
         assembler.add(family, answer)
     }
     let samples = assembler.result.samples
+    joinCache = assembler.joinCache
     measuredHosts = samples.count
     powerCollection.begin(samples: samples)
     for var reading in readingsForPower {

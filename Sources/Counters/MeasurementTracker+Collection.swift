@@ -3,22 +3,27 @@ import Model
 /// What one collection files per host in the tracker's own slots, so that a host costs one lookup in `begin`
 /// and one in `record` (`PowerCollection`), not another table of its own.
 extension MeasurementTracker {
-    /// Files a host's sample of this collection: measured now, or kept until the host's reading when a counter
-    /// takes the reading's time.
-    mutating func file(_ sample: PowerSample) {
-        let slot = slotAdding(sample.host)
+    /// Starts a collection with its samples (sorted by host, without repeats): each is measured now, or kept
+    /// until the host's reading when a counter takes the reading's time.
+    mutating func startCollection(filing samples: PowerSamples) {
+        startCollection()
+        self.samples = samples
         let generation = self.generation
         let maxGap = maxGapSeconds
-        let fresh =
-            sample.waitsForReading
-            ? Self.stage(&slots[slot], sample, generation: generation)
-            : Self.measure(&slots[slot], sample, maxGap: maxGap, generation: generation)
-        if fresh { countStamp() }
+        for position in samples.indices {
+            let slot = slotAdding(samples.hosts[position])
+            let fresh =
+                samples.waitsForReading(at: position)
+                ? Self.stage(&slots[slot], position, generation: generation)
+                : Self.measure(
+                    &slots[slot], SampleValues(samples, at: position), maxGap: maxGap, generation: generation)
+            if fresh { countStamp() }
+        }
     }
 
     /// Returns whether this is the state's first stamp of the collection.
     private static func measure(
-        _ state: inout HostState, _ sample: PowerSample, maxGap: Double, generation: Int
+        _ state: inout HostState, _ sample: SampleValues, maxGap: Double, generation: Int
     )
         -> Bool
     {
@@ -29,9 +34,9 @@ extension MeasurementTracker {
     }
 
     /// Returns whether this is the state's first stamp of the collection.
-    private static func stage(_ state: inout HostState, _ sample: PowerSample, generation: Int) -> Bool {
+    private static func stage(_ state: inout HostState, _ position: Int, generation: Int) -> Bool {
         defer { state.generation = generation }
-        state.staged = sample
+        state.staged = position
         state.current = nil
         return state.generation != generation
     }
@@ -42,18 +47,18 @@ extension MeasurementTracker {
         guard !slots.isEmpty, let slot = slot(of: host) else { return (nil, false) }
         let generation = self.generation
         let maxGap = maxGapSeconds
-        return Self.measure(&slots[slot], readAt: time, maxGap: maxGap, generation: generation)
+        guard slots[slot].generation == generation else { return (nil, false) }
+        if let position = slots[slot].staged {
+            slots[slot].staged = nil
+            slots[slot].current = slots[slot].update(
+                SampleValues(samples, at: position), readingTime: time, maxGap: maxGap, generation: generation)
+        }
+        return (slots[slot].current, true)
     }
 
-    private static func measure(
-        _ state: inout HostState, readAt time: Double, maxGap: Double, generation: Int
-    ) -> (HostMeasurement?, filed: Bool) {
-        guard state.generation == generation else { return (nil, false) }
-        if let sample = state.staged {
-            state.staged = nil
-            state.current = state.update(sample, readingTime: time, maxGap: maxGap, generation: generation)
-        }
-        return (state.current, true)
+    /// Ends the collection's use of its samples: what still waits had no reading, and is dropped.
+    mutating func releaseSamples() {
+        samples = PowerSamples()
     }
 
     /// This collection's measurement of a host, if known yet.

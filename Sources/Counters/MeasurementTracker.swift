@@ -27,6 +27,8 @@ public struct MeasurementTracker: Sendable {
     private(set) var generation = 0
     /// Hosts stamped with this generation: when that is all of them, `retainUpdated` has nothing to look at.
     private var stamped = 0
+    /// This collection's samples, which staged hosts point into (`startCollection(filing:)`).
+    var samples = PowerSamples()
 
     public init(maxGapSeconds: Double = 900) {
         self.maxGapSeconds = maxGapSeconds
@@ -43,14 +45,14 @@ public struct MeasurementTracker: Sendable {
         let maxGap = maxGapSeconds
         // In place: a copy out of the array would copy the host's baselines on every sample.
         let (measurement, fresh) = Self.update(
-            &slots[slot], sample, readingTime: readingTime, maxGap: maxGap, generation: generation)
+            &slots[slot], SampleValues(sample), readingTime: readingTime, maxGap: maxGap, generation: generation)
         if fresh { stamped += 1 }
         return measurement
     }
 
     /// Updates one host's state; `fresh` when this is the state's first stamp of the collection.
     static func update(
-        _ state: inout HostState, _ sample: PowerSample, readingTime: Double?, maxGap: Double, generation: Int
+        _ state: inout HostState, _ sample: SampleValues, readingTime: Double?, maxGap: Double, generation: Int
     ) -> (HostMeasurement?, fresh: Bool) {
         let fresh = state.generation != generation
         return (state.update(sample, readingTime: readingTime, maxGap: maxGap, generation: generation), fresh)
@@ -81,13 +83,14 @@ public struct MeasurementTracker: Sendable {
         var utilisation: [String: Double]?
         /// The collection that last updated or filed the host.
         var generation = 0
-        /// This collection's sample, when it waits for the host's reading.
-        var staged: PowerSample?
+        /// The position of this collection's sample in the tracker's `samples`, when it waits for the host's
+        /// reading.
+        var staged: Int?
         /// This collection's measurement, once known.
         var current: HostMeasurement?
 
         mutating func update(
-            _ sample: PowerSample, readingTime: Double?, maxGap: Double, generation: Int
+            _ sample: SampleValues, readingTime: Double?, maxGap: Double, generation: Int
         ) -> HostMeasurement? {
             self.generation = generation
             // Fixed slots per domain, not dictionaries: this runs for every measured host of every collection.
@@ -142,6 +145,29 @@ public struct MeasurementTracker: Sendable {
 
         /// Whether the host has a baseline (a counter or a gauge seen).
         var hasBaseline: Bool { !baselines.isEmpty || gauged }
+    }
+
+    /// One host's values of a sample, read where they are kept (a `PowerSample`, or a host's ranges in
+    /// `PowerSamples`) without copying them out.
+    struct SampleValues {
+        var timestamp: Double
+        var counters: ArraySlice<PowerSample.Counter>
+        var gauges: ArraySlice<PowerSample.Gauge>
+        var gpuUtilisation: [String: Double]
+
+        init(_ sample: PowerSample) {
+            timestamp = sample.timestamp
+            counters = sample.counters[...]
+            gauges = sample.gauges[...]
+            gpuUtilisation = sample.gpuUtilisation
+        }
+
+        init(_ samples: PowerSamples, at position: Int) {
+            timestamp = samples.timestamps[position]
+            counters = samples.counters(at: position)
+            gauges = samples.gauges(at: position)
+            gpuUtilisation = samples.gpuUtilisation(at: position)
+        }
     }
 
     /// Watts per measured domain other than GPUs; nil for a domain nothing reported.

@@ -30,34 +30,31 @@ public struct PowerCollection: Sendable {
 
     /// Starts a collection with its measured samples; a host with no sample this time has no measurement.
     /// Several samples of one host (a scrape of each of its exporters) are merged first.
-    public mutating func begin(samples: [PowerSample]) {
+    public mutating func begin(samples: PowerSamples) {
         readUnmeasured = []
         calibrated = nil
-        tracker.startCollection()
         // Samples sorted by host without repeats (the bridge reader's) need no grouping.
-        if zip(samples, samples.dropFirst()).allSatisfy({ $0.host < $1.host }) {
-            for sample in samples { file(sample) }
+        if samples.isSortedByHost {
+            tracker.startCollection(filing: samples)
             return
         }
         // Only hosts with several samples (several exporters) are merged; most hosts have one.
         var first: [String: Int] = [:]
         var later: [Int: [PowerSample]] = [:]
-        for (index, sample) in samples.enumerated() {
-            let head = Self.claim(&first[sample.host, default: -1], index)
-            if head != index { later[head, default: []].append(sample) }
+        for (index, host) in samples.hosts.enumerated() {
+            let head = Self.claim(&first[host, default: -1], index)
+            if head != index { later[head, default: []].append(samples[index]) }
         }
-        for (index, sample) in samples.enumerated() where first[sample.host] == index {
+        var merged: [PowerSample] = []
+        for (index, host) in samples.hosts.enumerated() where first[host] == index {
             if let rest = later[index] {
-                if let all = PowerSample.merged([sample] + rest) { file(all) }
+                if let all = PowerSample.merged([samples[index]] + rest) { merged.append(all) }
             } else {
-                file(sample)
+                merged.append(samples[index])
             }
         }
-    }
-
-    /// Measures a host's sample now, or once its reading is recorded when a counter takes the reading's time.
-    private mutating func file(_ sample: PowerSample) {
-        tracker.file(sample)
+        merged.sort { $0.host < $1.host }
+        tracker.startCollection(filing: PowerSamples(merged))
     }
 
     /// The index a host's first sample claimed, claiming it for `index` if none did.
@@ -101,6 +98,7 @@ public struct PowerCollection: Sendable {
         // A sample still waiting had no reading: its counters wait for the next one, from the same baselines.
         let read = readUnmeasured
         tracker.retainUpdated { read.contains($0) }
+        tracker.releaseSamples()
         calibrated = nil
         return calibrator.refit(configured: configured, at: now)
     }

@@ -99,6 +99,23 @@ public struct PowerSample: Sendable, Equatable {
         return result
     }
 
+    /// One value of a measured series, before it is filed with the host's other values.
+    public enum Value: Sendable, Equatable {
+        case counter(Counter)
+        case gauge(Gauge)
+        /// The busy share (0...1) of one GPU.
+        case utilisation(gpu: String, ratio: Double)
+    }
+
+    /// Files one value with the others.
+    public mutating func add(_ value: Value) {
+        switch value {
+        case .counter(let counter): counters.append(counter)
+        case .gauge(let gauge): gauges.append(gauge)
+        case .utilisation(let gpu, let ratio): gpuUtilisation[gpu] = ratio
+        }
+    }
+
     /// Whether a counter waits for the host's node reading to know its time.
     public var waitsForReading: Bool { counters.contains { $0.scrapedWithReading } }
 

@@ -10,20 +10,26 @@ extension MeasuredPowerReader {
     public struct Assembler: Sendable {
         let join: HostJoin
         let time: Double
-        // An array with positions by host, not a dictionary of samples: each series is appended in place.
-        private var samples: [PowerSample] = []
-        private var positionOfHost: [String: Int] = [:]
-        /// The join label values of the largest answer so far, in its order, with their host's position (-1 for
-        /// none). Prometheus lists an aggregation's groups in the order of their first series, sorted by labels,
-        /// so the families' answers tend to name hosts in one order: a row is first tried against the entry after
-        /// the previous row's, which spares working out its join key and looking it up.
-        private var order: [(value: String, position: Int)] = []
+        // Flat, with positions by host, not a dictionary of samples: each series is one value appended.
+        private var samples = PowerSamples.Builder()
+        private var cache: JoinCache
+        /// This collection's position of each join key (by its slot in `cache`), -1 until it has one.
+        private var positionOfKey: [Int]
+        /// Which join label values (by slot in `cache`) this collection named, and how many.
+        private var valueNamed: [Bool]
+        private var valuesNamed = 0
         private var unjoined = 0
         private var invalid = 0
 
-        public init(join: HostJoin, time: Double) {
+        /// - Parameter cache: what an earlier collection learnt about the join label values (`joinCache`), so
+        ///   that a value seen before costs a comparison with the one expected next rather than working out its
+        ///   join key again and looking it up; empty by default.
+        public init(join: HostJoin, time: Double, cache: JoinCache = JoinCache()) {
             self.join = join
             self.time = time
+            self.cache = cache.join == join ? cache : JoinCache(join: join)
+            positionOfKey = Array(repeating: -1, count: self.cache.keys.hosts.count)
+            valueNamed = Array(repeating: false, count: self.cache.keyOfValue.count)
         }
 
         /// The labels an answer of `family` is decoded with (`PrometheusQueryResponse.decodeColumns`): the join
@@ -57,10 +63,9 @@ extension MeasuredPowerReader {
                 index < idColumns.count ? label(row, idColumns[index]) : nil
             }
             func isSampleTime(_ row: Int) -> Bool { label(row, tagColumn) != nil }
-            if samples.isEmpty {
+            if samples.hosts.isEmpty {
                 // Every family's answer names about as many hosts: the tables grow once, not by doubling.
-                samples.reserveCapacity(answer.count)
-                positionOfHost.reserveCapacity(answer.count)
+                samples.reserveCapacity(hosts: answer.count)
             }
 
             // The counters of one join label value come from one scrape: its sample time is theirs.
@@ -70,25 +75,12 @@ extension MeasuredPowerReader {
                     if let value = label(row, joinColumn) { sampleTimes[value] = answer.values[row] }
                 }
             }
-            var seen: [(value: String, position: Int)] = []
-            seen.reserveCapacity(answer.count)
-            var cursor = 0
             for row in 0..<answer.count where !isSampleTime(row) {
                 guard let value = label(row, joinColumn) else {
                     unjoined += 1
                     continue
                 }
-                let position: Int
-                if cursor < order.count, order[cursor].value == value {
-                    position = order[cursor].position
-                    cursor += 1
-                } else if cursor + 1 < order.count, order[cursor + 1].value == value {
-                    position = order[cursor + 1].position // a host missing from this answer: back in step
-                    cursor += 2
-                } else {
-                    position = self.position(ofHost: join.key(value: value))
-                }
-                seen.append((value, position))
+                let position = self.position(ofValue: value)
                 guard position >= 0 else {
                     unjoined += 1
                     continue
@@ -96,40 +88,69 @@ extension MeasuredPowerReader {
                 let id =
                     family == .node
                     ? value : MeasuredPowerFamilies.id(family, (idLabel(row, 0), idLabel(row, 1), idLabel(row, 2)))
-                // In place: a copy out of the array would copy the host's arrays for every series.
-                if !MeasuredPowerFamilies.add(
-                    family, value: answer.values[row], id: id,
-                    sampleTime: sampleTimes.isEmpty ? nil : sampleTimes[value],
-                    scrapedWithReading: family.isNodeExporter, to: &samples[position])
-                {
+                guard
+                    let measured = MeasuredPowerFamilies.value(
+                        family, value: answer.values[row], id: id,
+                        sampleTime: sampleTimes.isEmpty ? nil : sampleTimes[value],
+                        scrapedWithReading: family.isNodeExporter)
+                else {
                     invalid += 1
+                    continue
                 }
+                samples.add(measured, to: position)
             }
-            if seen.count > order.count { order = seen }
         }
 
-        /// The position of a host's sample, adding it at first sight; -1 for no host.
-        private mutating func position(ofHost host: String?) -> Int {
-            guard let host else { return -1 }
-            let position = Self.claim(&positionOfHost[host, default: -1], samples.count)
-            if position == samples.count { samples.append(PowerSample(host: host, timestamp: time)) }
-            return position
+        /// The position of the sample of the host a join label value belongs to, adding it at first sight; -1
+        /// for a value without a join key.
+        private mutating func position(ofValue value: String) -> Int {
+            let slot = cache.values.slotAdding(value)
+            if slot == cache.keyOfValue.count {
+                // A value never seen: its join key is worked out once, for this collection and the next ones.
+                cache.keyOfValue.append(join.key(value: value).map { cache.keys.slotAdding($0) } ?? -1)
+                valueNamed.append(false)
+            }
+            if !valueNamed[slot] {
+                valueNamed[slot] = true
+                valuesNamed += 1
+            }
+            let key = cache.keyOfValue[slot]
+            guard key >= 0 else { return -1 }
+            if key >= positionOfKey.count {
+                positionOfKey.append(contentsOf: repeatElement(-1, count: key + 1 - positionOfKey.count))
+            }
+            if positionOfKey[key] < 0 { positionOfKey[key] = samples.addHost(cache.keys.hosts[key], timestamp: time) }
+            return positionOfKey[key]
         }
 
-        /// The position a host already has, else `next`, which it claims: one lookup either way.
-        private static func claim(_ slot: inout Int, _ next: Int) -> Int {
-            if slot < 0 { slot = next }
-            return slot
+        /// What this collection learnt about join label values, for the next collection's assembler. When most
+        /// values it knows were not named this time (the fleet shrank), it starts again empty, so that it follows
+        /// the fleet.
+        public var joinCache: JoinCache {
+            cache.keyOfValue.count > 2 * valuesNamed + 1_024 ? JoinCache(join: join) : cache
         }
 
+        /// Every host that got a value, sorted by host, and the series skipped.
         public var result: Result {
-            // Usually every sample holds a value and hosts came in order: the array is handed over, not copied.
-            var kept = samples
-            if kept.contains(where: { $0.isEmpty && $0.gpuUtilisation.isEmpty }) {
-                kept = kept.filter { !$0.isEmpty || !$0.gpuUtilisation.isEmpty }
-            }
-            if !zip(kept, kept.dropFirst()).allSatisfy({ $0.host < $1.host }) { kept.sort { $0.host < $1.host } }
-            return Result(samples: kept, unjoinedSeries: unjoined, invalidSeries: invalid)
+            Result(samples: samples.samples, unjoinedSeries: unjoined, invalidSeries: invalid)
         }
+    }
+
+    /// The join label values an assembler has met, numbered in the order they came, each with the slot of its join
+    /// key (-1 for none). Answers name hosts in the same order collection after collection, so each value is
+    /// first compared with the one after the previous (`HostSlots`).
+    public struct JoinCache: Sendable {
+        /// The join it was built with; an assembler with another starts afresh.
+        let join: HostJoin?
+        var values = HostSlots()
+        var keyOfValue: [Int] = []
+        var keys = HostSlots()
+
+        public init() { join = nil }
+
+        init(join: HostJoin) { self.join = join }
+
+        /// How many join label values it knows.
+        public var count: Int { keyOfValue.count }
     }
 }

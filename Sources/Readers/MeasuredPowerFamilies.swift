@@ -96,27 +96,39 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
         _ family: Family, value: Double, id: String, sampleTime: Double?, scrapedWithReading: Bool = false,
         to sample: inout PowerSample
     ) -> Bool {
-        guard value.isFinite, value >= 0 else { return false }
+        guard
+            let value = Self.value(
+                family, value: value, id: id, sampleTime: sampleTime, scrapedWithReading: scrapedWithReading)
+        else { return false }
+        sample.add(value)
+        return true
+    }
+
+    /// One series' value as a counter, gauge or utilisation of the zone, GPU or meter `id`, in the units the
+    /// tracker reads (joules, watts, a 0–1 share); nil when it is skipped (not finite, negative).
+    static func value(
+        _ family: Family, value: Double, id: String, sampleTime: Double?, scrapedWithReading: Bool
+    ) -> PowerSample.Value? {
+        guard value.isFinite, value >= 0 else { return nil }
         switch family {
         case .raplPackage, .raplDram, .raplPsys:
             let domain: PowerSample.Domain =
                 family == .raplPackage ? .raplPackage : family == .raplDram ? .raplDram : .raplPsys
-            sample.counters.append(
+            return .counter(
                 .init(
                     domain: domain, id: id, joules: value, timestamp: sampleTime,
                     scrapedWithReading: sampleTime == nil && scrapedWithReading))
         case .dcgmEnergy:
-            sample.counters.append(.init(domain: .gpu, id: id, joules: value / 1000, timestamp: sampleTime))
+            return .counter(.init(domain: .gpu, id: id, joules: value / 1000, timestamp: sampleTime))
         case .node:
-            sample.gauges.append(.init(domain: .node, id: id, watts: value))
+            return .gauge(.init(domain: .node, id: id, watts: value))
         case .dcgmPower, .nvidiaSMIPower:
-            sample.gauges.append(.init(domain: .gpu, id: id, watts: value))
+            return .gauge(.init(domain: .gpu, id: id, watts: value))
         case .dcgmUtilisation:
-            sample.gpuUtilisation[id] = value / 100
+            return .utilisation(gpu: id, ratio: value / 100)
         case .nvidiaSMIUtilisation:
-            sample.gpuUtilisation[id] = value
+            return .utilisation(gpu: id, ratio: value)
         }
-        return true
     }
 
     /// The labels that tell a family's series of one host apart, in the order `id(_:_:)` reads them: a RAPL

@@ -34,13 +34,15 @@ public struct MeasuredPowerRangeReader: Sendable {
         var steps: [Step] = []
         var index = 0
         var time = chunk.start
+        var cache = MeasuredPowerReader.JoinCache()
         while time <= chunk.end + resolution / 1_000 {
-            var assembler = MeasuredPowerReader.Assembler(join: reader.settings.join, time: time)
+            var assembler = MeasuredPowerReader.Assembler(join: reader.settings.join, time: time, cache: cache)
             for position in answers.indices {
                 assembler.add(
                     answers[position].family, answers[position].cursor.samples(at: PrometheusRangeReader.key(time)))
             }
             steps.append(Step(time: time, result: assembler.result))
+            cache = assembler.joinCache
             index += 1
             time = chunk.start + Double(index) * resolution
         }

@@ -1,6 +1,7 @@
 import HTTPClient
 import Logging
 import Model
+import Synchronization
 
 /// Reads the measured power of every host from a Prometheus server (bridge mode): one instant query per
 /// measured metric family per collection, whatever the host count.
@@ -41,7 +42,7 @@ public struct MeasuredPowerReader: Sendable {
 
     /// The outcome of one read: a sample per joined host, sorted by host, and how many series were skipped.
     public struct Result: Sendable, Equatable {
-        public var samples: [PowerSample]
+        public var samples: PowerSamples
         /// Series with no join key (label missing, pattern not matching).
         public var unjoinedSeries: Int
         /// Series whose value was not finite or negative.
@@ -55,6 +56,9 @@ public struct MeasuredPowerReader: Sendable {
     /// The PromQL of one collection, by family, in `Family.allCases` order.
     public let queries: [(family: MeasuredPowerFamilies.Family, promQL: String)]
     private let prometheus: PrometheusReader
+    /// The join label values met so far (`Assembler.JoinCache`), shared by copies of the reader: a cache, so a
+    /// read that finds it taken by another starts from an empty one and is only slower.
+    private let joinCache = SharedJoinCache()
 
     public init(settings: Settings, fetcher: any HTTPFetching) {
         self.settings = settings
@@ -93,16 +97,34 @@ public struct MeasuredPowerReader: Sendable {
     /// Reads every family as of `time` (Unix seconds). A failed query fails the read, so a collection never
     /// mixes fresh and missing measurements; an absent family is simply an empty answer.
     public func read(at time: Double, logger: Logger) throws(ReaderError) -> Result {
-        var assembler = Assembler(join: settings.join, time: time)
-        for (family, promQL) in queries {
-            let labels = Assembler.columnLabels(family, join: settings.join)
-            // An answer decoded down to the labels the family uses.
-            let url = prometheus.queryURL(promQL, at: time)
-            let answer = try prometheus.fetchAPI(url, promQL: promQL, logger: logger) { body throws(ReaderError) in
-                try PrometheusQueryResponse.decodeColumns(body, labels: labels)
-            }
-            assembler.add(family, answer)
+        // Taken out for the read, not held: the queries take as long as Prometheus does.
+        let cache = joinCache.value.withLock { cache in
+            defer { cache = JoinCache() }
+            return cache
         }
+        var assembler = Assembler(join: settings.join, time: time, cache: cache)
+        do throws(ReaderError) {
+            for (family, promQL) in queries {
+                let labels = Assembler.columnLabels(family, join: settings.join)
+                // An answer decoded down to the labels the family uses.
+                let url = prometheus.queryURL(promQL, at: time)
+                let answer = try prometheus.fetchAPI(url, promQL: promQL, logger: logger) {
+                    body throws(ReaderError) in
+                    try PrometheusQueryResponse.decodeColumns(body, labels: labels)
+                }
+                assembler.add(family, answer)
+            }
+        } catch {
+            joinCache.value.withLock { $0 = cache }
+            throw error
+        }
+        let learnt = assembler.joinCache
+        joinCache.value.withLock { $0 = learnt }
         return assembler.result
     }
+}
+
+/// The reader's join cache, one per reader and its copies.
+private final class SharedJoinCache: Sendable {
+    let value = Mutex(MeasuredPowerReader.JoinCache())
 }

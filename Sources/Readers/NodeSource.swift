@@ -13,11 +13,11 @@ public struct SourceRead: Sendable {
     /// Per-target outcome, for sources that scrape targets themselves.
     public var targets: [TargetOutcome] = []
     /// Measured power read with the hosts (RAPL, whole-node meters, GPUs), each filed under its host's join key.
-    public var samples: [PowerSample] = []
+    public var samples: PowerSamples = []
 
     public init(
         readings: [HostReading] = [], skipped: [(host: String, reason: String)] = [], failures: Int = 0,
-        targets: [TargetOutcome] = [], samples: [PowerSample] = []
+        targets: [TargetOutcome] = [], samples: PowerSamples = []
     ) {
         self.readings = readings
         self.skipped = skipped

@@ -75,7 +75,7 @@ import Testing
                     gpuUtilisation: ["GPU-a": 0.75]))
             readings.append(reading("gpu", cores: 8, idle: 0.5, at: time))
 
-            collection.begin(samples: samples)
+            collection.begin(samples: PowerSamples(samples))
             for reading in readings {
                 let key = String(reading.host.split(separator: ":")[0])
                 collection.record(
@@ -182,8 +182,8 @@ import Testing
                     gpuUtilisation: ["GPU-a": 0.5]),
             ]
         }
-        collection.begin(samples: samples(0))
-        collection.begin(samples: samples(10))
+        collection.begin(samples: PowerSamples(samples(0)))
+        collection.begin(samples: PowerSamples(samples(10)))
         let measured = try #require(collection.measurement(of: "g"))
         #expect(measured.packageWatts == Watts(50))
         #expect(measured.gpuWatts == Watts(200))

@@ -196,4 +196,55 @@ import Testing
         #expect(samples.map(\.host) == ["a", "b", "c", "d", "e"])
         #expect(samples.map { $0.gauges.map(\.watts) } == [[1, 2], [1, 2], [1, 2], [1], [2]])
     }
+
+    /// A node answer of `hosts` (each `host:port`), every meter at `watts`.
+    private static func nodeAnswer(_ hosts: [String], watts: String) throws -> PrometheusVectorColumns {
+        let series = hosts.map { #"{"metric":{"instance":"\#($0)"},"value":[5,"\#(watts)"]}"# }
+        let body = Array(
+            (#"{"status":"success","data":{"resultType":"vector","result":["# + series.joined(separator: ",")
+                + "]}}").utf8)
+        return try PrometheusQueryResponse.decodeColumns(
+            body, labels: MeasuredPowerReader.Assembler.columnLabels(.node, join: .instanceHost))
+    }
+
+    @Test func aCollectionWithTheCacheOfThePreviousOneAssemblesTheSameAsWithout() throws {
+        let join = try HostJoin(label: "instance", pattern: "(.*)-bmc:[0-9]+", replacement: "$1")
+        // One collection learns the values; the next ones name hosts in another order, a new host, one that
+        // left, and a value the pattern does not match.
+        var first = MeasuredPowerReader.Assembler(join: join, time: 5)
+        first.add(.node, try Self.nodeAnswer(["a-bmc:1", "b-bmc:1", "c-bmc:1"], watts: "100"))
+        var cache = first.joinCache
+        #expect(cache.count == 3)
+        for hosts in [
+            ["a-bmc:1", "b-bmc:1", "c-bmc:1"], ["c-bmc:1", "a-bmc:1", "d-bmc:1"], ["b-bmc:1", "stray:1", "a-bmc:1"],
+        ] {
+            var cached = MeasuredPowerReader.Assembler(join: join, time: 6, cache: cache)
+            var fresh = MeasuredPowerReader.Assembler(join: join, time: 6)
+            let answer = try Self.nodeAnswer(hosts, watts: "200")
+            cached.add(.node, answer)
+            fresh.add(.node, answer)
+            #expect(cached.result == fresh.result)
+            #expect(cached.result.samples.count == 3 - cached.result.unjoinedSeries)
+            cache = cached.joinCache
+        }
+        #expect(cache.count == 5)
+    }
+
+    @Test func theCacheFollowsAShrinkingFleetAndItsJoin() throws {
+        let fleet = (0..<3_000).map { "h\($0):9290" }
+        var full = MeasuredPowerReader.Assembler(join: .instanceHost, time: 5)
+        full.add(.node, try Self.nodeAnswer(fleet, watts: "100"))
+        #expect(full.joinCache.count == 3_000)
+        // A tenth of the fleet left: the cache starts again rather than keep the rest.
+        var shrunk = MeasuredPowerReader.Assembler(join: .instanceHost, time: 6, cache: full.joinCache)
+        shrunk.add(.node, try Self.nodeAnswer(Array(fleet.prefix(300)), watts: "100"))
+        #expect(shrunk.result.samples.count == 300)
+        #expect(shrunk.joinCache.count == 0)
+        // A cache of another join is not used: its keys would be another join's.
+        let bmc = try HostJoin(label: "instance", pattern: "h(1)[0-9]*:9290", replacement: "host$1")
+        var other = MeasuredPowerReader.Assembler(join: bmc, time: 7, cache: full.joinCache)
+        other.add(.node, try Self.nodeAnswer(["h1:9290", "h12:9290"], watts: "100"))
+        #expect(other.result.samples.map(\.host) == ["host1"])
+        #expect(other.result.samples[0].gauges.count == 2)
+    }
 }
