@@ -53,6 +53,29 @@ func measure(runs: Int, target: Double, _ operation: () -> Void) -> Double {
     return perOperation.sorted()[perOperation.count / 2]
 }
 
+/// Median seconds per operation of two operations, over `runs` runs of each taken in turn (each repeated to last
+/// about `target`).
+func measureSideBySide(runs: Int, target: Double, _ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
+    func repetitions(_ operation: () -> Void) -> Int {
+        let start = now()
+        operation()
+        return max(1, Int((target / max(now() - start, 1e-9)).rounded(.up)))
+    }
+    let counts = (repetitions(first), repetitions(second))
+    var times: ([Double], [Double]) = ([], [])
+    for run in 0..<runs {
+        // Which goes first alternates too.
+        for turn in (run % 2 == 0 ? [0, 1] : [1, 0]) {
+            let count = turn == 0 ? counts.0 : counts.1
+            let begin = now()
+            for _ in 0..<count { if turn == 0 { first() } else { second() } }
+            let perOperation = (now() - begin) / Double(count)
+            if turn == 0 { times.0.append(perOperation) } else { times.1.append(perOperation) }
+        }
+    }
+    return (times.0.sorted()[runs / 2], times.1.sorted()[runs / 2])
+}
+
 func peakRSSMebibytes() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
@@ -312,7 +335,8 @@ let bodies = [up, cpuIdle, cpuTotal, cores, memory, boot, sampled].map { vectorJ
 let jsonBytes = bodies.reduce(0) { $0 + $1.count }
 let reader = PrometheusReader(settings: .init(baseURL: "http://127.0.0.1:9090"), fetcher: NoFetcher())
 var readings = 0
-let decodeSeconds = measure(runs: runs, target: target) {
+/// One bridge collection's node answers decoded and assembled into readings.
+@MainActor func decodeCollection() {
     do {
         // As a live read decodes them: the `up` answer with its labels, the others down to the host label.
         let up = try PrometheusQueryResponse.decode(bodies[0])
@@ -326,6 +350,7 @@ let decodeSeconds = measure(runs: runs, target: target) {
         exit(1)
     }
 }
+let decodeSeconds = measure(runs: runs, target: target) { decodeCollection() }
 let seriesCount = [up, cpuIdle, cpuTotal, cores, memory, boot, sampled].reduce(0) { $0 + $1.count }
 FileHandle.standardError.write(
     Data(
@@ -391,7 +416,7 @@ let readingsForPower =
 var plainCollection = PowerCollection(calibration: CalibrationSettings())
 var plainLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
 var plainTime = time
-let integrationSeconds = measure(runs: runs, target: target) {
+@MainActor func plainIntegration() {
     plainCollection.begin(samples: [])
     for var reading in readingsForPower {
         reading.timestamp = plainTime
@@ -409,11 +434,14 @@ var measuredHosts = 0
 var collectionTime = time
 // What the previous collection learnt about the join label values, as the reader keeps it between collections.
 var joinCache = MeasuredPowerReader.JoinCache()
-let measuredSeconds = measure(runs: runs, target: target) {
+@MainActor func measuredCollection() {
     var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: collectionTime, cache: joinCache)
     for (family, body) in measuredBodies {
         let labels = MeasuredPowerReader.Assembler.columnLabels(family, join: .instanceHost)
-        guard let answer = try? PrometheusQueryResponse.decodeColumns(body, labels: labels) else { continue }
+        guard
+            let answer = try? PrometheusQueryResponse.decodeColumns(
+                body, labels: labels, expecting: assembler.expectedJoinValues(family))
+        else { continue }
         assembler.add(family, answer)
     }
     let samples = assembler.result.samples
@@ -430,6 +458,7 @@ let measuredSeconds = measure(runs: runs, target: target) {
     powerCollection.finish(configured: [profile], at: collectionTime)
     collectionTime += 60
 }
+let measuredSeconds = measure(runs: runs, target: target) { measuredCollection() }
 FileHandle.standardError.write(
     Data(
         "footprint measured-power collection: \(measuredHosts) measured hosts, \(measuredBytes) bytes of answers, \(String(format: "%.3f", measuredSeconds * 1000)) ms/op\n"
@@ -439,8 +468,15 @@ print(
         + "parse_mbps=\(String(format: "%.3f", Double(measuredBytes) / measuredSeconds / 1e6)) "
         + "samples_per_s=\(String(format: "%.0f", Double(measuredHosts) / measuredSeconds)) render_ms=- runs=\(runs)"
 )
-let todaySeconds = decodeSeconds + integrationSeconds
-let measuredTotalSeconds = decodeSeconds + measuredSeconds
+// Today's whole collection and one with measured power, side by side: run by run in turn, so that the machine
+// getting slower or faster during the benchmark favours neither.
+let (todaySeconds, measuredTotalSeconds) = measureSideBySide(runs: runs, target: target) {
+    decodeCollection()
+    plainIntegration()
+} _: {
+    decodeCollection()
+    measuredCollection()
+}
 FileHandle.standardError.write(
     Data(
         "footprint collection of \(hosts.count) hosts (decode + integration): \(String(format: "%.1f", todaySeconds * 1000)) ms today, \(String(format: "%.1f", measuredTotalSeconds * 1000)) ms with measured power (\(String(format: "%+.0f", (measuredTotalSeconds / todaySeconds - 1) * 100)) %)\n"

@@ -41,19 +41,22 @@ extension MeasurementTracker {
         return state.generation != generation
     }
 
-    /// A host's measurement in this collection, measuring the sample that waited for its reading at `time`;
-    /// `filed` is false when the host had no sample this collection.
-    mutating func measurement(of host: String, readAt time: Double) -> (HostMeasurement?, filed: Bool) {
-        guard !slots.isEmpty, let slot = slot(of: host) else { return (nil, false) }
+    /// A host's measurement in this collection, measuring the sample that waited for its reading at `time`; nil
+    /// when the host had no sample this collection, which then keeps its baselines all the same.
+    mutating func measurement(of host: String, readAt time: Double) -> HostMeasurement? {
+        guard !slots.isEmpty, let slot = slot(of: host) else { return nil }
         let generation = self.generation
         let maxGap = maxGapSeconds
-        guard slots[slot].generation == generation else { return (nil, false) }
+        guard slots[slot].generation == generation else {
+            slots[slot].readGeneration = generation
+            return nil
+        }
         if let position = slots[slot].staged {
             slots[slot].staged = nil
             slots[slot].current = slots[slot].update(
                 SampleValues(samples, at: position), readingTime: time, maxGap: maxGap, generation: generation)
         }
-        return (slots[slot].current, true)
+        return slots[slot].current
     }
 
     /// Ends the collection's use of its samples: what still waits had no reading, and is dropped.

@@ -83,6 +83,8 @@ public struct MeasurementTracker: Sendable {
         var utilisation: [String: Double]?
         /// The collection that last updated or filed the host.
         var generation = 0
+        /// The collection that last read the host without a sample for it.
+        var readGeneration = 0
         /// The position of this collection's sample in the tracker's `samples`, when it waits for the host's
         /// reading.
         var staged: Int?
@@ -209,12 +211,12 @@ public struct MeasurementTracker: Sendable {
         stamped = 0
     }
 
-    /// Forgets hosts not updated since `startCollection()` unless `keep` says otherwise (a host read but not
-    /// measured this time keeps its baselines); `keep` is asked only about those.
-    public mutating func retainUpdated(orWhere keep: (HostKey) -> Bool) {
+    /// Forgets hosts neither updated nor read since `startCollection()`: a host read but not measured this time
+    /// keeps its baselines.
+    public mutating func retainUpdated() {
         guard stamped < slots.count else { return }
         let generation = self.generation
-        forget { $0.generation != generation && !keep(HostKey($0.host)) }
+        forget { $0.generation != generation && $0.readGeneration != generation }
     }
 
     private mutating func forget(where gone: (HostState) -> Bool) {

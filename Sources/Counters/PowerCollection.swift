@@ -15,8 +15,6 @@ import Model
 public struct PowerCollection: Sendable {
     public private(set) var tracker: MeasurementTracker
     public private(set) var calibrator: Calibrator
-    /// Join keys read this collection without a sample: their baselines are kept all the same.
-    private var readUnmeasured: Set<HostKey> = []
     /// The calibrated profile of the profile last recorded, worked out once per collection and profile.
     private var calibrated: (profile: PowerProfile, calibrated: PowerProfile?)?
 
@@ -31,7 +29,6 @@ public struct PowerCollection: Sendable {
     /// Starts a collection with its measured samples; a host with no sample this time has no measurement.
     /// Several samples of one host (a scrape of each of its exporters) are merged first.
     public mutating func begin(samples: PowerSamples) {
-        readUnmeasured = []
         calibrated = nil
         // Samples sorted by host without repeats (the bridge reader's) need no grouping.
         if samples.isSortedByHost {
@@ -78,8 +75,7 @@ public struct PowerCollection: Sendable {
         _ reading: HostReading, joinKey: String, profile: PowerProfile, intensity: GramsPerKilowattHour,
         region: String = "", into ledger: inout HostLedger, at now: Double
     ) -> HostLedger.Outcome {
-        let (measurement, filed) = tracker.measurement(of: joinKey, readAt: reading.timestamp)
-        if !filed { readUnmeasured.insert(HostKey(joinKey)) }
+        let measurement = tracker.measurement(of: joinKey, readAt: reading.timestamp)
         if calibrated?.profile != profile { calibrated = (profile, calibrator.calibratedProfile(for: profile)) }
         let result = ledger.recordInterval(
             reading, profile: profile, intensity: intensity, region: region, measurement: measurement,
@@ -96,8 +92,7 @@ public struct PowerCollection: Sendable {
     @discardableResult
     public mutating func finish(configured: [PowerProfile], at now: Double) -> [ProfileFit] {
         // A sample still waiting had no reading: its counters wait for the next one, from the same baselines.
-        let read = readUnmeasured
-        tracker.retainUpdated { read.contains($0) }
+        tracker.retainUpdated()
         tracker.releaseSamples()
         calibrated = nil
         return calibrator.refit(configured: configured, at: now)

@@ -57,7 +57,7 @@ public struct Calibrator: Sendable {
         let change = Self.replace(&observed[slot], with: (1 - idle, nodeWatts.value, time))
         let steadiness = 1 / (1 + (change / Self.steadyChange) * (change / Self.steadyChange))
         windows[profile.name, default: ProfileWindow()].add(
-            features: [cores * idle, cores * (1 - idle), 1], target: target, nodeWatts: nodeWatts.value,
+            features: (cores * idle, cores * (1 - idle), 1), target: target, nodeWatts: nodeWatts.value,
             busyShare: 1 - idle, cores: cores, host: slot, weight: duration * steadiness, slice: slice, time: time)
     }
 
@@ -217,7 +217,7 @@ struct ProfileWindow: Sendable {
         var nodeWatts = 0.0
 
         mutating func add(
-            _ features: [Double], _ target: Double, nodeWatts: Double, busyShare: Double, cores: Double,
+            _ features: NormalEquations.Features, _ target: Double, nodeWatts: Double, busyShare: Double, cores: Double,
             weight: Double
         ) {
             equations.add(features, target, weight: weight)
@@ -256,7 +256,8 @@ struct ProfileWindow: Sendable {
     var total: Sums { slices.values.reduce(into: Sums()) { $0.merge($1) } }
 
     mutating func add(
-        features: [Double], target: Double, nodeWatts: Double, busyShare: Double, cores: Double, host: Int,
+        features: NormalEquations.Features, target: Double, nodeWatts: Double, busyShare: Double, cores: Double,
+        host: Int,
         weight: Double, slice: Int, time: Double
     ) {
         // Mutated in place: a copy out of the dictionary would copy the sums' arrays on every observation.

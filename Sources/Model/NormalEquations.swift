@@ -16,10 +16,14 @@ public struct NormalEquations: Sendable, Equatable {
 
     public init() {}
 
-    public mutating func add(_ x: [Double], _ y: Double, weight w: Double) {
+    /// One observation's three features, as a tuple: an array would be allocated for every observation.
+    public typealias Features = (Double, Double, Double)
+
+    public mutating func add(_ features: Features, _ y: Double, weight w: Double) {
+        func x(_ i: Int) -> Double { i == 0 ? features.0 : i == 1 ? features.1 : features.2 }
         for i in 0..<Self.unknowns {
-            for j in 0..<Self.unknowns { xx[i * Self.unknowns + j] += w * x[i] * x[j] }
-            xy[i] += w * x[i] * y
+            for j in 0..<Self.unknowns { xx[i * Self.unknowns + j] += w * x(i) * x(j) }
+            xy[i] += w * x(i) * y
         }
         yy += w * y * y
         weight += w

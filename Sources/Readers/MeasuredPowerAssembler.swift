@@ -63,6 +63,7 @@ extension MeasuredPowerReader {
                 index < idColumns.count ? label(row, idColumns[index]) : nil
             }
             func isSampleTime(_ row: Int) -> Bool { label(row, tagColumn) != nil }
+            cache.answers[family] = (0..<answer.count).map { label($0, joinColumn) }
             if samples.hosts.isEmpty {
                 // Every family's answer names about as many hosts: the tables grow once, not by doubling.
                 samples.reserveCapacity(hosts: answer.count)
@@ -123,6 +124,12 @@ extension MeasuredPowerReader {
             return positionOfKey[key]
         }
 
+        /// The join label values of the family's previous answer, row by row, for decoding its next one
+        /// (`PrometheusQueryResponse.decodeColumns(_:labels:expecting:)`).
+        public func expectedJoinValues(_ family: MeasuredPowerFamilies.Family) -> [String?] {
+            cache.answers[family] ?? []
+        }
+
         /// What this collection learnt about join label values, for the next collection's assembler. When most
         /// values it knows were not named this time (the fleet shrank), it starts again empty, so that it follows
         /// the fleet.
@@ -145,6 +152,9 @@ extension MeasuredPowerReader {
         var values = HostSlots()
         var keyOfValue: [Int] = []
         var keys = HostSlots()
+        /// Each family's last answer's join label values, row by row: the next answer names the same hosts in the
+        /// same order, so its values can be recognised rather than made again.
+        var answers: [MeasuredPowerFamilies.Family: [String?]] = [:]
 
         public init() { join = nil }
 

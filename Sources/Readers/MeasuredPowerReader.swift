@@ -110,7 +110,8 @@ public struct MeasuredPowerReader: Sendable {
                 let url = prometheus.queryURL(promQL, at: time)
                 let answer = try prometheus.fetchAPI(url, promQL: promQL, logger: logger) {
                     body throws(ReaderError) in
-                    try PrometheusQueryResponse.decodeColumns(body, labels: labels)
+                    try PrometheusQueryResponse.decodeColumns(
+                        body, labels: labels, expecting: assembler.expectedJoinValues(family))
                 }
                 assembler.add(family, answer)
             }

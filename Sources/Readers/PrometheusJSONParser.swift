@@ -35,10 +35,21 @@ struct PrometheusJSONParser {
     private let selection: [String]?
     /// For each interned name, its column in `selection` (-1 when not kept).
     private var columnOfSlot: [Int] = []
+    /// The values the first selected label is expected to take, series by series (the previous answer's); a value
+    /// read where expected is that String, not a new one.
+    private let expected: [String?]
+    /// Where in `expected` the current series is looked for, relative to its own index: a series missing from
+    /// this answer, or a new one, moves it by one.
+    private var expectedShift = 0
+    /// The index of the series being read in a column decode (its row, once appended).
+    private var seriesIndex = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, keepingOnly selection: [String]? = nil) {
+    init(
+        _ bytes: UnsafeBufferPointer<UInt8>, keepingOnly selection: [String]? = nil, expecting expected: [String?] = []
+    ) {
         self.bytes = bytes
         self.selection = selection
+        self.expected = expected
     }
 
     /// A string's contents: a range of the body, or `scratch` when it had escapes.
@@ -239,6 +250,8 @@ struct PrometheusJSONParser {
     /// The `result` array of a vector, keeping only the selected labels of each series (in one reused row).
     private mutating func parseVectorColumns() throws(ReaderError) -> PrometheusVectorColumns {
         var columns = PrometheusVectorColumns(labelNames: selection ?? [])
+        // The previous answer's size is this one's, give or take a host.
+        columns.reserveCapacity(rows: expected.count)
         var row = [String?](repeating: nil, count: columns.labelNames.count)
         guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
         index += 1
@@ -248,7 +261,10 @@ struct PrometheusJSONParser {
                     sampleKey: "value", histogramKey: "histogram",
                     labels: { parser throws(ReaderError) in try parser.parseSelectedLabels(into: &row) },
                     sample: { parser throws(ReaderError) in try parser.parsePoint() })
-                if let series { columns.append(row, timestamp: series.sample.time, value: series.sample.value) }
+                if let series {
+                    columns.append(row, timestamp: series.sample.time, value: series.sample.value)
+                    seriesIndex += 1
+                }
             } while try nextInContainer(close: UInt8(ascii: "]"))
         }
         return columns
@@ -324,7 +340,11 @@ struct PrometheusJSONParser {
                 let column = slot >= 0 ? columnOfSlot[slot] : (selection?.firstIndex(of: name) ?? -1)
                 guard try nextByte() == UInt8(ascii: "\"") else { throw failure("label value is not a string") }
                 let valueSpan = try scanString()
-                if column >= 0 { row[column] = try labelValue(valueSpan, slot: slot) }
+                if column == 0, let value = expectedValue(valueSpan) {
+                    row[0] = value
+                } else if column >= 0 {
+                    row[column] = try labelValue(valueSpan, slot: slot)
+                }
             } while try nextInContainer(close: UInt8(ascii: "}"))
         }
     }
@@ -599,6 +619,29 @@ struct PrometheusJSONParser {
         guard span.end - span.start == count else { return false }
         for i in 0..<count where bytes[span.start + i] != text[i] { return false }
         return true
+    }
+
+    /// The expected String for the current series when `span` holds exactly its bytes: the one at the series'
+    /// place, or one place either side (a series gone from the answer, or a new one), which then becomes the place.
+    private mutating func expectedValue(_ span: Span) -> String? {
+        guard !expected.isEmpty, !span.escaped else { return nil }
+        for step in 0..<3 {
+            let shift = expectedShift + (step == 2 ? -1 : step)
+            let place = seriesIndex + shift
+            guard place >= 0, place < expected.count, let candidate = expected[place], hasBytes(span, of: candidate)
+            else { continue }
+            expectedShift = shift
+            return candidate
+        }
+        return nil
+    }
+
+    /// Whether an unescaped span holds exactly the UTF-8 of `text`.
+    private func hasBytes(_ span: Span, of text: String) -> Bool {
+        let count = span.end - span.start
+        let body = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
+        return text.utf8.count == count
+            && (text.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(body) } ?? text.utf8.elementsEqual(body))
     }
 
     private func sameBytes(_ first: Int, _ second: Int, _ count: Int) -> Bool {

@@ -25,6 +25,13 @@ public struct PrometheusVectorColumns: Sendable, Equatable {
         labelValues[row * labelNames.count + column]
     }
 
+    /// Room for `rows` series without growing.
+    mutating func reserveCapacity(rows: Int) {
+        labelValues.reserveCapacity(rows * labelNames.count)
+        timestamps.reserveCapacity(rows)
+        values.reserveCapacity(rows)
+    }
+
     mutating func append(_ labels: [String?], timestamp: Double, value: Double) {
         labelValues.append(contentsOf: labels)
         timestamps.append(timestamp)

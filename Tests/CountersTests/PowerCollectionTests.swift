@@ -238,4 +238,33 @@ import Testing
         collection.finish(configured: [Self.configured], at: 130)
         #expect(collection.tracker.hosts.isEmpty)
     }
+
+    @Test func aHostReadWithoutASampleKeepsItsBaselinesForTheNextOne() throws {
+        var collection = PowerCollection(calibration: CalibrationSettings())
+        var ledger = HostLedger(attributionLabels: [], graceSeconds: 600)
+        func sample(_ time: Double) -> PowerSample {
+            PowerSample(
+                host: "r", timestamp: time, counters: [.init(domain: .raplPackage, id: "p0", joules: 40 * time)])
+        }
+        func collect(_ samples: PowerSamples, at time: Double, read: Bool) {
+            collection.begin(samples: samples)
+            if read {
+                collection.record(
+                    HostReading(
+                        host: "r:9100", timestamp: time, cpuIdleSeconds: time, cpuTotalSeconds: 2 * time, cores: 2),
+                    joinKey: "r", profile: Self.configured, intensity: GramsPerKilowattHour(1), into: &ledger, at: time)
+            }
+            collection.finish(configured: [Self.configured], at: time)
+        }
+        collect([sample(0)], at: 0, read: true)
+        // Its exporter missed one collection, the host was read: the baseline stays, and the next sample measures
+        // the two intervals since.
+        collect([], at: 60, read: true)
+        #expect(collection.tracker.hosts == ["r"])
+        collect([sample(120)], at: 120, read: true)
+        #expect(collection.measurement(of: "r")?.packageWatts == Watts(40))
+        // Neither sampled nor read: forgotten.
+        collect([], at: 180, read: false)
+        #expect(collection.tracker.hosts.isEmpty)
+    }
 }

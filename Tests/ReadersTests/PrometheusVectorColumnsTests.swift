@@ -84,4 +84,64 @@ import Testing
         #expect(skipped.values == [1])
         #expect(skipped.label(0, 0) == nil)
     }
+
+    /// An answer with one series per host, its `instance` escaped where `escaped` says.
+    static func hostsAnswer(_ hosts: [String], escaped: Set<String> = []) -> String {
+        let series = hosts.map { host in
+            let value = escaped.contains(host) ? host.replacingOccurrences(of: "a", with: "\\u0061") : host
+            return #"{"metric":{"instance":"\#(value):9100","job":"node"},"value":[5,"1"]}"#
+        }
+        return #"{"status":"success","data":{"resultType":"vector","result":["# + series.joined(separator: ",") + "]}}"
+    }
+
+    /// Whether two strings share their storage (one was handed on, not made again).
+    static func sameStorage(_ first: String?, _ second: String?) -> Bool {
+        guard let first, let second,
+            let a = first.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }),
+            let b = second.utf8.withContiguousStorageIfAvailable({ $0.baseAddress })
+        else { return false }
+        return a == b
+    }
+
+    @Test func expectedValuesGiveTheSameColumnsAndAreHandedOn() throws {
+        // Long names: a String of 16 bytes or more has storage of its own.
+        let hosts = (0..<6).map { "workspace-\($0).example.net" }
+        let previous = try Self.columns(Self.hostsAnswer(hosts), ["instance", "job"])
+        let expected = (0..<previous.count).map { previous.label($0, 0) }
+        for (name, now, escaped) in [
+            ("the same hosts", hosts, Set<String>()),
+            ("a host gone", Array(hosts.prefix(2) + hosts.dropFirst(3)), []),
+            ("a new host", Array(hosts.prefix(2) + ["workspace-new.example.net"] + hosts.dropFirst(2)), []),
+            ("another order", hosts.reversed(), []),
+            ("an escaped value", hosts, [hosts[1]]),
+        ] {
+            let text = Self.hostsAnswer(now, escaped: escaped)
+            let hinted = try PrometheusQueryResponse.decodeColumns(
+                Array(text.utf8), labels: ["instance", "job"], expecting: expected)
+            #expect(hinted == (try Self.columns(text, ["instance", "job"])), "\(name)")
+            // Every value found in the previous answer in step is the previous answer's String.
+            let handedOn = (0..<hinted.count).filter { row in
+                expected.contains { Self.sameStorage($0, hinted.label(row, 0)) }
+            }
+            switch name {
+            case "the same hosts": #expect(handedOn.count == hosts.count)
+            case "a host gone": #expect(handedOn.count == hosts.count - 1)
+            case "a new host": #expect(handedOn.count == hosts.count)
+            case "an escaped value": #expect(handedOn == [0, 2, 3, 4, 5])
+            default: #expect(handedOn.count < hosts.count)
+            }
+        }
+    }
+
+    @Test func expectedValuesOfOtherBytesOrNoneAreNotTaken() throws {
+        let text = Self.hostsAnswer(["workspace-1.example.net", "workspace-2.example.net"])
+        // Same length, other bytes; a missing value; more expected values than series.
+        let expected: [String?] = ["workspace-9.example.net:9100", nil, "workspace-2.example.net:9100", "x"]
+        let hinted = try PrometheusQueryResponse.decodeColumns(
+            Array(text.utf8), labels: ["instance"], expecting: expected)
+        #expect(hinted.label(0, 0) == "workspace-1.example.net:9100")
+        #expect(hinted.label(1, 0) == "workspace-2.example.net:9100")
+        #expect(Self.sameStorage(hinted.label(1, 0), expected[2]))
+        #expect(!Self.sameStorage(hinted.label(0, 0), expected[0]))
+    }
 }

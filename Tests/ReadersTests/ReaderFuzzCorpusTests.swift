@@ -44,6 +44,13 @@ import Testing
                 #expect(kept.label(row, 1) == sample.labels["job"], "\(input.name)")
                 #expect(kept.values[row] == sample.value || (kept.values[row].isNaN && sample.value.isNaN))
             }
+            // Expecting its own host values, in step or one series out, the column decoder reads the same.
+            let own = (0..<kept.count).map { kept.label($0, 0) }
+            for expected in [own, Array(own.dropFirst()), [nil] + own] {
+                let again = try? PrometheusQueryResponse.decodeColumns(
+                    input.bytes, labels: ["instance", "job"], expecting: expected)
+                #expect(again == kept, "\(input.name): expected values changed the columns")
+            }
             let live = reader.assemble(up: response, hostColumns: Array(repeating: kept, count: 6))
             #expect(live.readings.allSatisfy { $0.isValid }, "\(input.name)")
             // Skipped strings are not checked for UTF-8, so only ASCII bodies must satisfy a strict reader.

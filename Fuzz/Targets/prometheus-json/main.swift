@@ -41,6 +41,12 @@ func fuzzOne(_ bytes: [UInt8]) {
             columns.values[row] == sample.value || (columns.values[row].isNaN && sample.value.isNaN),
             "the decoders disagree on a value")
     }
+    // Expecting its own host values, in step or one series out, the column decoder reads the same.
+    let own = (0..<columns.count).map { columns.label($0, 0) }
+    for expected in [own, Array(own.dropFirst()), [nil] + own] {
+        let again = try? PrometheusQueryResponse.decodeColumns(bytes, labels: ["instance", "job"], expecting: expected)
+        precondition(again == columns, "expected values changed the columns")
+    }
     // Host label first: the same answer as every single-valued one of a live collection.
     let live = reader.assemble(up: response, hostColumns: Array(repeating: columns, count: 6))
     precondition(live.readings.allSatisfy(\.isValid), "an invalid reading was handed on")
