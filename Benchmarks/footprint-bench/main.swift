@@ -440,7 +440,7 @@ var joinCache = MeasuredPowerReader.JoinCache()
         let labels = MeasuredPowerReader.Assembler.columnLabels(family, join: .instanceHost)
         guard
             let answer = try? PrometheusQueryResponse.decodeColumns(
-                body, labels: labels, expecting: assembler.expectedJoinValues(family))
+                body, labels: labels, expecting: assembler.previousAnswer(family))
         else { continue }
         assembler.add(family, answer)
     }

@@ -42,21 +42,23 @@ extension MeasurementTracker {
     }
 
     /// A host's measurement in this collection, measuring the sample that waited for its reading at `time`; nil
-    /// when the host had no sample this collection, which then keeps its baselines all the same.
-    mutating func measurement(of host: String, readAt time: Double) -> HostMeasurement? {
-        guard !slots.isEmpty, let slot = slot(of: host) else { return nil }
+    /// when the host had no sample this collection, which then keeps its baselines all the same. `key` is the
+    /// tracker's own copy of the host's name where it has one: the same String collection after collection, which
+    /// other per-host tables then compare in no time.
+    mutating func measurement(of host: String, readAt time: Double) -> (measurement: HostMeasurement?, key: String) {
+        guard !slots.isEmpty, let slot = slot(of: host) else { return (nil, host) }
         let generation = self.generation
         let maxGap = maxGapSeconds
         guard slots[slot].generation == generation else {
             slots[slot].readGeneration = generation
-            return nil
+            return (nil, slots[slot].host)
         }
         if let position = slots[slot].staged {
             slots[slot].staged = nil
             slots[slot].current = slots[slot].update(
                 SampleValues(samples, at: position), readingTime: time, maxGap: maxGap, generation: generation)
         }
-        return slots[slot].current
+        return (slots[slot].current, slots[slot].host)
     }
 
     /// Ends the collection's use of its samples: what still waits had no reading, and is dropped.

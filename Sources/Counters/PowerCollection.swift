@@ -75,13 +75,13 @@ public struct PowerCollection: Sendable {
         _ reading: HostReading, joinKey: String, profile: PowerProfile, intensity: GramsPerKilowattHour,
         region: String = "", into ledger: inout HostLedger, at now: Double
     ) -> HostLedger.Outcome {
-        let measurement = tracker.measurement(of: joinKey, readAt: reading.timestamp)
+        let (measurement, key) = tracker.measurement(of: joinKey, readAt: reading.timestamp)
         if calibrated?.profile != profile { calibrated = (profile, calibrator.calibratedProfile(for: profile)) }
         let result = ledger.recordInterval(
             reading, profile: profile, intensity: intensity, region: region, measurement: measurement,
             calibrated: calibrated?.calibrated, at: now)
         if let interval = result.interval {
-            calibrator.add(interval, reading: reading, profile: profile, measurement: measurement)
+            calibrator.add(interval, host: key, reading: reading, profile: profile, measurement: measurement)
         }
         return result.outcome
     }

@@ -17,6 +17,9 @@ public struct PowerSamples: Sendable, Equatable, RandomAccessCollection, Express
     private var allGauges: [PowerSample.Gauge] = []
     /// Each host's GPU utilisation by GPU id; empty for most hosts.
     private var utilisation: [[String: Double]] = []
+    /// Whether the hosts are sorted without repeats, as the bridge reader delivers them; kept as hosts are added
+    /// rather than checked again by comparing thousands of names.
+    public private(set) var isSortedByHost = true
 
     public init() {}
 
@@ -58,6 +61,7 @@ public struct PowerSamples: Sendable, Equatable, RandomAccessCollection, Express
 
     /// Adds a host's sample after the others.
     public mutating func append(_ sample: PowerSample) {
+        if let last = hosts.last, !(last < sample.host) { isSortedByHost = false }
         hosts.append(sample.host)
         timestamps.append(sample.timestamp)
         allCounters += sample.counters
@@ -67,8 +71,6 @@ public struct PowerSamples: Sendable, Equatable, RandomAccessCollection, Express
         utilisation.append(sample.gpuUtilisation)
     }
 
-    /// Whether the hosts are sorted without repeats, as the bridge reader delivers them.
-    public var isSortedByHost: Bool { zip(hosts, hosts.dropFirst()).allSatisfy { $0 < $1 } }
 }
 
 extension PowerSamples {
@@ -120,14 +122,15 @@ extension PowerSamples {
             for owner in utilisation.keys { hasValue[owner] = true }
             var order = hosts.indices.filter { hasValue[$0] }
             // Answers usually name hosts in one sorted order already: then nothing moves.
-            if !zip(order, order.dropFirst()).allSatisfy({ hosts[$0] < hosts[$1] }) {
-                order.sort { hosts[$0] < hosts[$1] }
-            }
+            let inOrder = zip(order, order.dropFirst()).allSatisfy { hosts[$0] < hosts[$1] }
+            if !inOrder { order.sort { hosts[$0] < hosts[$1] } }
             var rank = [Int](repeating: -1, count: hosts.count)
             for (kept, position) in order.enumerated() { rank[position] = kept }
 
             var result = PowerSamples()
             result.hosts = order.map { hosts[$0] }
+            // Sorted now; without repeats unless a host was added twice.
+            result.isSortedByHost = inOrder || zip(result.hosts, result.hosts.dropFirst()).allSatisfy { $0 != $1 }
             result.timestamps = order.map { timestamps[$0] }
             (result.allCounters, result.counterEnds) = Self.grouped(counters, owners: counterOwners, rank: rank)
             (result.allGauges, result.gaugeEnds) = Self.grouped(gauges, owners: gaugeOwners, rank: rank)

@@ -79,8 +79,9 @@ public struct HostJoin: Sendable, Equatable {
             return head.contains(UInt8(ascii: ":")) ? nil : colon
         }
         guard let end else { return value }
-        // A slice of a valid string, copied without checking its UTF-8 again.
-        return String(Substring(value.utf8.prefix(end)))
+        // Made from its bytes, the new String knows it is ASCII (when it is): comparing and hashing it then take
+        // the fast path, not the Unicode-normalising one a String made from a slice of another takes.
+        return text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[..<end]), as: UTF8.self) }
     }
 
     /// `replacement` with `$N` and `${N}` replaced by capture group N (empty when absent or unmatched).

@@ -63,7 +63,7 @@ extension MeasuredPowerReader {
                 index < idColumns.count ? label(row, idColumns[index]) : nil
             }
             func isSampleTime(_ row: Int) -> Bool { label(row, tagColumn) != nil }
-            cache.answers[family] = (0..<answer.count).map { label($0, joinColumn) }
+            cache.answers[family] = answer
             if samples.hosts.isEmpty {
                 // Every family's answer names about as many hosts: the tables grow once, not by doubling.
                 samples.reserveCapacity(hosts: answer.count)
@@ -124,10 +124,10 @@ extension MeasuredPowerReader {
             return positionOfKey[key]
         }
 
-        /// The join label values of the family's previous answer, row by row, for decoding its next one
+        /// The family's previous answer, for decoding its next one
         /// (`PrometheusQueryResponse.decodeColumns(_:labels:expecting:)`).
-        public func expectedJoinValues(_ family: MeasuredPowerFamilies.Family) -> [String?] {
-            cache.answers[family] ?? []
+        public func previousAnswer(_ family: MeasuredPowerFamilies.Family) -> PrometheusVectorColumns? {
+            cache.answers[family]
         }
 
         /// What this collection learnt about join label values, for the next collection's assembler. When most
@@ -152,9 +152,9 @@ extension MeasuredPowerReader {
         var values = HostSlots()
         var keyOfValue: [Int] = []
         var keys = HostSlots()
-        /// Each family's last answer's join label values, row by row: the next answer names the same hosts in the
-        /// same order, so its values can be recognised rather than made again.
-        var answers: [MeasuredPowerFamilies.Family: [String?]] = [:]
+        /// Each family's last answer: the next one names the same hosts in the same order, so its values can be
+        /// recognised rather than made again. Held until then (about 100 bytes per series).
+        var answers: [MeasuredPowerFamilies.Family: PrometheusVectorColumns] = [:]
 
         public init() { join = nil }
 

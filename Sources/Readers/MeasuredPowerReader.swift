@@ -111,7 +111,7 @@ public struct MeasuredPowerReader: Sendable {
                 let answer = try prometheus.fetchAPI(url, promQL: promQL, logger: logger) {
                     body throws(ReaderError) in
                     try PrometheusQueryResponse.decodeColumns(
-                        body, labels: labels, expecting: assembler.expectedJoinValues(family))
+                        body, labels: labels, expecting: assembler.previousAnswer(family))
                 }
                 assembler.add(family, answer)
             }

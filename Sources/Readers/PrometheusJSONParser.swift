@@ -35,9 +35,9 @@ struct PrometheusJSONParser {
     private let selection: [String]?
     /// For each interned name, its column in `selection` (-1 when not kept).
     private var columnOfSlot: [Int] = []
-    /// The values the first selected label is expected to take, series by series (the previous answer's); a value
-    /// read where expected is that String, not a new one.
-    private let expected: [String?]
+    /// The previous answer to the same query (the same labels kept), whose values this one's are expected to
+    /// repeat series by series: a value read where expected is that String, not a new one.
+    private let expected: PrometheusVectorColumns?
     /// Where in `expected` the current series is looked for, relative to its own index: a series missing from
     /// this answer, or a new one, moves it by one.
     private var expectedShift = 0
@@ -45,11 +45,12 @@ struct PrometheusJSONParser {
     private var seriesIndex = 0
 
     init(
-        _ bytes: UnsafeBufferPointer<UInt8>, keepingOnly selection: [String]? = nil, expecting expected: [String?] = []
+        _ bytes: UnsafeBufferPointer<UInt8>, keepingOnly selection: [String]? = nil,
+        expecting expected: PrometheusVectorColumns? = nil
     ) {
         self.bytes = bytes
         self.selection = selection
-        self.expected = expected
+        self.expected = expected?.labelNames == selection ? expected : nil
     }
 
     /// A string's contents: a range of the body, or `scratch` when it had escapes.
@@ -251,7 +252,7 @@ struct PrometheusJSONParser {
     private mutating func parseVectorColumns() throws(ReaderError) -> PrometheusVectorColumns {
         var columns = PrometheusVectorColumns(labelNames: selection ?? [])
         // The previous answer's size is this one's, give or take a host.
-        columns.reserveCapacity(rows: expected.count)
+        columns.reserveCapacity(rows: expected?.count ?? 0)
         var row = [String?](repeating: nil, count: columns.labelNames.count)
         guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
         index += 1
@@ -340,8 +341,8 @@ struct PrometheusJSONParser {
                 let column = slot >= 0 ? columnOfSlot[slot] : (selection?.firstIndex(of: name) ?? -1)
                 guard try nextByte() == UInt8(ascii: "\"") else { throw failure("label value is not a string") }
                 let valueSpan = try scanString()
-                if column == 0, let value = expectedValue(valueSpan) {
-                    row[0] = value
+                if column >= 0, let value = expectedValue(valueSpan, column: column) {
+                    row[column] = value
                 } else if column >= 0 {
                     row[column] = try labelValue(valueSpan, slot: slot)
                 }
@@ -621,14 +622,16 @@ struct PrometheusJSONParser {
         return true
     }
 
-    /// The expected String for the current series when `span` holds exactly its bytes: the one at the series'
-    /// place, or one place either side (a series gone from the answer, or a new one), which then becomes the place.
-    private mutating func expectedValue(_ span: Span) -> String? {
-        guard !expected.isEmpty, !span.escaped else { return nil }
-        for step in 0..<3 {
+    /// The expected String of `column` for the current series when `span` holds exactly its bytes. The first
+    /// column (the host) is looked for at the series' place and one place either side (a series gone from the
+    /// answer, or a new one), which then becomes the place; the others at that place.
+    private mutating func expectedValue(_ span: Span, column: Int) -> String? {
+        guard let expected, !span.escaped else { return nil }
+        for step in 0..<(column == 0 ? 3 : 1) {
             let shift = expectedShift + (step == 2 ? -1 : step)
             let place = seriesIndex + shift
-            guard place >= 0, place < expected.count, let candidate = expected[place], hasBytes(span, of: candidate)
+            guard place >= 0, place < expected.count, let candidate = expected.label(place, column),
+                hasBytes(span, of: candidate)
             else { continue }
             expectedShift = shift
             return candidate

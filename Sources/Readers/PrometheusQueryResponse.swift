@@ -32,11 +32,11 @@ public struct PrometheusQueryResponse: Sendable, Equatable {
     /// Decodes a response body keeping only the labels named in `labels` of each series, in columns; the same
     /// checks and errors as `decode`. Labels not kept are checked as JSON strings but not as UTF-8.
     ///
-    /// - Parameter expected: the values the first of `labels` is expected to take, series by series: the previous
-    ///   answer's to the same query, which names the same hosts in the same order. A value with the bytes of the
-    ///   one expected is that String, with no String of its own to make, check and free; the result is the same.
+    /// - Parameter expected: the previous answer to the same query, decoded with the same `labels`, which names
+    ///   the same hosts in the same order. A value with the bytes of the one expected is that String, with no
+    ///   String of its own to make, check and free (and compares with it in no time); the result is the same.
     public static func decodeColumns(
-        _ body: [UInt8], labels: [String], expecting expected: [String?] = []
+        _ body: [UInt8], labels: [String], expecting expected: PrometheusVectorColumns? = nil
     ) throws(ReaderError) -> PrometheusVectorColumns {
         try body.withUnsafeBufferPointer { (bytes) throws(ReaderError) -> PrometheusVectorColumns in
             var parser = PrometheusJSONParser(bytes, keepingOnly: labels, expecting: expected)

@@ -20,6 +20,16 @@ public struct PrometheusVectorColumns: Sendable, Equatable {
     /// The number of series.
     public var count: Int { values.count }
 
+    /// The series in `rows` of these columns, in that order (rows out of range are left out).
+    public func rows(_ rows: some Sequence<Int>) -> PrometheusVectorColumns {
+        var picked = PrometheusVectorColumns(labelNames: labelNames)
+        for row in rows where row >= 0 && row < count {
+            picked.append(
+                (0..<labelNames.count).map { label(row, $0) }, timestamp: timestamps[row], value: values[row])
+        }
+        return picked
+    }
+
     /// The value of the label in `column` of series `row`; nil where it lacks the label.
     public func label(_ row: Int, _ column: Int) -> String? {
         labelValues[row * labelNames.count + column]
@@ -32,7 +42,9 @@ public struct PrometheusVectorColumns: Sendable, Equatable {
         values.reserveCapacity(rows)
     }
 
-    mutating func append(_ labels: [String?], timestamp: Double, value: Double) {
+    /// Adds a series: its values of `labelNames`, in that order.
+    public mutating func append(_ labels: [String?], timestamp: Double, value: Double) {
+        precondition(labels.count == labelNames.count, "a series has a value (or nil) for each kept label")
         labelValues.append(contentsOf: labels)
         timestamps.append(timestamp)
         values.append(value)

@@ -97,13 +97,13 @@ import Testing
         let first = ledger.recordInterval(
             reading(60), profile: profile, intensity: intensity, measurement: rapl, at: 60
         ).interval
-        calibrator.add(try #require(first), reading: reading(60), profile: profile, measurement: rapl)
+        calibrator.add(try #require(first), host: "h", reading: reading(60), profile: profile, measurement: rapl)
         #expect(calibrator.refit(configured: [profile], at: 60).isEmpty)
         let node = HostMeasurement(nodeWatts: Watts(90))
         let second = ledger.recordInterval(
             reading(120), profile: profile, intensity: intensity, measurement: node, at: 120
         ).interval
-        calibrator.add(try #require(second), reading: reading(120), profile: profile, measurement: node)
+        calibrator.add(try #require(second), host: "h", reading: reading(120), profile: profile, measurement: node)
         let attempt = try #require(calibrator.refit(configured: [profile], at: 120).first)
         #expect(attempt.intervals == 1)
         #expect(attempt.hosts == 1)

@@ -64,6 +64,15 @@ import Testing
         #expect(samples.gauges(at: 2).map(\.watts) == [300])
     }
 
+    @Test func aHostAddedTwiceToTheBuilderIsNotSortedWithoutRepeats() {
+        var builder = PowerSamples.Builder()
+        for host in ["b", "a", "b"] {
+            builder.add(.gauge(Self.gauge(1)), to: builder.addHost(host, timestamp: 1))
+        }
+        #expect(builder.samples.hosts == ["a", "b", "b"])
+        #expect(!builder.samples.isSortedByHost)
+    }
+
     @Test func anEmptyBuilderGivesNoSamples() {
         var builder = PowerSamples.Builder()
         _ = builder.addHost("a", timestamp: 1)

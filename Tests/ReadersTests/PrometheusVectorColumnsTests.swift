@@ -107,7 +107,6 @@ import Testing
         // Long names: a String of 16 bytes or more has storage of its own.
         let hosts = (0..<6).map { "workspace-\($0).example.net" }
         let previous = try Self.columns(Self.hostsAnswer(hosts), ["instance", "job"])
-        let expected = (0..<previous.count).map { previous.label($0, 0) }
         for (name, now, escaped) in [
             ("the same hosts", hosts, Set<String>()),
             ("a host gone", Array(hosts.prefix(2) + hosts.dropFirst(3)), []),
@@ -117,11 +116,11 @@ import Testing
         ] {
             let text = Self.hostsAnswer(now, escaped: escaped)
             let hinted = try PrometheusQueryResponse.decodeColumns(
-                Array(text.utf8), labels: ["instance", "job"], expecting: expected)
+                Array(text.utf8), labels: ["instance", "job"], expecting: previous)
             #expect(hinted == (try Self.columns(text, ["instance", "job"])), "\(name)")
-            // Every value found in the previous answer in step is the previous answer's String.
+            // Every host found in the previous answer in step is the previous answer's String.
             let handedOn = (0..<hinted.count).filter { row in
-                expected.contains { Self.sameStorage($0, hinted.label(row, 0)) }
+                (0..<previous.count).contains { Self.sameStorage(previous.label($0, 0), hinted.label(row, 0)) }
             }
             switch name {
             case "the same hosts": #expect(handedOn.count == hosts.count)
@@ -135,13 +134,29 @@ import Testing
 
     @Test func expectedValuesOfOtherBytesOrNoneAreNotTaken() throws {
         let text = Self.hostsAnswer(["workspace-1.example.net", "workspace-2.example.net"])
-        // Same length, other bytes; a missing value; more expected values than series.
-        let expected: [String?] = ["workspace-9.example.net:9100", nil, "workspace-2.example.net:9100", "x"]
+        // Same length, other bytes; a missing value; more expected series than there are; another label kept.
+        var previous = PrometheusVectorColumns(labelNames: ["instance", "job"])
+        for (host, job) in [
+            ("workspace-9.example.net:9100", "node"), ("workspace-2.example.net:9100", nil),
+            ("workspace-2.example.net:9100", "node"), ("x", "node"),
+        ] {
+            previous.append([host, job], timestamp: 5, value: 1)
+        }
         let hinted = try PrometheusQueryResponse.decodeColumns(
-            Array(text.utf8), labels: ["instance"], expecting: expected)
-        #expect(hinted.label(0, 0) == "workspace-1.example.net:9100")
-        #expect(hinted.label(1, 0) == "workspace-2.example.net:9100")
-        #expect(Self.sameStorage(hinted.label(1, 0), expected[2]))
-        #expect(!Self.sameStorage(hinted.label(0, 0), expected[0]))
+            Array(text.utf8), labels: ["instance", "job"], expecting: previous)
+        #expect(hinted == (try Self.columns(text, ["instance", "job"])))
+        #expect(!Self.sameStorage(hinted.label(0, 0), previous.label(0, 0)))
+        #expect(Self.sameStorage(hinted.label(1, 0), previous.label(1, 0)))
+        // Columns other than the host are looked for at the host's place.
+        #expect(hinted.label(1, 1) == "node")
+        let otherLabels = try PrometheusQueryResponse.decodeColumns(
+            Array(text.utf8), labels: ["job", "instance"], expecting: previous)
+        #expect(otherLabels == (try Self.columns(text, ["job", "instance"])))
+    }
+
+    @Test func rowsArePickedInTheirOrder() throws {
+        let columns = try Self.columns(Self.hostsAnswer(["a", "b", "c"]), ["instance"])
+        #expect(columns.rows([2, 0, 7]).labelValues == ["c:9100", "a:9100"])
+        #expect(columns.rows([]).count == 0)
     }
 }

@@ -45,8 +45,8 @@ import Testing
                 #expect(kept.values[row] == sample.value || (kept.values[row].isNaN && sample.value.isNaN))
             }
             // Expecting its own host values, in step or one series out, the column decoder reads the same.
-            let own = (0..<kept.count).map { kept.label($0, 0) }
-            for expected in [own, Array(own.dropFirst()), [nil] + own] {
+            let all = Array(0..<kept.count)
+            for expected in [kept, kept.rows(all.dropFirst()), kept.rows([0] + all)] {
                 let again = try? PrometheusQueryResponse.decodeColumns(
                     input.bytes, labels: ["instance", "job"], expecting: expected)
                 #expect(again == kept, "\(input.name): expected values changed the columns")
