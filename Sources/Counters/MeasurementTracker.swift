@@ -205,7 +205,7 @@ public struct MeasurementTracker: Sendable {
         forget { !hosts.contains($0.host) }
     }
 
-    /// Starts a collection: hosts updated from now on count as seen by `retainUpdated(orWhere:)`.
+    /// Starts a collection: hosts updated from now on count as seen by `retainUpdated()`.
     public mutating func startCollection() {
         generation &+= 1
         stamped = 0

@@ -70,7 +70,6 @@ public struct PowerSamples: Sendable, Equatable, RandomAccessCollection, Express
         gaugeEnds.append(allGauges.count)
         utilisation.append(sample.gpuUtilisation)
     }
-
 }
 
 extension PowerSamples {

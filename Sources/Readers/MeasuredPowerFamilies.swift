@@ -84,21 +84,7 @@ public struct MeasuredPowerFamilies: Sendable, Equatable {
             case .node: seriesID(labels)
             case .dcgmEnergy, .dcgmPower, .nvidiaSMIPower, .dcgmUtilisation, .nvidiaSMIUtilisation: gpuID(labels)
             }
-        return add(family, value: value, id: id, sampleTime: sampleTime, to: &sample)
-    }
-
-    /// Adds one series' value to a host's sample under the zone, GPU or meter id already worked out.
-    ///
-    /// - Parameter scrapedWithReading: for RAPL counters without a sample time, that they take the time of the
-    ///   host's node reading (`PowerSample.Counter.scrapedWithReading`).
-    @discardableResult
-    static func add(
-        _ family: Family, value: Double, id: String, sampleTime: Double?, scrapedWithReading: Bool = false,
-        to sample: inout PowerSample
-    ) -> Bool {
-        guard
-            let value = Self.value(
-                family, value: value, id: id, sampleTime: sampleTime, scrapedWithReading: scrapedWithReading)
+        guard let value = Self.value(family, value: value, id: id, sampleTime: sampleTime, scrapedWithReading: false)
         else { return false }
         sample.add(value)
         return true

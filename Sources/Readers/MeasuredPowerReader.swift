@@ -56,7 +56,7 @@ public struct MeasuredPowerReader: Sendable {
     /// The PromQL of one collection, by family, in `Family.allCases` order.
     public let queries: [(family: MeasuredPowerFamilies.Family, promQL: String)]
     private let prometheus: PrometheusReader
-    /// The join label values met so far (`Assembler.JoinCache`), shared by copies of the reader: a cache, so a
+    /// The join label values met so far (`JoinCache`), shared by copies of the reader: a cache, so a
     /// read that finds it taken by another starts from an empty one and is only slower.
     private let joinCache = SharedJoinCache()
 

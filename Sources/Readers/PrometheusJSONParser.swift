@@ -341,9 +341,10 @@ struct PrometheusJSONParser {
                 let column = slot >= 0 ? columnOfSlot[slot] : (selection?.firstIndex(of: name) ?? -1)
                 guard try nextByte() == UInt8(ascii: "\"") else { throw failure("label value is not a string") }
                 let valueSpan = try scanString()
-                if column >= 0, let value = expectedValue(valueSpan, column: column) {
+                guard column >= 0 else { continue }
+                if let value = expectedValue(valueSpan, column: column) {
                     row[column] = value
-                } else if column >= 0 {
+                } else {
                     row[column] = try labelValue(valueSpan, slot: slot)
                 }
             } while try nextInContainer(close: UInt8(ascii: "}"))
