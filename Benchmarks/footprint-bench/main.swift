@@ -53,27 +53,28 @@ func measure(runs: Int, target: Double, _ operation: () -> Void) -> Double {
     return perOperation.sorted()[perOperation.count / 2]
 }
 
-/// Median seconds per operation of two operations, over `runs` runs of each taken in turn (each repeated to last
-/// about `target`).
+/// Median seconds per operation of two operations taken in turn, one operation of each at a time, for about
+/// `runs × target` seconds each: the machine's speed drifts by tens of percent over seconds here, and two
+/// operations run next to each other see the same speed. Which goes first alternates too.
 func measureSideBySide(runs: Int, target: Double, _ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
-    func repetitions(_ operation: () -> Void) -> Int {
-        let start = now()
+    func timed(_ operation: () -> Void) -> Double {
+        let begin = now()
         operation()
-        return max(1, Int((target / max(now() - start, 1e-9)).rounded(.up)))
+        return now() - begin
     }
-    let counts = (repetitions(first), repetitions(second))
+    let pair = timed(first) + timed(second)
+    let pairs = max(runs, Int((Double(runs) * target * 2 / max(pair, 1e-9)).rounded(.up)))
     var times: ([Double], [Double]) = ([], [])
-    for run in 0..<runs {
-        // Which goes first alternates too.
-        for turn in (run % 2 == 0 ? [0, 1] : [1, 0]) {
-            let count = turn == 0 ? counts.0 : counts.1
-            let begin = now()
-            for _ in 0..<count { if turn == 0 { first() } else { second() } }
-            let perOperation = (now() - begin) / Double(count)
-            if turn == 0 { times.0.append(perOperation) } else { times.1.append(perOperation) }
+    for index in 0..<pairs {
+        if index % 2 == 0 {
+            times.0.append(timed(first))
+            times.1.append(timed(second))
+        } else {
+            times.1.append(timed(second))
+            times.0.append(timed(first))
         }
     }
-    return (times.0.sorted()[runs / 2], times.1.sorted()[runs / 2])
+    return (times.0.sorted()[pairs / 2], times.1.sorted()[pairs / 2])
 }
 
 func peakRSSMebibytes() -> Double {

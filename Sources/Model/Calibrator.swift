@@ -20,7 +20,11 @@
 /// A value type: the owner feeds it each collection and serialises access.
 public struct Calibrator: Sendable {
     public let settings: CalibrationSettings
-    private var windows: [String: ProfileWindow] = [:]
+    // By profile, in the order profiles first came, with the last one used tried first: every interval of a
+    // collection names a profile, nearly always the one before it, and that spares hashing its name each time.
+    private var windows: [ProfileWindow] = []
+    private var windowOfProfile: [String: Int] = [:]
+    private var lastWindow: (profile: String, index: Int)?
     private var inForce: [String: ProfileFit] = [:]
     private var attempts: [String: ProfileFit] = [:]
     /// Each measured host's previous observation, which tells a steady interval from one across a load change;
@@ -56,23 +60,41 @@ public struct Calibrator: Sendable {
         if slot == observed.count { observed.append(nil) }
         let change = Self.replace(&observed[slot], with: (1 - idle, nodeWatts.value, time))
         let steadiness = 1 / (1 + (change / Self.steadyChange) * (change / Self.steadyChange))
-        windows[profile.name, default: ProfileWindow()].add(
+        windows[window(of: profile.name)].add(
             features: (cores * idle, cores * (1 - idle), 1), target: target, nodeWatts: nodeWatts.value,
             busyShare: 1 - idle, cores: cores, host: slot, weight: duration * steadiness, slice: slice, time: time)
+    }
+
+    /// The index of a profile's window, adding an empty one at first sight.
+    private mutating func window(of profile: String) -> Int {
+        if let lastWindow, lastWindow.profile == profile { return lastWindow.index }
+        let index: Int
+        if let known = windowOfProfile[profile] {
+            index = known
+        } else {
+            index = windows.count
+            windows.append(ProfileWindow(profile: profile))
+            windowOfProfile[profile] = index
+        }
+        lastWindow = (profile, index)
+        return index
+    }
+
+    /// The window of a profile, if it has observations.
+    private func window(named profile: String) -> ProfileWindow? {
+        windowOfProfile[profile].map { windows[$0] }
     }
 
     /// Forgets hosts with neither a previous observation nor a place in a window, renumbering the others.
     private mutating func compact() {
         guard observed.contains(where: { $0 == nil }) else { return }
-        var inWindows = Set<Int>()
-        for window in windows.values { inWindows.formUnion(window.hosts.keys) }
-        let kept = observed.indices.filter { observed[$0] != nil || inWindows.contains($0) }
+        let kept = observed.indices.filter { slot in
+            observed[slot] != nil || windows.contains { $0.hasHost(slot) }
+        }
         guard kept.count < observed.count else { return }
-        var renumbered: [Int: Int] = [:]
-        for (new, old) in kept.enumerated() { renumbered[old] = new }
         observed = kept.map { observed[$0] }
         slots.keep(kept)
-        for name in windows.keys { windows[name]?.renumber(renumbered) }
+        for index in windows.indices { windows[index].keepHosts(kept) }
     }
 
     /// How far a host's busy share or relative meter reading moved since its previous observation (0 without
@@ -98,17 +120,21 @@ public struct Calibrator: Sendable {
     @discardableResult
     public mutating func refit(configured: [PowerProfile], at now: Double) -> [ProfileFit] {
         let oldestSlice = Int(((now - settings.windowSeconds) / sliceSeconds).rounded(.down))
-        for name in windows.keys {
-            windows[name]?.prune(olderThanSlice: oldestSlice, time: now - settings.windowSeconds)
+        for index in windows.indices {
+            windows[index].prune(olderThanSlice: oldestSlice, time: now - settings.windowSeconds)
         }
-        windows = windows.filter { !$0.value.isEmpty }
+        if windows.contains(where: \.isEmpty) {
+            windows.removeAll(where: \.isEmpty)
+            windowOfProfile = Dictionary(uniqueKeysWithValues: windows.indices.map { (windows[$0].profile, $0) })
+        }
+        lastWindow = nil
         for slot in observed.indices where (observed[slot]?.time ?? .infinity) < now - settings.windowSeconds {
             observed[slot] = nil
         }
         compact()
         var outcomes: [ProfileFit] = []
         for profile in configured {
-            guard let window = windows[profile.name] else {
+            guard let window = window(named: profile.name) else {
                 attempts[profile.name] = nil
                 continue
             }
@@ -149,10 +175,10 @@ public struct Calibrator: Sendable {
         var fit = ProfileFit(
             profile: profile.name, cpuIdleWattsPerCore: profile.cpuIdleWattsPerCore,
             cpuWattsPerCore: profile.cpuWattsPerCore, otherWatts: profile.otherWatts, idleFitted: false,
-            hosts: window.hosts.count, intervals: sums.count, errorRatio: nil, fittedAt: now)
-        guard window.hosts.count >= settings.minHosts else {
+            hosts: window.hostCount, intervals: sums.count, errorRatio: nil, fittedAt: now)
+        guard window.hostCount >= settings.minHosts else {
             fit.rejection = .tooFewHosts
-            fit.detail = "\(window.hosts.count) measured hosts, at least \(settings.minHosts) needed"
+            fit.detail = "\(window.hostCount) measured hosts, at least \(settings.minHosts) needed"
             return fit
         }
         let loadSpread = sums.standardDeviation(sum: sums.busyShare, squares: sums.busyShareSquares)
@@ -247,33 +273,57 @@ struct ProfileWindow: Sendable {
         }
     }
 
-    var slices: [Int: Sums] = [:]
-    /// Each host's latest observation time, by its slot in the calibrator.
-    var hosts: [Int: Double] = [:]
+    let profile: String
+    /// Sums per time slice, oldest first. Intervals come in time order, so theirs is nearly always the last slice
+    /// or the one before (hosts read either side of a slice's end): looked for from the end, not hashed.
+    private(set) var slices: [(slice: Int, sums: Sums)] = []
+    /// Each host's latest observation time, by its slot in the calibrator; −∞ for a host with none in the window.
+    private var latest: [Double] = []
+    /// Hosts with an observation in the window.
+    private(set) var hostCount = 0
+
+    init(profile: String) { self.profile = profile }
 
     var isEmpty: Bool { slices.isEmpty }
 
-    var total: Sums { slices.values.reduce(into: Sums()) { $0.merge($1) } }
+    var total: Sums { slices.reduce(into: Sums()) { $0.merge($1.sums) } }
+
+    /// Whether the host in `slot` has an observation in the window.
+    func hasHost(_ slot: Int) -> Bool { slot < latest.count && latest[slot] > -.infinity }
 
     mutating func add(
         features: NormalEquations.Features, target: Double, nodeWatts: Double, busyShare: Double, cores: Double,
         host: Int,
         weight: Double, slice: Int, time: Double
     ) {
-        // Mutated in place: a copy out of the dictionary would copy the sums' arrays on every observation.
-        slices[slice, default: Sums()].add(
+        // Mutated in place: a copy out of the array would copy the sums' arrays on every observation.
+        slices[position(of: slice)].sums.add(
             features, target, nodeWatts: nodeWatts, busyShare: busyShare, cores: cores, weight: weight)
-        Self.advance(&hosts[host, default: time], to: time)
+        if host >= latest.count { latest.append(contentsOf: repeatElement(-.infinity, count: host + 1 - latest.count)) }
+        if latest[host] == -.infinity { hostCount += 1 }
+        latest[host] = max(latest[host], time)
     }
 
-    private static func advance(_ latest: inout Double, to time: Double) { latest = max(latest, time) }
+    /// The position of a slice's sums, inserted in order at first sight.
+    private mutating func position(of slice: Int) -> Int {
+        var position = slices.count
+        while position > 0, slices[position - 1].slice > slice { position -= 1 }
+        if position > 0, slices[position - 1].slice == slice { return position - 1 }
+        slices.insert((slice, Sums()), at: position)
+        return position
+    }
 
-    mutating func renumber(_ slots: [Int: Int]) {
-        hosts = Dictionary(uniqueKeysWithValues: hosts.compactMap { old, time in slots[old].map { ($0, time) } })
+    /// Keeps only the hosts in `slots` (ascending), numbered again from 0 in that order, as the calibrator does.
+    mutating func keepHosts(_ slots: [Int]) {
+        latest = slots.map { $0 < latest.count ? latest[$0] : -.infinity }
+        hostCount = latest.count { $0 > -.infinity }
     }
 
     mutating func prune(olderThanSlice oldest: Int, time: Double) {
-        slices = slices.filter { $0.key >= oldest }
-        hosts = hosts.filter { $0.value >= time }
+        slices.removeAll { $0.slice < oldest }
+        for slot in latest.indices where latest[slot] > -.infinity && latest[slot] < time {
+            latest[slot] = -.infinity
+            hostCount -= 1
+        }
     }
 }

@@ -1,5 +1,13 @@
 import PromText
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A single-pass reader of the Prometheus `/api/v1/query` envelope over raw bytes.
 ///
 /// Only what the exporter reads becomes Swift values; everything else is checked as JSON (structure,
@@ -248,23 +256,26 @@ struct PrometheusJSONParser {
         }
     }
 
-    /// The `result` array of a vector, keeping only the selected labels of each series (in one reused row).
+    /// The `result` array of a vector, keeping only the selected labels of each series, which are written
+    /// straight into the columns' next row: a row array in between cost a generic copy of its values per series.
     private mutating func parseVectorColumns() throws(ReaderError) -> PrometheusVectorColumns {
         var columns = PrometheusVectorColumns(labelNames: selection ?? [])
         // The previous answer's size is this one's, give or take a host.
         columns.reserveCapacity(rows: expected?.count ?? 0)
-        var row = [String?](repeating: nil, count: columns.labelNames.count)
         guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
         index += 1
         if try startContainer(close: UInt8(ascii: "]")) {
             repeat {
+                columns.openRow()
                 let series = try parseSeriesObject(
                     sampleKey: "value", histogramKey: "histogram",
-                    labels: { parser throws(ReaderError) in try parser.parseSelectedLabels(into: &row) },
+                    labels: { parser throws(ReaderError) in try parser.parseSelectedLabels(into: &columns) },
                     sample: { parser throws(ReaderError) in try parser.parsePoint() })
                 if let series {
-                    columns.append(row, timestamp: series.sample.time, value: series.sample.value)
+                    columns.closeRow(timestamp: series.sample.time, value: series.sample.value)
                     seriesIndex += 1
+                } else {
+                    columns.dropOpenRow()
                 }
             } while try nextInContainer(close: UInt8(ascii: "]"))
         }
@@ -274,6 +285,10 @@ struct PrometheusJSONParser {
     /// One series object of a vector or matrix: its `metric` labels and what `sample` reads under `sampleKey`.
     /// Nil when it has `histogramKey` instead (native histograms have no float sample); a missing key otherwise
     /// is malformed.
+    ///
+    /// Inlined into each caller: called through its closures, Swift copies the whole parser in and out for each
+    /// one, twice per series (measured: 7 % of decoding a 10,000-series answer).
+    @inline(__always)
     private mutating func parseSeriesObject<Labels, Sample>(
         sampleKey: StaticString, histogramKey: StaticString,
         labels readLabels: (inout Self) throws(ReaderError) -> Labels,
@@ -328,12 +343,14 @@ struct PrometheusJSONParser {
         return labels
     }
 
-    /// The selected labels of one series into `row` (nil where absent); the others are checked as JSON strings and
-    /// skipped without becoming Strings. A name given twice keeps its last value, as in a label set.
-    private mutating func parseSelectedLabels(into row: inout [String?]) throws(ReaderError) {
+    /// The selected labels of one series into the open row of `columns` (nil where absent); the others are
+    /// checked as JSON strings and skipped without becoming Strings. A name given twice keeps its last value, as
+    /// in a label set.
+    private mutating func parseSelectedLabels(into columns: inout PrometheusVectorColumns) throws(ReaderError) {
         guard try nextByte() == UInt8(ascii: "{") else { throw failure("metric is not an object") }
         index += 1
-        for column in row.indices { row[column] = nil }
+        // A second `metric` object in one series replaces the first, as a label set would.
+        columns.clearOpenRow()
         if try startContainer(close: UInt8(ascii: "}")) {
             repeat {
                 let nameSpan = try readKey()
@@ -343,9 +360,9 @@ struct PrometheusJSONParser {
                 let valueSpan = try scanString()
                 guard column >= 0 else { continue }
                 if let value = expectedValue(valueSpan, column: column) {
-                    row[column] = value
+                    columns.setOpenRowLabel(column, value)
                 } else {
-                    row[column] = try labelValue(valueSpan, slot: slot)
+                    columns.setOpenRowLabel(column, try labelValue(valueSpan, slot: slot))
                 }
             } while try nextInContainer(close: UInt8(ascii: "}"))
         }
@@ -643,14 +660,17 @@ struct PrometheusJSONParser {
     /// Whether an unescaped span holds exactly the UTF-8 of `text`.
     private func hasBytes(_ span: Span, of text: String) -> Bool {
         let count = span.end - span.start
-        let body = UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])
-        return text.utf8.count == count
-            && (text.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(body) } ?? text.utf8.elementsEqual(body))
+        guard text.utf8.count == count else { return false }
+        if count == 0 { return true }
+        let body = bytes.baseAddress! + span.start
+        // memcmp, not `elementsEqual`: the generic comparison goes byte by byte through iterators, and this runs
+        // for every kept label of every series (a fifth of decoding a measured-power answer).
+        return text.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, body, count) == 0 }
+            ?? text.utf8.elementsEqual(UnsafeBufferPointer(start: body, count: count))
     }
 
     private func sameBytes(_ first: Int, _ second: Int, _ count: Int) -> Bool {
-        for i in 0..<count where bytes[first + i] != bytes[second + i] { return false }
-        return true
+        count == 0 || memcmp(bytes.baseAddress! + first, bytes.baseAddress! + second, count) == 0
     }
 
     // MARK: Syntax

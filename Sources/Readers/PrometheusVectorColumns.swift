@@ -50,6 +50,35 @@ public struct PrometheusVectorColumns: Sendable, Equatable {
         values.append(value)
     }
 
+    // A row being decoded: its label values are appended (nil) first and set one by one, its time and value
+    // last, so a decoder needs no row of its own to copy in.
+
+    /// Opens a row with every label absent.
+    mutating func openRow() {
+        for _ in labelNames.indices { labelValues.append(nil) }
+    }
+
+    /// Sets the label in `column` of the open row.
+    mutating func setOpenRowLabel(_ column: Int, _ value: String) {
+        labelValues[labelValues.count - labelNames.count + column] = value
+    }
+
+    /// Makes every label of the open row absent again.
+    mutating func clearOpenRow() {
+        for slot in (labelValues.count - labelNames.count)..<labelValues.count { labelValues[slot] = nil }
+    }
+
+    /// Completes the open row with its sample.
+    mutating func closeRow(timestamp: Double, value: Double) {
+        timestamps.append(timestamp)
+        values.append(value)
+    }
+
+    /// Drops the open row (a series without a float sample).
+    mutating func dropOpenRow() {
+        labelValues.removeLast(labelNames.count)
+    }
+
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.labelNames == rhs.labelNames && lhs.labelValues == rhs.labelValues && lhs.timestamps == rhs.timestamps
             && lhs.warnings == rhs.warnings

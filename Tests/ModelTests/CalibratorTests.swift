@@ -116,6 +116,55 @@ import Testing
         #expect(calibrator.refit(configured: [Self.configured], at: 3660 + 70 * 60).first?.hosts == 3)
     }
 
+    @Test func intervalsOutOfTimeOrderAndInterleavedProfilesFitAsInOrder() throws {
+        // Hosts read either side of a slice's end, and two profiles taking turns interval by interval, must sum up
+        // as the same observations fed in time order, one profile at a time.
+        let other = PowerProfile(
+            name: "other", cpuWattsPerCore: 20, cpuIdleWattsPerCore: 0, ramWatts: 6, otherWatts: 10)
+        let settings = CalibrationSettings(windowSeconds: 3600, minHosts: 3, slices: 6)
+        var observations: [(profile: PowerProfile, host: String, cores: Double, idle: Double, time: Double)] = []
+        var random = LinearCongruential(seed: 11)
+        for step in 0..<50 {
+            for index in 0..<8 {
+                let profile = index % 2 == 0 ? Self.configured : other
+                // Up to 15 minutes early or late: slices of 10 minutes are visited out of order.
+                let time = 600 + Double(step) * 60 + (random.next() - 0.5) * 1800
+                observations.append((profile, "h\(index)", Double(2 << (index % 4)), 0.05 + 0.9 * random.next(), time))
+            }
+        }
+        func fits(
+            _ observations: [(profile: PowerProfile, host: String, cores: Double, idle: Double, time: Double)]
+        )
+            -> [ProfileFit]
+        {
+            var calibrator = Calibrator(settings: settings)
+            for observation in observations {
+                calibrator.add(
+                    profile: observation.profile, host: observation.host, cores: observation.cores,
+                    idleRatio: observation.idle, memoryActiveRatio: 0.5,
+                    nodeWatts: Self.law.power(
+                        cores: observation.cores, idleRatio: observation.idle, memoryActiveRatio: 0.5),
+                    duration: 60, at: observation.time)
+            }
+            return calibrator.refit(configured: [Self.configured, other], at: 3600)
+        }
+        let interleaved = fits(observations)
+        let ordered = fits(
+            observations.filter { $0.profile == Self.configured }.sorted { $0.time < $1.time }
+                + observations.filter { $0.profile == other }.sorted { $0.time < $1.time })
+        #expect(interleaved.count == 2)
+        #expect(interleaved.map(\.hosts) == [4, 4])
+        #expect(interleaved.map(\.intervals) == ordered.map(\.intervals))
+        #expect(interleaved.map(\.hosts) == ordered.map(\.hosts))
+        for (a, b) in zip(interleaved, ordered) {
+            #expect(a.isAccepted && b.isAccepted)
+            #expect(within(a.cpuWattsPerCore, b.cpuWattsPerCore, 1e-6))
+            #expect(within(a.otherWatts, b.otherWatts, 1e-6))
+        }
+        // Intervals older than the window (the first 15 minutes) were dropped from both alike.
+        #expect(interleaved[0].intervals < observations.count / 2)
+    }
+
     @Test func tooFewHostsIsRejectedWithAReason() throws {
         var calibrator = Calibrator(settings: CalibrationSettings(minHosts: 3))
         feed(&calibrator, cores: [2, 4])

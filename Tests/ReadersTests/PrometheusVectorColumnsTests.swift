@@ -14,7 +14,8 @@ import Testing
           {"metric":{"instance":"b:9100"},"value":[1795346046,"NaN"]},
           {"metric":{"job":"node"},"value":[1795346045.750,"+Inf"]},
           {"metric":{"instance":"c:9100"},"histogram":[1795346045.750,{"count":"1","sum":"1"}]},
-          {"metric":{"instance":"d:9100","instance":"e:9100"},"value":[1795346045.750,"2.5"]}
+          {"metric":{"instance":"d:9100","instance":"e:9100"},"value":[1795346045.750,"2.5"]},
+          {"metric":{"instance":"f:9100","zone":"x"},"metric":{"instance":"g:9100"},"value":[1795346045.750,"3"]}
         ]}}
         """#
 
@@ -25,7 +26,7 @@ import Testing
         #expect(columns.warnings == ["slow"])
         // The histogram-only series is left out, as in the full decode.
         #expect(columns.count == full.samples.count)
-        #expect(columns.count == 4)
+        #expect(columns.count == 5)
         for (row, sample) in full.samples.enumerated() {
             #expect(columns.label(row, 0) == sample.labels["zone"])
             #expect(columns.label(row, 1) == sample.labels["instance"])
@@ -36,12 +37,15 @@ import Testing
         #expect(columns.label(2, 1) == nil)
         // A name given twice keeps its last value, as a label set does.
         #expect(columns.label(3, 1) == "e:9100")
+        // A second `metric` object replaces the first whole, as in the full decode.
+        #expect(columns.label(4, 0) == nil)
+        #expect(columns.label(4, 1) == "g:9100")
     }
 
     @Test func noLabelsAtAllStillGivesEveryValue() throws {
         let columns = try Self.columns(Self.answer, [])
         #expect(columns.labelValues.isEmpty)
-        #expect(columns.values.count == 4)
+        #expect(columns.values.count == 5)
         #expect(columns.values[3] == 2.5)
     }
 
