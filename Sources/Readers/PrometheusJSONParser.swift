@@ -663,6 +663,16 @@ struct PrometheusJSONParser {
         guard text.utf8.count == count else { return false }
         if count == 0 { return true }
         let body = bytes.baseAddress! + span.start
+        // A String of up to 15 bytes is kept in place, and its contiguous storage would be a copy: its bytes are
+        // compared one by one instead.
+        if count <= 15 {
+            var offset = 0
+            for byte in text.utf8 {
+                if body[offset] != byte { return false }
+                offset += 1
+            }
+            return true
+        }
         // memcmp, not `elementsEqual`: the generic comparison goes byte by byte through iterators, and this runs
         // for every kept label of every series (a fifth of decoding a measured-power answer).
         return text.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, body, count) == 0 }
