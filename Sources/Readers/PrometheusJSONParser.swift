@@ -51,6 +51,8 @@ struct PrometheusJSONParser {
     private var expectedShift = 0
     /// The index of the series being read in a column decode (its row, once appended).
     private var seriesIndex = 0
+    /// Whether the open row of a column decode has had labels set (a `metric` object read).
+    private var rowHasLabels = false
 
     init(
         _ bytes: UnsafeBufferPointer<UInt8>, keepingOnly selection: [String]? = nil,
@@ -267,6 +269,7 @@ struct PrometheusJSONParser {
         if try startContainer(close: UInt8(ascii: "]")) {
             repeat {
                 columns.openRow()
+                rowHasLabels = false
                 let series = try parseSeriesObject(
                     sampleKey: "value", histogramKey: "histogram",
                     labels: { parser throws(ReaderError) in try parser.parseSelectedLabels(into: &columns) },
@@ -350,7 +353,8 @@ struct PrometheusJSONParser {
         guard try nextByte() == UInt8(ascii: "{") else { throw failure("metric is not an object") }
         index += 1
         // A second `metric` object in one series replaces the first, as a label set would.
-        columns.clearOpenRow()
+        if rowHasLabels { columns.clearOpenRow() }
+        rowHasLabels = true
         if try startContainer(close: UInt8(ascii: "}")) {
             repeat {
                 let nameSpan = try readKey()

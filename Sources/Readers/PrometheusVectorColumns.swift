@@ -55,7 +55,7 @@ public struct PrometheusVectorColumns: Sendable, Equatable {
 
     /// Opens a row with every label absent.
     mutating func openRow() {
-        for _ in labelNames.indices { labelValues.append(nil) }
+        for _ in 0..<labelNames.count { labelValues.append(nil) }
     }
 
     /// Sets the label in `column` of the open row.
