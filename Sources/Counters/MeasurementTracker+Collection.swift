@@ -14,7 +14,7 @@ extension MeasurementTracker {
             let slot = slotAdding(samples.hosts[position])
             let fresh =
                 samples.waitsForReading(at: position)
-                ? Self.stage(&slots[slot], position, generation: generation)
+                ? Self.stage(&slots[slot], samples, position, generation: generation)
                 : Self.measure(
                     &slots[slot], SampleValues(samples, at: position), maxGap: maxGap, generation: generation)
             if fresh { countStamp() }
@@ -29,14 +29,18 @@ extension MeasurementTracker {
     {
         let (measurement, fresh) = update(&state, sample, readingTime: nil, maxGap: maxGap, generation: generation)
         state.staged = nil
+        state.pending = nil
         state.current = measurement
         return fresh
     }
 
     /// Returns whether this is the state's first stamp of the collection.
-    private static func stage(_ state: inout HostState, _ position: Int, generation: Int) -> Bool {
+    private static func stage(
+        _ state: inout HostState, _ samples: PowerSamples, _ position: Int, generation: Int
+    ) -> Bool {
         defer { state.generation = generation }
-        state.staged = position
+        state.pending = Pending(samples, at: position, baseline: state.firstBaseline)
+        state.staged = state.pending == nil ? position : nil
         state.current = nil
         return state.generation != generation
     }
@@ -53,7 +57,9 @@ extension MeasurementTracker {
             slots[slot].readGeneration = generation
             return (nil, slots[slot].host)
         }
-        if let position = slots[slot].staged {
+        if slots[slot].pending != nil {
+            slots[slot].current = slots[slot].measurePending(readingTime: time, maxGap: maxGap)
+        } else if let position = slots[slot].staged {
             slots[slot].staged = nil
             slots[slot].current = slots[slot].update(
                 SampleValues(samples, at: position), readingTime: time, maxGap: maxGap, generation: generation)
@@ -70,5 +76,53 @@ extension MeasurementTracker {
     func currentMeasurement(of host: String) -> HostMeasurement? {
         guard let slot = existingSlot(of: host), slots[slot].generation == generation else { return nil }
         return slots[slot].current
+    }
+}
+
+/// A sample of one counter waiting for the host's reading (a RAPL package scraped with it) and gauges, kept in the
+/// host's state when it is filed: the reading then needs nothing but that state. Read again from the
+/// collection's arrays, thousands of hosts later, such a sample cost a cache miss or two per host.
+struct Pending {
+    var joules: Double
+    var wrapJoules: Double?
+    /// The gauges, summed per domain.
+    var gauged = MeasurementTracker.DomainSums()
+    var hasGauges: Bool
+
+    /// The sample at `position` in place; nil unless it is one counter that waits for the reading, of the
+    /// domain and id of the host's first baseline, not a GPU's, with gauges of no GPU and no utilisation. Any
+    /// other sample is measured from the collection's arrays (`HostState.staged`).
+    init?(_ samples: PowerSamples, at position: Int, baseline: MeasurementTracker.CounterBaseline?) {
+        let counters = samples.counters(at: position)
+        guard counters.count == 1, let counter = counters.first, counter.scrapedWithReading,
+            counter.domain != .gpu, let baseline, baseline.domain == counter.domain, baseline.id == counter.id,
+            !samples.hasUtilisation(at: position)
+        else { return nil }
+        let gauges = samples.gauges(at: position)
+        guard !gauges.contains(where: { $0.domain == .gpu }) else { return nil }
+        joules = counter.joules
+        wrapJoules = counter.wrapJoules
+        hasGauges = !gauges.isEmpty
+        for gauge in gauges where gauge.watts.isFinite && gauge.watts >= 0 { gauged.add(gauge.watts, to: gauge.domain) }
+    }
+}
+
+extension MeasurementTracker.HostState {
+    /// Measures the pending sample (`pending`) at the reading's time, as `update` would the whole sample.
+    mutating func measurePending(readingTime time: Double, maxGap: Double) -> HostMeasurement? {
+        guard let pending, firstBaseline != nil else { return nil }
+        self.pending = nil
+        if pending.hasGauges { gauged = true }
+        var counted = MeasurementTracker.DomainSums()
+        if time.isFinite, pending.joules.isFinite, pending.joules >= 0,
+            let watts = MeasurementTracker.advance(
+                &firstBaseline!, joules: pending.joules, wrap: pending.wrapJoules, at: time, maxGap: maxGap)
+        {
+            counted.add(watts, to: firstBaseline!.domain)
+        }
+        // No GPU and no utilisation came: a host that had some keeps none, as `update` leaves it.
+        utilisation = nil
+        let measurement = Self.measurement(counted: counted, gauged: pending.gauged)
+        return measurement.isEmpty ? nil : measurement
     }
 }

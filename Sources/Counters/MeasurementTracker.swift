@@ -19,7 +19,8 @@ import Model
 /// A value type: the owner serialises access.
 public struct MeasurementTracker: Sendable {
     public var maxGapSeconds: Double
-    // One entry per host, its baselines in a short array: a host has a few zones and GPUs. In an array by host
+    // One entry per host, its first baseline in place and any others in a short array: a host has a few zones
+    // and GPUs. In an array by host
     // slot (`HostSlots`), in the order hosts first came.
     var slots: [HostState] = []
     private var index = HostSlots()
@@ -78,7 +79,10 @@ public struct MeasurementTracker: Sendable {
     /// collection filed for it (`MeasurementTracker+Collection.swift`).
     struct HostState {
         let host: String
-        var baselines: [CounterBaseline] = []
+        /// The first counter's baseline in place, any others after it: most hosts have one counter, whose
+        /// baseline is then read with the rest of the state, not from an array of its own.
+        var firstBaseline: CounterBaseline?
+        var moreBaselines: [CounterBaseline] = []
         var gauged = false
         var utilisation: [String: Double]?
         /// The collection that last updated or filed the host.
@@ -86,8 +90,10 @@ public struct MeasurementTracker: Sendable {
         /// The collection that last read the host without a sample for it.
         var readGeneration = 0
         /// The position of this collection's sample in the tracker's `samples`, when it waits for the host's
-        /// reading.
+        /// reading (and is not `pending`).
         var staged: Int?
+        /// This collection's sample in place, when it is one counter waiting for the host's reading and gauges.
+        var pending: Pending?
         /// This collection's measurement, once known.
         var current: HostMeasurement?
 
@@ -95,21 +101,15 @@ public struct MeasurementTracker: Sendable {
             _ sample: SampleValues, readingTime: Double?, maxGap: Double, generation: Int
         ) -> HostMeasurement? {
             self.generation = generation
+            pending = nil
             // Fixed slots per domain, not dictionaries: this runs for every measured host of every collection.
             var counted = DomainSums()
             var gpuWatts: [String: Double] = [:]
             for counter in sample.counters {
                 let time = counter.scrapedWithReading ? readingTime : counter.timestamp ?? sample.timestamp
-                guard let time, time.isFinite, counter.joules.isFinite, counter.joules >= 0 else { continue }
-                let watts: Double?
-                if let slot = baselines.firstIndex(where: { $0.domain == counter.domain && $0.id == counter.id }) {
-                    watts = MeasurementTracker.advance(&baselines[slot], to: counter, at: time, maxGap: maxGap)
-                } else {
-                    baselines.append(
-                        CounterBaseline(domain: counter.domain, id: counter.id, joules: counter.joules, time: time))
-                    watts = nil
-                }
-                guard let watts else { continue }
+                guard let time, time.isFinite, counter.joules.isFinite, counter.joules >= 0,
+                    let watts = advanceBaseline(of: counter, at: time, maxGap: maxGap)
+                else { continue }
                 if counter.domain == .gpu {
                     gpuWatts[counter.id, default: 0] += watts
                 } else {
@@ -127,13 +127,7 @@ public struct MeasurementTracker: Sendable {
                     gauged.add(gauge.watts, to: gauge.domain)
                 }
             }
-            // A domain with a counter uses it; its gauges only stand in where it has none.
-            func watts(_ domain: PowerSample.Domain) -> Watts? {
-                (counted[domain] ?? gauged[domain]).map(Watts.init)
-            }
-            var measurement = HostMeasurement(
-                nodeWatts: watts(.node), packageWatts: watts(.raplPackage), dramWatts: watts(.raplDram),
-                psysWatts: watts(.raplPsys))
+            var measurement = Self.measurement(counted: counted, gauged: gauged)
             if !gpuWatts.isEmpty || !sample.gpuUtilisation.isEmpty || utilisation != nil {
                 let usage = sample.gpuUtilisation.filter { $0.value.isFinite }
                 if !gpuWatts.isEmpty {
@@ -145,8 +139,34 @@ public struct MeasurementTracker: Sendable {
             return measurement.isEmpty ? nil : measurement
         }
 
+        /// A domain with a counter uses it; its gauges only stand in where it has none.
+        static func measurement(counted: DomainSums, gauged: DomainSums) -> HostMeasurement {
+            func watts(_ domain: PowerSample.Domain) -> Watts? {
+                (counted[domain] ?? gauged[domain]).map(Watts.init)
+            }
+            return HostMeasurement(
+                nodeWatts: watts(.node), packageWatts: watts(.raplPackage), dramWatts: watts(.raplDram),
+                psysWatts: watts(.raplPsys))
+        }
+
+        /// Moves the baseline of a counter (its domain and id) to its new value, adding it at first sight;
+        /// returns the counter's power over the interval, if known.
+        mutating func advanceBaseline(of counter: PowerSample.Counter, at time: Double, maxGap: Double) -> Double? {
+            if firstBaseline?.domain == counter.domain && firstBaseline?.id == counter.id {
+                return MeasurementTracker.advance(
+                    &firstBaseline!, joules: counter.joules, wrap: counter.wrapJoules, at: time, maxGap: maxGap)
+            }
+            if let slot = moreBaselines.firstIndex(where: { $0.domain == counter.domain && $0.id == counter.id }) {
+                return MeasurementTracker.advance(
+                    &moreBaselines[slot], joules: counter.joules, wrap: counter.wrapJoules, at: time, maxGap: maxGap)
+            }
+            let baseline = CounterBaseline(domain: counter.domain, id: counter.id, joules: counter.joules, time: time)
+            if firstBaseline == nil { firstBaseline = baseline } else { moreBaselines.append(baseline) }
+            return nil
+        }
+
         /// Whether the host has a baseline (a counter or a gauge seen).
-        var hasBaseline: Bool { !baselines.isEmpty || gauged }
+        var hasBaseline: Bool { firstBaseline != nil || gauged }
     }
 
     /// One host's values of a sample, read where they are kept (a `PowerSample`, or a host's ranges in
@@ -234,19 +254,19 @@ public struct MeasurementTracker: Sendable {
 
     /// Moves one counter's baseline to its new value; returns its power over the interval, if known.
     static func advance(
-        _ baseline: inout CounterBaseline, to counter: PowerSample.Counter, at time: Double, maxGap: Double
+        _ baseline: inout CounterBaseline, joules value: Double, wrap: Double?, at time: Double, maxGap: Double
     ) -> Double? {
         let old = baseline
         if time == old.time { return old.watts }
         guard time > old.time, time - old.time <= maxGap else {
-            baseline.joules = counter.joules
+            baseline.joules = value
             baseline.time = time
             baseline.watts = nil
             return nil
         }
-        let joules = Self.energy(from: old.joules, to: counter.joules, wrap: counter.wrapJoules)
+        let joules = Self.energy(from: old.joules, to: value, wrap: wrap)
         let watts = joules / (time - old.time)
-        baseline.joules = counter.joules
+        baseline.joules = value
         baseline.time = time
         baseline.watts = watts
         return watts

@@ -267,4 +267,47 @@ import Testing
         collect([], at: 180, read: false)
         #expect(collection.tracker.hosts.isEmpty)
     }
+
+    @Test func aWaitingCounterKeptInPlaceIsMeasuredAsTheWholeSampleWouldBe() throws {
+        // One RAPL package scraped with the reading and a meter: the collection keeps such a sample in the host's
+        // state. Through wraps, a gap, a repeated time, a bad value and a collection with GPU utilisation (which
+        // takes the other way), it measures what the tracker measures of the whole sample at the reading's time.
+        var collection = PowerCollection(calibration: CalibrationSettings(), maxGapSeconds: 300)
+        var reference = MeasurementTracker(maxGapSeconds: 300)
+        var ledger = HostLedger(attributionLabels: [], graceSeconds: 6000)
+        let steps: [(time: Double, joules: Double, wrap: Double?, watts: Double, gpu: Bool)] = [
+            (0, 1_000, nil, 200, false), (60, 7_000, nil, 210, false), (120, 500, nil, 190, false),
+            (180, 400, 10_000, 180, false), (180, 400, 10_000, 180, false), (600, 2_000, nil, 175, false),
+            (660, .nan, nil, .nan, false), (720, 9_000, nil, 220, true), (780, 15_000, nil, 230, false),
+            (840, 21_000, nil, -1, false),
+        ]
+        var compared = 0
+        for step in steps {
+            var sample = PowerSample(
+                host: "r", timestamp: step.time + 20,
+                counters: [
+                    .init(
+                        domain: .raplPackage, id: "p0", joules: step.joules, wrapJoules: step.wrap,
+                        scrapedWithReading: true)
+                ],
+                gauges: [.init(domain: .node, id: "r", watts: step.watts)])
+            if step.gpu {
+                sample.gauges.append(.init(domain: .gpu, id: "g0", watts: 80))
+                sample.gpuUtilisation = ["g0": 0.5]
+            }
+            let expected = reference.update(sample, readingTime: step.time)
+            collection.begin(samples: [sample])
+            collection.record(
+                HostReading(
+                    host: "r:9100", timestamp: step.time, cpuIdleSeconds: step.time, cpuTotalSeconds: 2 * step.time,
+                    cores: 2),
+                joinKey: "r", profile: Self.configured, intensity: GramsPerKilowattHour(1), into: &ledger,
+                at: step.time + 20)
+            #expect(collection.measurement(of: "r") == expected, "at \(step.time)")
+            if expected?.packageWatts != nil { compared += 1 }
+            collection.finish(configured: [Self.configured], at: step.time + 20)
+        }
+        // Most steps measured the package: the comparison is not of nils.
+        #expect(compared >= 5)
+    }
 }
