@@ -65,12 +65,13 @@ import Testing
 
         try config(proc: proc, grams: 300).write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try post().status == 200)
+        #expect(try TestStack.eventually { try metrics()[intensity] == 300 })
         let reloaded = try metrics()
-        #expect(reloaded[intensity] == 300)
         #expect(reloaded[energy] == before[energy]) // counters handed over, not reset
         try writeProc(proc, step: 2)
         application.collectNow()
-        #expect((try metrics()[energy] ?? 0) > (before[energy] ?? 0) * 1.9)
+        // While the new snapshot is rendered, a scrape may get the previous answer: wait for the new one.
+        #expect(try TestStack.eventually { (try metrics()[energy] ?? 0) > (before[energy] ?? 0) * 1.9 })
 
         // A broken file is rejected; the running configuration stays. The answer names neither the file nor the
         // problem (which can quote a value such as a URL with a password): those go to the log.
