@@ -72,6 +72,8 @@ extension MeasuredPowerReader {
             // The counters of one join label value come from one scrape: its sample time is theirs.
             var sampleTimes: [String: Double] = [:]
             if family.isCounter {
+                // Sized once: grown time by time, the table rehashes every key several times.
+                sampleTimes.reserveCapacity((0..<answer.count).count(where: isSampleTime))
                 for row in 0..<answer.count where isSampleTime(row) {
                     if let value = label(row, joinColumn) { sampleTimes[value] = answer.values[row] }
                 }
