@@ -39,7 +39,7 @@ extension MeasurementTracker {
         _ state: inout HostState, _ samples: PowerSamples, _ position: Int, generation: Int
     ) -> Bool {
         defer { state.generation = generation }
-        state.pending = Pending(samples, at: position, baseline: state.firstBaseline)
+        state.pending = PendingSample(samples, at: position, baseline: state.firstBaseline)
         state.staged = state.pending == nil ? position : nil
         state.current = nil
         return state.generation != generation
@@ -79,31 +79,35 @@ extension MeasurementTracker {
     }
 }
 
-/// A sample of one counter waiting for the host's reading (a RAPL package scraped with it) and gauges, kept in the
-/// host's state when it is filed: the reading then needs nothing but that state. Read again from the
-/// collection's arrays, thousands of hosts later, such a sample cost a cache miss or two per host.
-struct Pending {
-    var joules: Double
-    var wrapJoules: Double?
-    /// The gauges, summed per domain.
-    var gauged = MeasurementTracker.DomainSums()
-    var hasGauges: Bool
+extension MeasurementTracker {
+    /// A sample of one counter waiting for the host's reading (a RAPL package scraped with it) and gauges, kept
+    /// in the host's state when it is filed: the reading then needs nothing but that state. Read again from the
+    /// collection's arrays, thousands of hosts later, such a sample cost a cache miss or two per host.
+    struct PendingSample {
+        var joules: Double
+        var wrapJoules: Double?
+        /// The gauges, summed per domain.
+        var gauged = DomainSums()
+        var hasGauges: Bool
 
-    /// The sample at `position` in place; nil unless it is one counter that waits for the reading, of the
-    /// domain and id of the host's first baseline, not a GPU's, with gauges of no GPU and no utilisation. Any
-    /// other sample is measured from the collection's arrays (`HostState.staged`).
-    init?(_ samples: PowerSamples, at position: Int, baseline: MeasurementTracker.CounterBaseline?) {
-        let counters = samples.counters(at: position)
-        guard counters.count == 1, let counter = counters.first, counter.scrapedWithReading,
-            counter.domain != .gpu, let baseline, baseline.domain == counter.domain, baseline.id == counter.id,
-            !samples.hasUtilisation(at: position)
-        else { return nil }
-        let gauges = samples.gauges(at: position)
-        guard !gauges.contains(where: { $0.domain == .gpu }) else { return nil }
-        joules = counter.joules
-        wrapJoules = counter.wrapJoules
-        hasGauges = !gauges.isEmpty
-        for gauge in gauges where gauge.watts.isFinite && gauge.watts >= 0 { gauged.add(gauge.watts, to: gauge.domain) }
+        /// The sample at `position` in place; nil unless it is one counter that waits for the reading, of the
+        /// domain and id of the host's first baseline, not a GPU's, with gauges of no GPU and no utilisation. Any
+        /// other sample is measured from the collection's arrays (`HostState.staged`).
+        init?(_ samples: PowerSamples, at position: Int, baseline: CounterBaseline?) {
+            let counters = samples.counters(at: position)
+            guard counters.count == 1, let counter = counters.first, counter.scrapedWithReading,
+                counter.domain != .gpu, let baseline, baseline.domain == counter.domain, baseline.id == counter.id,
+                samples.gpuUtilisation(at: position).isEmpty
+            else { return nil }
+            let gauges = samples.gauges(at: position)
+            guard !gauges.contains(where: { $0.domain == .gpu }) else { return nil }
+            joules = counter.joules
+            wrapJoules = counter.wrapJoules
+            hasGauges = !gauges.isEmpty
+            for gauge in gauges where gauge.watts.isFinite && gauge.watts >= 0 {
+                gauged.add(gauge.watts, to: gauge.domain)
+            }
+        }
     }
 }
 

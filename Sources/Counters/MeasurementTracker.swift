@@ -20,8 +20,7 @@ import Model
 public struct MeasurementTracker: Sendable {
     public var maxGapSeconds: Double
     // One entry per host, its first baseline in place and any others in a short array: a host has a few zones
-    // and GPUs. In an array by host
-    // slot (`HostSlots`), in the order hosts first came.
+    // and GPUs. In an array by host slot (`HostSlots`), in the order hosts first came.
     var slots: [HostState] = []
     private var index = HostSlots()
     /// Counts collections (`startCollection()`), so that `retainUpdated` knows which hosts this one updated.
@@ -93,7 +92,7 @@ public struct MeasurementTracker: Sendable {
         /// reading (and is not `pending`).
         var staged: Int?
         /// This collection's sample in place, when it is one counter waiting for the host's reading and gauges.
-        var pending: Pending?
+        var pending: PendingSample?
         /// This collection's measurement, once known.
         var current: HostMeasurement?
 
