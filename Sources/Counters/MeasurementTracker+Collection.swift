@@ -12,9 +12,15 @@ extension MeasurementTracker {
         let maxGap = maxGapSeconds
         for position in samples.indices {
             let slot = slotAdding(samples.hosts[position])
+            let counters = samples.counters(at: position)
             let fresh =
-                samples.waitsForReading(at: position)
-                ? Self.stage(&slots[slot], samples, position, generation: generation)
+                counters.contains(where: \.scrapedWithReading)
+                ? Self.stage(
+                    &slots[slot], position,
+                    PendingSample(
+                        counters: counters, gauges: samples.gauges(at: position),
+                        hasUtilisation: samples.hasUtilisation(at: position), baseline: slots[slot].firstBaseline),
+                    generation: generation)
                 : Self.measure(
                     &slots[slot], SampleValues(samples, at: position), maxGap: maxGap, generation: generation)
             if fresh { countStamp() }
@@ -36,11 +42,11 @@ extension MeasurementTracker {
 
     /// Returns whether this is the state's first stamp of the collection.
     private static func stage(
-        _ state: inout HostState, _ samples: PowerSamples, _ position: Int, generation: Int
+        _ state: inout HostState, _ position: Int, _ pending: PendingSample?, generation: Int
     ) -> Bool {
         defer { state.generation = generation }
-        state.pending = PendingSample(samples, at: position, baseline: state.firstBaseline)
-        state.staged = state.pending == nil ? position : nil
+        state.pending = pending
+        state.staged = pending == nil ? position : nil
         state.current = nil
         return state.generation != generation
     }
@@ -90,17 +96,20 @@ extension MeasurementTracker {
         var gauged = DomainSums()
         var hasGauges: Bool
 
-        /// The sample at `position` in place; nil unless it is one counter that waits for the reading, of the
-        /// domain and id of the host's first baseline, not a GPU's, with gauges of no GPU and no utilisation. Any
-        /// other sample is measured from the collection's arrays (`HostState.staged`).
-        init?(_ samples: PowerSamples, at position: Int, baseline: CounterBaseline?) {
-            let counters = samples.counters(at: position)
+        /// A host's sample in place; nil unless it is one counter that waits for the reading, of the domain and
+        /// id of the host's first baseline, not a GPU's, with gauges of no GPU and no utilisation. Any other
+        /// sample is measured from the collection's arrays (`HostState.staged`).
+        ///
+        /// Given the sample's values rather than the collection's `PowerSamples`, which Swift otherwise copied in
+        /// and out for every host (seven arrays retained and released).
+        init?(
+            counters: ArraySlice<PowerSample.Counter>, gauges: ArraySlice<PowerSample.Gauge>, hasUtilisation: Bool,
+            baseline: CounterBaseline?
+        ) {
             guard counters.count == 1, let counter = counters.first, counter.scrapedWithReading,
                 counter.domain != .gpu, let baseline, baseline.domain == counter.domain, baseline.id == counter.id,
-                samples.gpuUtilisation(at: position).isEmpty
+                !hasUtilisation, !gauges.contains(where: { $0.domain == .gpu })
             else { return nil }
-            let gauges = samples.gauges(at: position)
-            guard !gauges.contains(where: { $0.domain == .gpu }) else { return nil }
             joules = counter.joules
             wrapJoules = counter.wrapJoules
             hasGauges = !gauges.isEmpty

@@ -262,6 +262,7 @@ struct PrometheusJSONParser {
     /// straight into the columns' next row: a row array in between cost a generic copy of its values per series.
     private mutating func parseVectorColumns() throws(ReaderError) -> PrometheusVectorColumns {
         var columns = PrometheusVectorColumns(labelNames: selection ?? [])
+        columns.labelsAreVerbatim = true
         // The previous answer's size is this one's, give or take a host.
         columns.reserveCapacity(rows: expected?.count ?? 0)
         guard try nextByte() == UInt8(ascii: "[") else { throw failure("result is not an array") }
@@ -361,11 +362,16 @@ struct PrometheusJSONParser {
                 let (name, slot) = try labelName(nameSpan)
                 let column = slot >= 0 ? columnOfSlot[slot] : (selection?.firstIndex(of: name) ?? -1)
                 guard try nextByte() == UInt8(ascii: "\"") else { throw failure("label value is not a string") }
+                if column >= 0, let value = verbatimExpectedValue(column: column) {
+                    columns.setOpenRowLabel(column, value)
+                    continue
+                }
                 let valueSpan = try scanString()
                 guard column >= 0 else { continue }
                 if let value = expectedValue(valueSpan, column: column) {
                     columns.setOpenRowLabel(column, value)
                 } else {
+                    if valueSpan.escaped { columns.labelsAreVerbatim = false }
                     columns.setOpenRowLabel(column, try labelValue(valueSpan, slot: slot))
                 }
             } while try nextInContainer(close: UInt8(ascii: "}"))
@@ -644,16 +650,41 @@ struct PrometheusJSONParser {
         return true
     }
 
-    /// The expected String of `column` for the current series when `span` holds exactly its bytes. The first
-    /// column (the host) is looked for at the series' place and one place either side (a series gone from the
-    /// answer, or a new one), which then becomes the place; the others at that place.
+    /// The expected String of `column` for the current series when `span` holds exactly its bytes.
     private mutating func expectedValue(_ span: Span, column: Int) -> String? {
-        guard let expected, !span.escaped else { return nil }
+        guard !span.escaped else { return nil }
+        return expectedValue(column: column) { parser, candidate in parser.hasBytes(span, of: candidate) }
+    }
+
+    /// The expected String of `column` for the current series when the JSON string at `index` (its opening quote)
+    /// is its bytes and a closing quote; `index` then moves past it. The string is not scanned first: in an
+    /// answer whose values all came verbatim (`PrometheusVectorColumns.labelsAreVerbatim`), a candidate holds no
+    /// quote, backslash or control character, so its bytes and a quote are a whole string without escapes.
+    private mutating func verbatimExpectedValue(column: Int) -> String? {
+        guard let expected, expected.labelsAreVerbatim else { return nil }
+        let start = index + 1
+        let value = expectedValue(column: column) { parser, candidate in
+            let count = candidate.utf8.count
+            guard start + count < parser.bytes.count, parser.bytes[start + count] == UInt8(ascii: "\"") else {
+                return false
+            }
+            return parser.hasBytes(Span(start: start, end: start + count, escaped: false, ascii: false), of: candidate)
+        }
+        if let value { index = start + value.utf8.count + 1 }
+        return value
+    }
+
+    /// The expected String of `column` for the current series that `matches`. The first column (the host) is
+    /// looked for at the series' place and one place either side (a series gone from the answer, or a new one),
+    /// which then becomes the place; the others at that place.
+    @inline(__always)
+    private mutating func expectedValue(column: Int, matching matches: (Self, String) -> Bool) -> String? {
+        guard let expected else { return nil }
         for step in 0..<(column == 0 ? 3 : 1) {
             let shift = expectedShift + (step == 2 ? -1 : step)
             let place = seriesIndex + shift
             guard place >= 0, place < expected.count, let candidate = expected.label(place, column),
-                hasBytes(span, of: candidate)
+                matches(self, candidate)
             else { continue }
             expectedShift = shift
             return candidate

@@ -12,6 +12,10 @@ public struct PrometheusVectorColumns: Sendable, Equatable {
     public private(set) var timestamps: [Double] = []
     public private(set) var values: [Double] = []
     public var warnings: [String] = []
+    /// Whether every label value is exactly the bytes between its quotes in the JSON it was decoded from (none
+    /// had an escape), so that a decoder expecting this answer again can compare the next answer's bytes with
+    /// it before scanning them. Set by the decoder only: columns built otherwise are not taken to be.
+    var labelsAreVerbatim = false
 
     public init(labelNames: [String]) {
         self.labelNames = labelNames

@@ -9,6 +9,16 @@ public enum FuzzInputs {
         public var bytes: [UInt8]
     }
 
+    /// An answer whose columns (`instance`, `job`) a decoded body is expected to repeat, in the
+    /// `prometheus-json` target and its replay: values the corpus holds, one a prefix of another, a short one
+    /// kept in place and a non-ASCII one, so that mutations meet near misses of every kind.
+    public static let expectedPrometheusAnswer = Array(
+        (#"{"status":"success","data":{"resultType":"vector","result":["#
+            + #"{"metric":{"instance":"127.0.0.1:19101","job":"node"},"value":[1,"1"]},"#
+            + #"{"metric":{"instance":"127.0.0.1:19102","job":"nod"},"value":[1,"1"]},"#
+            + #"{"metric":{"instance":"127.0.0.1:191","job":"node"},"value":[1,"1"]},"#
+            + #"{"metric":{"instance":"wörkspace-1.example.net:9100","job":"node"},"value":[1,"1"]}]}}"#).utf8)
+
     /// The repository's `Fuzz` folder.
     public static var directory: URL {
         // This file is <package>/Sources/TestSupport/FuzzInputs.swift.

@@ -167,6 +167,47 @@ import Testing
         #expect(shortHinted.label(1, 1) == "node")
     }
 
+    @Test func verbatimExpectedValuesAreComparedBeforeScanning() throws {
+        let hosts = ["workspace-1.example.net", "wörkspace-2.example.net", "workspace-3.example.net"]
+        let previous = try Self.columns(Self.hostsAnswer(hosts), ["instance", "job"])
+        #expect(previous.labelsAreVerbatim)
+        func hinted(_ text: String, expecting expected: PrometheusVectorColumns) throws(ReaderError)
+            -> PrometheusVectorColumns
+        {
+            try PrometheusQueryResponse.decodeColumns(Array(text.utf8), labels: ["instance", "job"], expecting: expected)
+        }
+        // The same bytes are the previous Strings, non-ASCII ones too.
+        let again = try hinted(Self.hostsAnswer(hosts), expecting: previous)
+        #expect(again == previous)
+        #expect((0..<3).allSatisfy { Self.sameStorage(again.label($0, 0), previous.label($0, 0)) })
+        // A value that only starts with the expected one (no quote after its bytes) is read in full; so is one
+        // with an escape, even when it decodes to the expected value.
+        for (name, text) in [
+            ("a longer value", Self.hostsAnswer(hosts).replacingOccurrences(of: ":9100\"", with: ":91000\"")),
+            ("an escape", Self.hostsAnswer(hosts, escaped: [hosts[0]])),
+        ] {
+            let decoded = try hinted(text, expecting: previous)
+            #expect(decoded == (try Self.columns(text, ["instance", "job"])), "\(name)")
+            #expect(decoded.labelsAreVerbatim == (name == "a longer value"), "\(name)")
+        }
+        // Cut off right after an expected value's bytes: as malformed as without the expectation.
+        let whole = Self.hostsAnswer(hosts)
+        let cut = String(whole[..<whole.range(of: "workspace-1.example.net:9100")!.upperBound])
+        #expect(throws: ReaderError.self) { try hinted(cut, expecting: previous) }
+        // An answer with an escaped value, or one not decoded, is not compared before scanning, and still gives
+        // the same columns.
+        let escaped = try Self.columns(Self.hostsAnswer(hosts, escaped: [hosts[2]]), ["instance", "job"])
+        #expect(!escaped.labelsAreVerbatim)
+        var built = PrometheusVectorColumns(labelNames: ["instance", "job"])
+        for host in hosts { built.append([host + ":9100", "node"], timestamp: 5, value: 1) }
+        #expect(!built.labelsAreVerbatim)
+        for expected in [escaped, built] {
+            let decoded = try hinted(Self.hostsAnswer(hosts), expecting: expected)
+            #expect(decoded == previous)
+            #expect(decoded.labelsAreVerbatim)
+        }
+    }
+
     @Test func rowsArePickedInTheirOrder() throws {
         let columns = try Self.columns(Self.hostsAnswer(["a", "b", "c"]), ["instance"])
         #expect(columns.rows([2, 0, 7]).labelValues == ["c:9100", "a:9100"])

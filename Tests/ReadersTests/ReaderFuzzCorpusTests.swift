@@ -19,6 +19,8 @@ import Testing
         let inputs = try FuzzInputs.all("prometheus-json")
         #expect(inputs.count >= 10)
         let reader = PrometheusReader(settings: .init(baseURL: "http://127.0.0.1:9090"), fetcher: NoFetcher())
+        let expectedAnswer = try PrometheusQueryResponse.decodeColumns(
+            FuzzInputs.expectedPrometheusAnswer, labels: ["instance", "job"])
         var decoded = 0
         var readings = 0
         for input in inputs {
@@ -51,6 +53,10 @@ import Testing
                     input.bytes, labels: ["instance", "job"], expecting: expected)
                 #expect(again == kept, "\(input.name): expected values changed the columns")
             }
+            // Expecting another answer's values, compared with the bytes before they are scanned, it reads the same.
+            let other = try? PrometheusQueryResponse.decodeColumns(
+                input.bytes, labels: ["instance", "job"], expecting: expectedAnswer)
+            #expect(other == kept, "\(input.name): another answer's expected values changed the columns")
             let live = reader.assemble(up: response, hostColumns: Array(repeating: kept, count: 6))
             #expect(live.readings.allSatisfy { $0.isValid }, "\(input.name)")
             // Skipped strings are not checked for UTF-8, so only ASCII bodies must satisfy a strict reader.

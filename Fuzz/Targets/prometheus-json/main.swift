@@ -17,6 +17,9 @@ struct NoFetcher: HTTPFetching {
     }
 }
 
+let expectedAnswer = try! PrometheusQueryResponse.decodeColumns(
+    FuzzInputs.expectedPrometheusAnswer, labels: ["instance", "job"])
+
 func fuzzOne(_ bytes: [UInt8]) {
     // The column decoder fails only as the full one does; where the full one decodes, both agree.
     var columns: PrometheusVectorColumns?
@@ -47,6 +50,10 @@ func fuzzOne(_ bytes: [UInt8]) {
         let again = try? PrometheusQueryResponse.decodeColumns(bytes, labels: ["instance", "job"], expecting: expected)
         precondition(again == columns, "expected values changed the columns")
     }
+    // Expecting another answer's values, compared with the bytes before they are scanned, it reads the same.
+    let other = try? PrometheusQueryResponse.decodeColumns(
+        bytes, labels: ["instance", "job"], expecting: expectedAnswer)
+    precondition(other == columns, "another answer's expected values changed the columns")
     // Host label first: the same answer as every single-valued one of a live collection.
     let live = reader.assemble(up: response, hostColumns: Array(repeating: columns, count: 6))
     precondition(live.readings.allSatisfy(\.isValid), "an invalid reading was handed on")
