@@ -171,10 +171,13 @@ import Testing
         let hosts = ["workspace-1.example.net", "wörkspace-2.example.net", "workspace-3.example.net"]
         let previous = try Self.columns(Self.hostsAnswer(hosts), ["instance", "job"])
         #expect(previous.labelsAreVerbatim)
-        func hinted(_ text: String, expecting expected: PrometheusVectorColumns) throws(ReaderError)
+        func hinted(
+            _ text: String, expecting expected: PrometheusVectorColumns
+        ) throws(ReaderError)
             -> PrometheusVectorColumns
         {
-            try PrometheusQueryResponse.decodeColumns(Array(text.utf8), labels: ["instance", "job"], expecting: expected)
+            try PrometheusQueryResponse.decodeColumns(
+                Array(text.utf8), labels: ["instance", "job"], expecting: expected)
         }
         // The same bytes are the previous Strings, non-ASCII ones too.
         let again = try hinted(Self.hostsAnswer(hosts), expecting: previous)
