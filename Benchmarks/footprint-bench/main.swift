@@ -19,6 +19,8 @@ import Readers
 //               fetches through curl's multi interface plus parsing each answer into a host reading
 //   json-decode the seven Prometheus API responses of one bridge collection for the same hosts, decoded and
 //               assembled into host readings (what one collection cycle costs)
+//   measured-power one bridge collection with every host measured, beside today's collection of the same hosts:
+//               decode and integration, then the whole collection (with the snapshot published for scrapes)
 //
 //   pages       (with --pages N) the analysis pages of N hosts with 30 days of usage history (PagesBenchmark.swift)
 //   usage-size  (with --usage-size N HOURS) the usage history's size on disk for N hosts over HOURS hours
@@ -53,10 +55,27 @@ func measure(runs: Int, target: Double, _ operation: () -> Void) -> Double {
     return perOperation.sorted()[perOperation.count / 2]
 }
 
-/// Median seconds per operation of two operations taken in turn, one operation of each at a time, for about
-/// `runs × target` seconds each: the machine's speed drifts by tens of percent over seconds here, and two
-/// operations run next to each other see the same speed. Which goes first alternates too.
-func measureSideBySide(runs: Int, target: Double, _ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
+/// Two operations timed side by side: the median seconds of each, and the median of the second's time over the
+/// first's, pair by pair.
+struct SideBySide {
+    var first: Double
+    var second: Double
+    /// Taken pair by pair rather than from the two medians: the two of a pair ran next to each other, at the same
+    /// speed of the machine, so their ratio moves less than either time.
+    var ratio: Double
+
+    /// "X ms today, Y ms with measured power (+Z %)".
+    var description: String {
+        String(
+            format: "%.1f ms today, %.1f ms with measured power (%+.0f %%)", first * 1000, second * 1000,
+            (ratio - 1) * 100)
+    }
+}
+
+/// Two operations taken in turn, one operation of each at a time, for about `runs × target` seconds each: the
+/// machine's speed drifts by tens of percent over seconds here, and two operations run next to each other see the
+/// same speed. Which goes first alternates too.
+func measureSideBySide(runs: Int, target: Double, _ first: () -> Void, _ second: () -> Void) -> SideBySide {
     func timed(_ operation: () -> Void) -> Double {
         let begin = now()
         operation()
@@ -64,17 +83,19 @@ func measureSideBySide(runs: Int, target: Double, _ first: () -> Void, _ second:
     }
     let pair = timed(first) + timed(second)
     let pairs = max(runs, Int((Double(runs) * target * 2 / max(pair, 1e-9)).rounded(.up)))
-    var times: ([Double], [Double]) = ([], [])
+    var times: [(Double, Double)] = []
     for index in 0..<pairs {
         if index % 2 == 0 {
-            times.0.append(timed(first))
-            times.1.append(timed(second))
+            let one = timed(first)
+            times.append((one, timed(second)))
         } else {
-            times.1.append(timed(second))
-            times.0.append(timed(first))
+            let two = timed(second)
+            times.append((timed(first), two))
         }
     }
-    return (times.0.sorted()[pairs / 2], times.1.sorted()[pairs / 2])
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    return SideBySide(
+        first: median(times.map(\.0)), second: median(times.map(\.1)), ratio: median(times.map { $0.1 / $0.0 }))
 }
 
 func peakRSSMebibytes() -> Double {
@@ -412,31 +433,47 @@ let readingsForPower =
             return values
         }()
     ).readings) ?? []
+/// One side of the comparison: what a collector keeps between collections.
+struct Side {
+    var power = PowerCollection(calibration: CalibrationSettings())
+    var ledger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
+    var time: Double
+    /// The last snapshot published for scrapes.
+    var published: SnapshotRenderer.Prepared
+}
 // Today's integration of the same readings, for the comparison: what a collection without measurements does (the
 // collector records every reading through its power collection, which then has no samples).
-var plainCollection = PowerCollection(calibration: CalibrationSettings())
-var plainLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
-var plainTime = time
-@MainActor func plainIntegration() {
-    plainCollection.begin(samples: [])
+var plainSide = Side(time: time, published: renderer.prepare(snapshot))
+var measuredSide = plainSide
+/// Integrates the readings with `samples`, as the collector does, the same code for both sides; with `publishing`,
+/// then what the collector does next: the ledger's end of the collection, and the snapshot that scrapes render
+/// until the next one, its labels escaped, in place of the one before.
+@MainActor func integrate(_ samples: PowerSamples, into side: inout Side, publishing: Bool) {
+    side.power.begin(samples: samples)
     for var reading in readingsForPower {
-        reading.timestamp = plainTime
-        reading.cpuTotalSeconds += plainTime - time
-        plainCollection.record(
+        reading.timestamp = side.time
+        reading.cpuTotalSeconds += side.time - time
+        side.power.record(
             reading, joinKey: HostJoin.hostPart(reading.host), profile: profile, intensity: GramsPerKilowattHour(182),
-            into: &plainLedger, at: plainTime)
+            into: &side.ledger, at: side.time)
     }
-    plainCollection.finish(configured: [profile], at: plainTime)
-    plainTime += 60
+    side.power.finish(configured: [profile], at: side.time)
+    if publishing {
+        side.ledger.finishCollection(hostsSeen: readingsForPower.count, at: side.time)
+        var snapshot = side.ledger.snapshot()
+        snapshot.calibrations = side.power.calibrations(configured: [profile])
+        side.published = renderer.prepare(snapshot)
+    }
+    side.time += 60
 }
-var powerCollection = PowerCollection(calibration: CalibrationSettings())
-var powerLedger = HostLedger(attributionLabels: attributionNames, graceSeconds: 3_600)
+@MainActor func plainIntegration(publishing: Bool = false) {
+    integrate([], into: &plainSide, publishing: publishing)
+}
 var measuredHosts = 0
-var collectionTime = time
 // What the previous collection learnt about the join label values, as the reader keeps it between collections.
 var joinCache = MeasuredPowerReader.JoinCache()
-@MainActor func measuredCollection() {
-    var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: collectionTime, cache: joinCache)
+@MainActor func measuredCollection(publishing: Bool = false) {
+    var assembler = MeasuredPowerReader.Assembler(join: .instanceHost, time: measuredSide.time, cache: joinCache)
     for (family, body) in measuredBodies {
         let labels = MeasuredPowerReader.Assembler.columnLabels(family, join: .instanceHost)
         guard
@@ -448,16 +485,7 @@ var joinCache = MeasuredPowerReader.JoinCache()
     let samples = assembler.result.samples
     joinCache = assembler.joinCache
     measuredHosts = samples.count
-    powerCollection.begin(samples: samples)
-    for var reading in readingsForPower {
-        reading.timestamp = collectionTime
-        reading.cpuTotalSeconds += collectionTime - time
-        powerCollection.record(
-            reading, joinKey: HostJoin.hostPart(reading.host), profile: profile, intensity: GramsPerKilowattHour(182),
-            into: &powerLedger, at: collectionTime)
-    }
-    powerCollection.finish(configured: [profile], at: collectionTime)
-    collectionTime += 60
+    integrate(samples, into: &measuredSide, publishing: publishing)
 }
 let measuredSeconds = measure(runs: runs, target: target) { measuredCollection() }
 FileHandle.standardError.write(
@@ -471,7 +499,7 @@ print(
 )
 // Today's whole collection and one with measured power, side by side: one of each in turn, so that the machine
 // getting slower or faster during the benchmark favours neither.
-let (todaySeconds, measuredTotalSeconds) = measureSideBySide(runs: runs, target: target) {
+let core = measureSideBySide(runs: runs, target: target) {
     decodeCollection()
     plainIntegration()
 } _: {
@@ -479,8 +507,20 @@ let (todaySeconds, measuredTotalSeconds) = measureSideBySide(runs: runs, target:
     measuredCollection()
 }
 FileHandle.standardError.write(
+    Data("footprint collection of \(hosts.count) hosts (decode + integration): \(core.description)\n".utf8))
+// The whole collection as the collector runs it, but for the fetch and the state store's save: the same, and then
+// the ledger's end of the collection and the snapshot published for scrapes (which has the measured hosts' method
+// and GPU series, and the calibration's).
+let whole = measureSideBySide(runs: runs, target: target) {
+    decodeCollection()
+    plainIntegration(publishing: true)
+} _: {
+    decodeCollection()
+    measuredCollection(publishing: true)
+}
+FileHandle.standardError.write(
     Data(
-        "footprint collection of \(hosts.count) hosts (decode + integration): \(String(format: "%.1f", todaySeconds * 1000)) ms today, \(String(format: "%.1f", measuredTotalSeconds * 1000)) ms with measured power (\(String(format: "%+.0f", (measuredTotalSeconds / todaySeconds - 1) * 100)) %)\n"
+        "footprint whole collection of \(hosts.count) hosts (decode, integration, snapshot for scrapes): \(whole.description)\n"
             .utf8))
 FileHandle.standardError.write(
     Data(
