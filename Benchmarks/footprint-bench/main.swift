@@ -497,8 +497,8 @@ print(
         + "parse_mbps=\(String(format: "%.3f", Double(measuredBytes) / measuredSeconds / 1e6)) "
         + "samples_per_s=\(String(format: "%.0f", Double(measuredHosts) / measuredSeconds)) render_ms=- runs=\(runs)"
 )
-// Today's whole collection and one with measured power, side by side: one of each in turn, so that the machine
-// getting slower or faster during the benchmark favours neither.
+// Today's collection and one with measured power, decode and integration, side by side: one of each in turn, so
+// that the machine getting slower or faster during the benchmark favours neither.
 let core = measureSideBySide(runs: runs, target: target) {
     decodeCollection()
     plainIntegration()

@@ -12,14 +12,14 @@ extension MeasurementTracker {
         let maxGap = maxGapSeconds
         for position in samples.indices {
             let slot = slotAdding(samples.hosts[position])
-            let counters = samples.counters(at: position)
             let fresh =
-                counters.contains(where: \.scrapedWithReading)
+                samples.waitsForReading(at: position)
                 ? Self.stage(
                     &slots[slot], position,
                     PendingSample(
-                        counters: counters, gauges: samples.gauges(at: position),
-                        hasUtilisation: samples.hasUtilisation(at: position), baseline: slots[slot].firstBaseline),
+                        counters: samples.counters(at: position), gauges: samples.gauges(at: position),
+                        hasUtilisation: !samples.gpuUtilisation(at: position).isEmpty,
+                        baseline: slots[slot].firstBaseline),
                     generation: generation)
                 : Self.measure(
                     &slots[slot], SampleValues(samples, at: position), maxGap: maxGap, generation: generation)

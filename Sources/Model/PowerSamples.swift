@@ -54,9 +54,6 @@ public struct PowerSamples: Sendable, Equatable, RandomAccessCollection, Express
     /// The GPU utilisation of the host at `position`, by GPU id.
     public func gpuUtilisation(at position: Int) -> [String: Double] { utilisation[position] }
 
-    /// Whether the host at `position` has GPU utilisation: read in place, without copying the table out.
-    public func hasUtilisation(at position: Int) -> Bool { !utilisation[position].isEmpty }
-
     /// Whether a counter of the host at `position` waits for the host's node reading to know its time.
     public func waitsForReading(at position: Int) -> Bool {
         counters(at: position).contains { $0.scrapedWithReading }
